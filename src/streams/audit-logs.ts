@@ -1,0 +1,23 @@
+import type { StreamDefinition } from "./types.js";
+
+/**
+ * Audit log events (mode-api notes §3.15): admin only (403 otherwise), `start_timestamp` and `end_timestamp` are
+ * required and set by the sync engine from the bookmark, and pages follow the `next_token` cursor. Not selected by
+ * default: it needs admin rights and can be large.
+ */
+export const auditLogsStream: StreamDefinition = {
+  name: "audit_logs",
+  path: "/{workspace}/audit_logs",
+  kind: "list",
+  embeddedKey: "audit_logs",
+  paged: true,
+  cursor: "next_token",
+  keyProperties: ["id"],
+  validReplicationKeys: ["timestamp"],
+  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
+  defaultReplicationKey: "timestamp",
+  contextFields: {},
+  tolerate: [403],
+  selectedByDefault: false,
+  description: "Audit log events of the workspace (admin only), incremental on timestamp; opt-in.",
+};

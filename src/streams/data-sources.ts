@@ -1,0 +1,19 @@
+import type { StreamDefinition } from "./types.js";
+
+/**
+ * Data source connections of the workspace (mode-api notes §3.8). The endpoint ignores `page` and carries no
+ * counters (mode-api notes §2.4), so it is read unpaged.
+ */
+export const dataSourcesStream: StreamDefinition = {
+  name: "data_sources",
+  path: "/{workspace}/data_sources",
+  kind: "list",
+  embeddedKey: "data_sources",
+  paged: false,
+  keyProperties: ["token"],
+  validReplicationKeys: [],
+  replicationMethods: ["FULL_TABLE"],
+  contextFields: {},
+  selectedByDefault: true,
+  description: "Data source connections (warehouses) of the workspace.",
+};

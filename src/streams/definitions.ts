@@ -1,0 +1,21 @@
+import type { StreamDefinition } from "./types.js";
+
+/**
+ * Definitions (reusable SQL snippets) of the workspace (mode-api notes §3.9). The endpoint ignores `page` (mode-api
+ * notes §2.4). A workspace without a definitions library answers 404 "No default `Library` found": nothing to read,
+ * not a failure.
+ */
+export const definitionsStream: StreamDefinition = {
+  name: "definitions",
+  path: "/{workspace}/definitions",
+  kind: "list",
+  embeddedKey: "definitions",
+  paged: false,
+  keyProperties: ["token"],
+  validReplicationKeys: [],
+  replicationMethods: ["FULL_TABLE"],
+  contextFields: {},
+  tolerate: [404],
+  selectedByDefault: true,
+  description: "Definitions (reusable SQL snippets) of the workspace.",
+};

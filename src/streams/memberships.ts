@@ -1,0 +1,21 @@
+import type { StreamDefinition } from "./types.js";
+
+/**
+ * Workspace members (mode-api notes §3.10). The object has no `token` of its own; `member_token` (the user's token)
+ * is unique per workspace. Whether the endpoint pages is not documented: it is read page by page, and the engine's
+ * guard against a repeated page stops it when it ignores `page` (mode-api notes §2.4).
+ */
+export const membershipsStream: StreamDefinition = {
+  name: "memberships",
+  path: "/{workspace}/memberships",
+  kind: "list",
+  embeddedKey: "memberships",
+  paged: true,
+  cursor: "page",
+  keyProperties: ["member_token"],
+  validReplicationKeys: [],
+  replicationMethods: ["FULL_TABLE"],
+  contextFields: {},
+  selectedByDefault: true,
+  description: "Members of the workspace (admin flag, state, activation).",
+};

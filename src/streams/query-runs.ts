@@ -1,0 +1,27 @@
+import { tokenOf } from "./tokens.js";
+import type { StreamDefinition } from "./types.js";
+
+/**
+ * Query runs of each report run (mode-api notes §3.7). They carry the executed SQL (`rendered_source`) and the
+ * `query_token` that ties a result to its query (mode-api notes §4), passed on to query_results.
+ */
+export const queryRunsStream: StreamDefinition = {
+  name: "query_runs",
+  path: "/{workspace}/reports/{report}/runs/{run}/query_runs",
+  kind: "list",
+  embeddedKey: "query_runs",
+  paged: false,
+  keyProperties: ["token"],
+  validReplicationKeys: [],
+  replicationMethods: ["FULL_TABLE"],
+  parent: "runs",
+  contextFields: { report_token: "report", run_token: "run" },
+  childContext: (record) => {
+    const context: Record<string, string> = { query_run: tokenOf(record) };
+    if (typeof record.query_token === "string") context.query = record.query_token;
+    return context;
+  },
+  tolerate: [404],
+  selectedByDefault: true,
+  description: "Query runs of each report run: executed SQL, state, errors.",
+};

@@ -1,0 +1,57 @@
+import { auditLogsStream } from "./audit-logs.js";
+import { chartsStream } from "./charts.js";
+import { dataSourcesStream } from "./data-sources.js";
+import { datasetRunsStream } from "./dataset-runs.js";
+import { datasetSchedulesStream } from "./dataset-schedules.js";
+import { datasetsStream } from "./datasets.js";
+import { definitionsStream } from "./definitions.js";
+import { groupMembershipsStream } from "./group-memberships.js";
+import { groupsStream } from "./groups.js";
+import { membershipsStream } from "./memberships.js";
+import { queriesStream } from "./queries.js";
+import { queryResultsStream } from "./query-results.js";
+import { queryRunsStream } from "./query-runs.js";
+import { reportFiltersStream } from "./report-filters.js";
+import { reportSchedulesStream } from "./report-schedules.js";
+import { reportSubscriptionsStream } from "./report-subscriptions.js";
+import { reportsStream } from "./reports.js";
+import { runsStream } from "./runs.js";
+import { spaceMembershipsStream } from "./space-memberships.js";
+import { spacesStream } from "./spaces.js";
+import type { StreamDefinition } from "./types.js";
+import { workspacesStream } from "./workspaces.js";
+
+/**
+ * Every stream, parents before their children (the order the sync walks them and the catalog lists them).
+ * A child's context is its parent's context merged with the parent's `childContext(record)`.
+ */
+export function streamDefinitions(): readonly StreamDefinition[] {
+  return [
+    workspacesStream,
+    spacesStream,
+    spaceMembershipsStream,
+    reportsStream,
+    queriesStream,
+    chartsStream,
+    reportFiltersStream,
+    reportSchedulesStream,
+    reportSubscriptionsStream,
+    runsStream,
+    queryRunsStream,
+    queryResultsStream,
+    datasetsStream,
+    datasetRunsStream,
+    datasetSchedulesStream,
+    dataSourcesStream,
+    definitionsStream,
+    membershipsStream,
+    groupsStream,
+    groupMembershipsStream,
+    auditLogsStream,
+  ];
+}
+
+/** The definition named `name` (tap_stream_id), if there is one. */
+export function findStream(name: string, definitions: readonly StreamDefinition[] = streamDefinitions()): StreamDefinition | undefined {
+  return definitions.find((definition) => definition.name === name);
+}

@@ -1,0 +1,41 @@
+import { lastPathSegment, linkHref } from "./tokens.js";
+import type { StreamDefinition } from "./types.js";
+
+function tokenFromLink(raw: Readonly<Record<string, unknown>>, rel: string): string | undefined {
+  const href = linkHref(raw, rel);
+  return href === undefined ? undefined : lastPathSegment(href);
+}
+
+/**
+ * Subscriptions of each report (mode-api notes §3.12). Mode's documented subscription object has no `token` field:
+ * the token is only the last segment of `_links.self.href` (Airbyte's tested schema has none either), so the
+ * transform fills it from there, and `report_schedule_token` from `_links.report_schedule.href`, before the HAL links
+ * are dropped.
+ */
+export const reportSubscriptionsStream: StreamDefinition = {
+  name: "report_subscriptions",
+  path: "/{workspace}/reports/{report}/subscriptions",
+  kind: "list",
+  embeddedKey: "report_subscriptions",
+  paged: false,
+  keyProperties: ["token"],
+  validReplicationKeys: [],
+  replicationMethods: ["FULL_TABLE"],
+  parent: "reports",
+  contextFields: { report_token: "report" },
+  tolerate: [404],
+  selectedByDefault: true,
+  description: "Delivery subscriptions of each report (email/Slack settings).",
+  transform: (raw) => {
+    const derived: Record<string, unknown> = {};
+    if (raw.token === undefined || raw.token === null) {
+      const token = tokenFromLink(raw, "self");
+      if (token !== undefined) derived.token = token;
+    }
+    if (raw.report_schedule_token === undefined) {
+      const token = tokenFromLink(raw, "report_schedule");
+      if (token !== undefined) derived.report_schedule_token = token;
+    }
+    return { ...derived, ...raw, ...derived };
+  },
+};

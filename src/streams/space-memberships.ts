@@ -1,0 +1,22 @@
+import type { StreamDefinition } from "./types.js";
+
+/**
+ * Members of each space, under `_embedded.space_memberships` (mode-api notes §3.0). Mode documents this endpoint as
+ * due for deprecation; a deleted space answers 403 rather than 404 for a while (mode-api notes §6.2, §7.12), so both
+ * skip the partition with a warning.
+ */
+export const spaceMembershipsStream: StreamDefinition = {
+  name: "space_memberships",
+  path: "/{workspace}/spaces/{space}/memberships",
+  kind: "list",
+  embeddedKey: "space_memberships",
+  paged: false,
+  keyProperties: ["token"],
+  validReplicationKeys: [],
+  replicationMethods: ["FULL_TABLE"],
+  parent: "spaces",
+  contextFields: { space_token: "space" },
+  tolerate: [403, 404],
+  selectedByDefault: true,
+  description: "Memberships of each space (who can view or edit it).",
+};
