@@ -1,0 +1,349 @@
+import type { Readable } from "node:stream";
+import { Agent, type Dispatcher } from "undici";
+import { systemClock, type Clock } from "../clock.js";
+import { isJsonObject, parseJsonLossless, type JsonObject, type JsonValue } from "../json.js";
+import { logMetric, type Logger } from "../log.js";
+import { basicAuthHeader } from "./auth.js";
+import { assertDecodable, decodeBuffer, decodedStream, readAll, UnsupportedEncodingError } from "./body.js";
+import {
+  AuthenticationError,
+  FatalApiError,
+  ForbiddenError,
+  MalformedResponseError,
+  type ApiErrorDetails,
+  ModeApiError,
+  modeErrorFields,
+  NotFoundError,
+  RetriesExhaustedError,
+  TimeoutError,
+  TransientApiError,
+} from "./errors.js";
+import { paginate } from "./paginate.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { backoffDelay, classify, errorCode, headerValue, numericHeader, rateLimitDelay, type Classification, type ResponseHeaders } from "./retry-policy.js";
+import type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } from "./types.js";
+
+export type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } from "./types.js";
+
+type Method = "GET" | "POST";
+
+/** A streamed response (result downloads). */
+export interface StreamResponse {
+  readonly body: Readable;
+  readonly contentType: string;
+  readonly status: number;
+}
+
+/** What one attempt produced, before classification. */
+interface Attempt<T> {
+  readonly status?: number;
+  readonly headers?: ResponseHeaders;
+  readonly error?: unknown;
+  readonly bodyValid?: boolean;
+  /** Mode's error body on a non-2xx answer. */
+  readonly errorBody?: JsonValue;
+  /** A 2xx whose body is well-formed but not what the call returns: fatal, not retried. */
+  readonly malformed?: string;
+  readonly value?: T;
+  readonly durationMs: number;
+}
+
+const DEFAULT_MAX_BACKOFF_MS = 60_000;
+
+/**
+ * The Mode API client: transport (undici), Basic auth, rate limiting, retries, pagination,
+ * metrics. Knows nothing of Singer (house style §4).
+ */
+export class ModeClient {
+  private readonly base: URL;
+  private readonly basePath: string;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  private readonly limiter: RateLimiter;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly authorization: string;
+  private readonly options: ModeClientOptions;
+  private readonly totals: HttpStats = { requests: 0, retries: 0, rateLimited: 0, bytes: 0, rateLimitWaitMs: 0, byTemplate: {} };
+
+  constructor(options: ModeClientOptions) {
+    this.options = options;
+    this.base = new URL(options.baseUrl);
+    this.basePath = this.base.pathname.replace(/\/+$/, "");
+    this.clock = options.clock ?? systemClock();
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger;
+    this.authorization = basicAuthHeader(options.apiToken, options.apiSecret);
+    const maxConcurrent = options.rateLimit.maxConcurrent ?? 8;
+    this.limiter = new RateLimiter({ ...options.rateLimit, maxConcurrent, clock: this.clock, logger: options.logger });
+    this.ownsDispatcher = options.dispatcher === undefined;
+    // One keep-alive pool per origin (an Agent keeps a Pool per origin), as many sockets as requests in flight.
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({ connections: maxConcurrent, headersTimeout: options.requestTimeoutMs, bodyTimeout: options.requestTimeoutMs });
+  }
+
+  /** GET a JSON object. Retries per the retry policy; throws a ModeApiError subclass. */
+  getJson(spec: RequestSpec): Promise<JsonObject> {
+    return this.requestJson("GET", spec, undefined);
+  }
+
+  /** POST a JSON body (e.g. `POST .../runs`, answered 202). Ambiguous failures are not retried. */
+  postJson(spec: RequestSpec & { readonly body: JsonValue }): Promise<JsonObject> {
+    return this.requestJson("POST", spec, JSON.stringify(spec.body));
+  }
+
+  /**
+   * GET a body as a stream (result downloads, `content.csv` / `content.json`), gzip decoded.
+   * Retried only until the headers of a 2xx arrive; a failure while streaming reaches the caller
+   * as a stream error.
+   */
+  getStream(spec: RequestSpec & { readonly accept?: string }): Promise<StreamResponse> {
+    return this.execute("GET", spec, async (signal) => {
+      const started = this.clock.now();
+      const response = await this.send("GET", spec, spec.accept ?? "*/*", undefined, signal);
+      const status = response.statusCode;
+      if (status >= 200 && status < 300) {
+        const encoding = headerValue(response.headers, "content-encoding");
+        try {
+          assertDecodable(encoding);
+        } catch (error) {
+          response.body.destroy();
+          if (error instanceof UnsupportedEncodingError) return { status, headers: response.headers, malformed: error.message, durationMs: this.clock.now() - started };
+          throw error;
+        }
+        const body = decodedStream(response.body, encoding, (n) => this.countBytes(n));
+        const value: StreamResponse = { body, contentType: headerValue(response.headers, "content-type") ?? "", status };
+        return { status, headers: response.headers, value, durationMs: this.clock.now() - started };
+      }
+      const errorBody = await this.readErrorBody(response);
+      return { status, headers: response.headers, errorBody, durationMs: this.clock.now() - started };
+    });
+  }
+
+  /** Walks a list page by page; see paginate.ts. Breaking out of `for await` stops paging. */
+  paginate(request: PageRequest): AsyncGenerator<Page, void, undefined> {
+    return paginate(this, request, this.logger);
+  }
+
+  /** The root-relative path a request path resolves to (`/acme/x` -> `/api/acme/x`). */
+  resolvePath(path: string): string {
+    const url = this.resolve(path, undefined, { method: "GET", template: path });
+    return `${url.pathname}${url.search}`;
+  }
+
+  /** Totals for the end-of-run summary (a copy). */
+  stats(): HttpStats {
+    const byTemplate: HttpStats["byTemplate"] = {};
+    for (const [template, entry] of Object.entries(this.totals.byTemplate)) {
+      byTemplate[template] = { requests: entry.requests, statuses: { ...entry.statuses } };
+    }
+    return { ...this.totals, rateLimitWaitMs: this.limiter.stats().waitMs, byTemplate };
+  }
+
+  /** Drops queued requests and closes the connection pool (when the client created it). */
+  async close(): Promise<void> {
+    await this.limiter.stop();
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private requestJson(method: Method, spec: RequestSpec, body: string | undefined): Promise<JsonObject> {
+    return this.execute(method, spec, async (signal) => {
+      const started = this.clock.now();
+      const response = await this.send(method, spec, "application/hal+json", body, signal);
+      const status = response.statusCode;
+      const headers = response.headers;
+      if (status < 200 || status >= 300) {
+        const errorBody = await this.readErrorBody(response);
+        return { status, headers, errorBody, durationMs: this.clock.now() - started };
+      }
+      const raw = await readAll(response.body, (n) => this.countBytes(n));
+      let text: string;
+      try {
+        text = (await decodeBuffer(raw, headerValue(headers, "content-encoding"))).toString("utf8");
+      } catch (error) {
+        if (error instanceof UnsupportedEncodingError) return { status, headers, malformed: error.message, durationMs: this.clock.now() - started };
+        // A truncated gzip stream: the body did not arrive whole.
+        return { status, headers, bodyValid: false, durationMs: this.clock.now() - started };
+      }
+      // 202/204 may come without a body (mode-api notes §10: the status of POST .../runs is not pinned down).
+      if (text.trim() === "" && (status === 202 || status === 204)) return { status, headers, value: {}, durationMs: this.clock.now() - started };
+      let parsed: JsonValue;
+      try {
+        parsed = parseJsonLossless(text);
+      } catch {
+        // Truncated JSON, or an HTML page from a proxy answering 200 (mode-api notes §6.2).
+        return { status, headers, bodyValid: false, durationMs: this.clock.now() - started };
+      }
+      if (!isJsonObject(parsed)) return { status, headers, malformed: "body is not a JSON object", durationMs: this.clock.now() - started };
+      return { status, headers, value: parsed, durationMs: this.clock.now() - started };
+    });
+  }
+
+  /** The retry loop around one kind of attempt. */
+  private async execute<T>(method: Method, spec: RequestSpec, attemptOnce: (signal: AbortSignal | undefined) => Promise<Attempt<T>>): Promise<T> {
+    const signal = spec.signal;
+    const details = { method, template: spec.template };
+    const maxRetries = Math.max(0, this.options.maxRetries);
+    const maxBackoffMs = this.options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await this.limiter.schedule(async () => {
+        const started = this.clock.now();
+        try {
+          return await attemptOnce(signal);
+        } catch (error) {
+          // An abort is the caller's decision, never a failure to retry; our own errors are final.
+          if (signal?.aborted) throw signal.reason;
+          if (error instanceof ModeApiError) throw error;
+          return { error, durationMs: this.clock.now() - started } satisfies Attempt<T>;
+        }
+      }, signal);
+      this.record(method, spec.template, result);
+      if (result.malformed !== undefined) throw new MalformedResponseError({ ...details, ...statusOf(result) }, result.malformed);
+      const decision = classify({ method, ...result, nowMs: this.clock.now() });
+      if (decision.action === "success" && result.value !== undefined) return result.value;
+      const failure: ApiErrorDetails = { ...details, ...statusOf(result), ...codeOf(result), ...this.redacted(modeErrorFields(result.errorBody)) };
+      if (decision.action !== "retry") throw this.finalError(decision, failure);
+      const reason = describeRetry(decision, result);
+      const error = decision.timeout ? new TimeoutError(failure, reason) : new TransientApiError(failure, reason);
+      if (attempt > maxRetries) throw new RetriesExhaustedError(error, attempt);
+      this.totals.retries += 1;
+      const delayMs = decision.rateLimited
+        ? (decision.retryAfterMs ?? rateLimitDelay(attempt, this.random, this.options.rateLimit.windowMs, maxBackoffMs))
+        : (decision.retryAfterMs ?? backoffDelay(attempt, this.random, maxBackoffMs));
+      this.logger.warn(
+        { method, endpoint: spec.template, ...(result.status === undefined ? { error_code: decision.reason } : { http_status_code: result.status }), attempt, delay_ms: delayMs },
+        `Retrying ${method} ${spec.template} after ${decision.reason} (attempt ${attempt} of ${maxRetries + 1}) in ${delayMs} ms`,
+      );
+      // A 429 pauses the whole limiter (this request waits in it like every other); other retries wait alone.
+      if (decision.rateLimited) this.limiter.onRateLimited(delayMs);
+      else await this.clock.sleep(delayMs, signal);
+    }
+  }
+
+  private finalError(decision: Exclude<Classification, { action: "retry" }>, details: ApiErrorDetails): ModeApiError {
+    if (decision.action === "success") return new MalformedResponseError(details, "empty response");
+    switch (decision.failure) {
+      case "unauthorized":
+        return new AuthenticationError(details);
+      case "forbidden":
+        return new ForbiddenError(details);
+      case "not_found":
+        return new NotFoundError(details);
+      case "unsafe_to_retry": {
+        const reason = `${decision.reason}; not retried because ${details.method} is not idempotent`;
+        return decision.timeout === true ? new TimeoutError(details, reason) : new TransientApiError(details, reason);
+      }
+      case "client_error":
+        return new FatalApiError(details);
+    }
+  }
+
+  private send(method: Method, spec: RequestSpec, accept: string, body: string | undefined, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
+    const url = this.resolve(spec.path, spec.query, { method, template: spec.template });
+    const headers: Record<string, string> = {
+      authorization: this.authorization,
+      accept,
+      "accept-encoding": "gzip",
+      "user-agent": this.options.userAgent,
+    };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    return this.dispatcher
+      .request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        ...(signal === undefined ? {} : { signal }),
+        headersTimeout: this.options.requestTimeoutMs,
+        bodyTimeout: this.options.requestTimeoutMs,
+      })
+      .then((response) => {
+        this.limiter.onHeaders({ limit: numericHeader(response.headers, "x-ratelimit-limit"), remaining: numericHeader(response.headers, "x-ratelimit-remaining") });
+        return response;
+      });
+  }
+
+  /**
+   * Resolves a request path. HAL links are root-relative (`/api/acme/spaces?page=2`, mode-api notes
+   * §2.1) and resolve against the base origin; other paths are relative to baseUrl. Credentials go
+   * to the base origin only.
+   */
+  private resolve(path: string, query: RequestSpec["query"], details: ApiErrorDetails): URL {
+    let url: URL;
+    if (/^https?:\/\//i.test(path)) {
+      url = new URL(path);
+      if (url.origin !== this.base.origin) throw new FatalApiError(details, "refusing to send credentials to a link on another origin");
+    } else {
+      const rooted = path.startsWith("/") ? path : `/${path}`;
+      const isHref = this.basePath !== "" && (rooted === this.basePath || rooted.startsWith(`${this.basePath}/`) || rooted.startsWith(`${this.basePath}?`));
+      url = new URL(isHref ? rooted : `${this.basePath}${rooted}`, this.base.origin);
+    }
+    for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    return url;
+  }
+
+  private async readErrorBody(response: Dispatcher.ResponseData): Promise<JsonValue | undefined> {
+    try {
+      const raw = await readAll(response.body, (n) => this.countBytes(n));
+      const text = (await decodeBuffer(raw, headerValue(response.headers, "content-encoding"))).toString("utf8");
+      return parseJsonLossless(text);
+    } catch {
+      // 502 pages are HTML (mode-api notes §6.2): the status alone decides.
+      return undefined;
+    }
+  }
+
+  /**
+   * Error text comes from the server; a proxy or debug page that echoes request headers would
+   * otherwise carry the credential into an error message.
+   */
+  private redacted(fields: { modeId?: string; modeMessage?: string }): { modeId?: string; modeMessage?: string } {
+    const secrets = [this.authorization.slice("Basic ".length), this.options.apiToken, this.options.apiSecret].filter((s) => s.length >= 4);
+    const scrub = (text: string): string => secrets.reduce((acc, secret) => acc.split(secret).join("[REDACTED]"), text);
+    const result: { modeId?: string; modeMessage?: string } = {};
+    if (fields.modeId !== undefined) result.modeId = scrub(fields.modeId);
+    if (fields.modeMessage !== undefined) result.modeMessage = scrub(fields.modeMessage);
+    return result;
+  }
+
+  private countBytes(n: number): void {
+    this.totals.bytes += n;
+  }
+
+  private record(method: Method, template: string, result: Attempt<unknown>): void {
+    this.totals.requests += 1;
+    if (result.status === 429) this.totals.rateLimited += 1;
+    const entry = (this.totals.byTemplate[template] ??= { requests: 0, statuses: {} });
+    entry.requests += 1;
+    const key = result.status !== undefined ? String(result.status) : (errorCode(result.error) ?? "error");
+    entry.statuses[key] = (entry.statuses[key] ?? 0) + 1;
+    const succeeded = result.status !== undefined && result.status >= 200 && result.status < 300 && result.value !== undefined;
+    logMetric(this.logger, {
+      type: "timer",
+      metric: "http_request_duration",
+      value: result.durationMs / 1000,
+      tags: { endpoint: template, method, ...(result.status === undefined ? {} : { http_status_code: result.status }), status: succeeded ? "succeeded" : "failed" },
+    });
+  }
+}
+
+function statusOf(result: Attempt<unknown>): { status?: number } {
+  return result.status === undefined ? {} : { status: result.status };
+}
+
+function codeOf(result: Attempt<unknown>): { code?: string } {
+  if (result.status !== undefined) return {};
+  const code = errorCode(result.error);
+  return code === undefined ? {} : { code };
+}
+
+function describeRetry(decision: Extract<Classification, { action: "retry" }>, result: Attempt<unknown>): string {
+  if (decision.rateLimited) return "rate limited";
+  if (decision.timeout) return "timed out";
+  if (result.status === undefined) return "connection failed";
+  if (result.bodyValid === false) return decision.reason;
+  return "server error";
+}
