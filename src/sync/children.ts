@@ -1,0 +1,54 @@
+import type { StreamContext, StreamDefinition } from "../streams/types.js";
+import { isNeeded, type SyncContext } from "./context.js";
+import { listPages, tolerating } from "./lists.js";
+import type { Unit } from "./output.js";
+
+/** Streams whose bookmark is partitioned per parent and that are read newest first (see runs.ts). */
+export const RUN_STREAMS: ReadonlySet<string> = new Set(["runs", "dataset_runs"]);
+
+/** Direct child streams of `parent` that must be walked. */
+export function neededChildren(ctx: SyncContext, parent: string): StreamDefinition[] {
+  return [...ctx.definitions.values()].filter((d) => d.parent === parent && d.kind === "list" && isNeeded(ctx, d.name));
+}
+
+/** Every stream below `parent` (children, grandchildren, ...), run streams and their subtrees excluded. */
+export function versionedDescendants(ctx: SyncContext, parent: string): string[] {
+  const out: string[] = [];
+  for (const d of ctx.definitions.values()) {
+    if (d.parent === parent && !RUN_STREAMS.has(d.name)) out.push(d.name, ...versionedDescendants(ctx, d.name));
+  }
+  return out;
+}
+
+/**
+ * Lists every needed child list of one parent item into the unit, recursing into grandchildren (queries -> charts),
+ * the one generic runner for child streams (house style practice 1). `include` filters which direct children to walk.
+ * Returns false when Mode answered 404 for a direct child list of the parent (deleted between listing and fetching): the unit must be dropped.
+ */
+export async function syncChildren(ctx: SyncContext, unit: Unit, parent: string, context: StreamContext, include: (child: StreamDefinition) => boolean, depth = 0): Promise<boolean> {
+  for (const child of neededChildren(ctx, parent)) {
+    if (RUN_STREAMS.has(child.name) || !include(child)) continue;
+    const outcome = await tolerating(ctx, child, `${parent.replace(/s$/, "")} ${describe(context)}`, async () => {
+      const grandchildren = neededChildren(ctx, child.name).length > 0;
+      for await (const page of listPages(ctx, child, context)) {
+        for (const item of page.items) {
+          if (ctx.selected.has(child.name)) unit.add(child.name, item, context);
+          if (grandchildren && child.childContext) {
+            await syncChildren(ctx, unit, child.name, { ...context, ...child.childContext(item) }, () => true, depth + 1);
+          }
+        }
+      }
+    });
+    // A 404 on a direct child list means the parent itself is gone; deeper down (charts of a query deleted meanwhile)
+    // the warning is enough: the parent's updated_at moves, so the next run fetches it again.
+    if (outcome === "not-found" && depth === 0) return false;
+  }
+  return true;
+}
+
+function describe(context: StreamContext): string {
+  return Object.entries(context)
+    .filter(([k]) => k !== "workspace")
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+}

@@ -1,0 +1,79 @@
+import type { Page } from "../http/client.js";
+import type { JsonObject } from "../json.js";
+import type { StreamContext, StreamDefinition } from "../streams/types.js";
+import type { SyncContext } from "./context.js";
+
+/** Fills a path template (`/{workspace}/reports/{report}`) from the context. */
+export function fillPath(template: string, context: StreamContext): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = context[name];
+    if (value === undefined) throw new Error(`internal: no value for {${name}} in ${template}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** The HTTP status of an error from the client, if it has one. */
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error === "object" && error !== null && "status" in error) {
+    const status = (error as { status: unknown }).status;
+    if (typeof status === "number") return status;
+  }
+  return undefined;
+}
+
+/** Pages of a list stream in a context, with extra query parameters (filters, ordering). */
+export function listPages(ctx: SyncContext, definition: StreamDefinition, context: StreamContext, query: Readonly<Record<string, string>> = {}): AsyncGenerator<Page, void, undefined> {
+  if (definition.path === null || definition.embeddedKey === undefined) throw new Error(`internal: ${definition.name} is not a list stream`);
+  const base = definition.query?.({ includePersonalSpaces: ctx.config.includePersonalSpaces }) ?? {};
+  return ctx.client.paginate({
+    path: fillPath(definition.path, context),
+    template: definition.path,
+    query: { ...base, ...query },
+    embeddedKey: definition.embeddedKey,
+    paged: definition.paged,
+    ...(definition.perPage !== undefined ? { perPage: definition.perPage } : {}),
+    ...(definition.cursor !== undefined ? { cursor: definition.cursor } : {}),
+    signal: ctx.signal,
+  });
+}
+
+export type Tolerated = "tolerated" | "not-found";
+
+/**
+ * Runs `body` and turns the errors a stream declares tolerable (403 on admin-only endpoints) and 404s (a parent deleted
+ * between listing and fetching, mode-api notes §7.12) into one warning and a return value; everything else propagates.
+ */
+export async function tolerating(ctx: SyncContext, definition: StreamDefinition, where: string, body: () => Promise<void>): Promise<Tolerated | undefined> {
+  try {
+    await body();
+    return undefined;
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 404) {
+      ctx.logger.warn(`stream ${definition.name}: ${where} was not found (deleted while the sync ran?); skipping it`);
+      return "not-found";
+    }
+    if (status !== undefined && definition.tolerate?.includes(status)) {
+      const why = status === 403 ? "it needs rights (admin) the token does not have" : "Mode declares this status for it";
+      ctx.warnOnce(`tolerate:${definition.name}:${status}`, `stream ${definition.name}: Mode answered ${status} for ${definition.path ?? definition.name}; skipping it (${why})`);
+      return "tolerated";
+    }
+    throw error;
+  }
+}
+
+/** A required string field of an API item (tokens): a missing one is a malformed response. */
+export function tokenOf(item: JsonObject | Readonly<Record<string, unknown>>, stream: string, field = "token"): string {
+  const value = item[field];
+  if (typeof value === "string" && value.length > 0) return value;
+  if (typeof value === "number") return String(value);
+  throw new Error(`malformed ${stream} item from Mode: missing "${field}"`);
+}
+
+/** An ISO timestamp field normalised to UTC `...Z`, or null. */
+export function timestampOf(item: Readonly<Record<string, unknown>>, field: string): string | null {
+  const value = item[field];
+  if (typeof value !== "string") return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
