@@ -9,10 +9,10 @@ export const chartsStream: StreamDefinition = {
   paged: false,
   keyProperties: ["token"],
   validReplicationKeys: [],
-  replicationMethods: ["FULL_TABLE"],
+  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "queries",
   contextFields: { report_token: "report", query_token: "query" },
   tolerate: [404],
   selectedByDefault: true,
-  description: "Charts of each query, with their visualisation settings.",
+  description: "Charts of each query, with their visualisation settings; incremental: re-read only for changed reports.",
 };

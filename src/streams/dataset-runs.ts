@@ -1,3 +1,4 @@
+import { tokenOf } from "./tokens.js";
 import type { StreamDefinition } from "./types.js";
 
 /**
@@ -13,11 +14,13 @@ export const datasetRunsStream: StreamDefinition = {
   perPage: 100,
   cursor: "page",
   keyProperties: ["token"],
-  validReplicationKeys: [],
-  replicationMethods: ["FULL_TABLE"],
+  validReplicationKeys: ["created_at", "updated_at"],
+  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
+  defaultReplicationKey: "updated_at",
   parent: "datasets",
   contextFields: { dataset_token: "dataset" },
+  childContext: (record) => ({ run: tokenOf(record) }),
   tolerate: [404],
   selectedByDefault: true,
-  description: "Runs (refreshes) of each dataset.",
+  description: "Runs (refreshes) of each dataset, incremental on updated_at or created_at.",
 };

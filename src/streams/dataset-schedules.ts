@@ -9,10 +9,10 @@ export const datasetSchedulesStream: StreamDefinition = {
   paged: false,
   keyProperties: ["token"],
   validReplicationKeys: [],
-  replicationMethods: ["FULL_TABLE"],
+  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "datasets",
   contextFields: { dataset_token: "dataset" },
   tolerate: [404],
   selectedByDefault: true,
-  description: "Refresh schedules of each dataset.",
+  description: "Refresh schedules of each dataset; incremental: re-read only for changed datasets.",
 };

@@ -14,11 +14,11 @@ export const queriesStream: StreamDefinition = {
   paged: false,
   keyProperties: ["token"],
   validReplicationKeys: [],
-  replicationMethods: ["FULL_TABLE"],
+  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "reports",
   contextFields: { report_token: "report" },
   childContext: (record) => ({ query: tokenOf(record) }),
   tolerate: [404],
   selectedByDefault: true,
-  description: "Queries (SQL) of each report.",
+  description: "Queries (SQL) of each report; incremental: re-read only for reports whose updated_at moved.",
 };

@@ -13,7 +13,7 @@ export const queryRunsStream: StreamDefinition = {
   paged: false,
   keyProperties: ["token"],
   validReplicationKeys: [],
-  replicationMethods: ["FULL_TABLE"],
+  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "runs",
   contextFields: { report_token: "report", run_token: "run" },
   childContext: (record) => {
@@ -23,5 +23,5 @@ export const queryRunsStream: StreamDefinition = {
   },
   tolerate: [404],
   selectedByDefault: true,
-  description: "Query runs of each report run: executed SQL, state, errors.",
+  description: "Query runs of each report run: executed SQL, state, errors; incremental: read for new and changed runs.",
 };

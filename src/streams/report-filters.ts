@@ -9,10 +9,10 @@ export const reportFiltersStream: StreamDefinition = {
   paged: false,
   keyProperties: ["token"],
   validReplicationKeys: [],
-  replicationMethods: ["FULL_TABLE"],
+  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "reports",
   contextFields: { report_token: "report" },
   tolerate: [404],
   selectedByDefault: true,
-  description: "Filters defined on each report.",
+  description: "Filters defined on each report; incremental: re-read only for changed reports.",
 };

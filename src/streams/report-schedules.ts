@@ -10,10 +10,10 @@ export const reportSchedulesStream: StreamDefinition = {
   cursor: "page",
   keyProperties: ["token"],
   validReplicationKeys: [],
-  replicationMethods: ["FULL_TABLE"],
+  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "reports",
   contextFields: { report_token: "report" },
   tolerate: [404],
   selectedByDefault: true,
-  description: "Run schedules of each report.",
+  description: "Run schedules of each report; incremental: re-read only for changed reports.",
 };

@@ -20,12 +20,12 @@ export const reportSubscriptionsStream: StreamDefinition = {
   paged: false,
   keyProperties: ["token"],
   validReplicationKeys: [],
-  replicationMethods: ["FULL_TABLE"],
+  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "reports",
   contextFields: { report_token: "report" },
   tolerate: [404],
   selectedByDefault: true,
-  description: "Delivery subscriptions of each report (email/Slack settings).",
+  description: "Delivery subscriptions of each report (email/Slack settings); incremental: re-read only for changed reports.",
   transform: (raw) => {
     const derived: Record<string, unknown> = {};
     if (raw.token === undefined || raw.token === null) {

@@ -1,0 +1,152 @@
+import type { ReportResultsConfig } from "../config.js";
+import { NotFoundError } from "../http/errors.js";
+import type { JsonObject } from "../json.js";
+import type { SyncContext } from "../sync/context.js";
+import { timestampOf } from "../sync/lists.js";
+import { TaskPool } from "../sync/task-pool.js";
+import { alreadyExtracted, extractedRun, RESULTS_STREAM } from "./bookmarks.js";
+import { describeFailure, endsOnlyTheReport, ReportFailedError, ReportResultsError, type ReportFailure } from "./errors.js";
+import { extractRun, type ExtractedRun } from "./extract-run.js";
+import { fetchRun, runOutcome, triggerRun, waitForRun } from "./report-runs.js";
+import { fetchReport, lastSuccessfulRun, notFound, reportTargets, type ReportTarget } from "./targets.js";
+
+/** Rows per unit of work: a STATE may follow every chunk, and memory holds at most one chunk per report in flight. */
+export const RESULT_CHUNK_ROWS = 500;
+
+/** Reports handled at once; at most this many result downloads hold a connection, leaving the others for polls. */
+const MAX_PARALLEL_REPORTS = 4;
+
+/** The report-results phase of one sync (see `reportResultsPhase`). */
+export interface ReportResultsPhase {
+  readonly name: typeof RESULTS_STREAM;
+  run(ctx: SyncContext): Promise<void>;
+  /** Reports that failed so far in this sync. */
+  readonly failures: readonly ReportFailure[];
+  /**
+   * Throws ReportResultsError (exit code 1) when a report failed. Called after the sync ended normally, so the final
+   * STATE is already written and covers every report that was extracted.
+   */
+  throwIfFailed(): void;
+}
+
+type ReportOutcome = { kind: "extracted"; run: ExtractedRun } | { kind: "unchanged"; run: string } | { kind: "no-run" };
+
+/**
+ * The `query_results` phase (issue 7), run by the sync engine after the walk. For each report named by
+ * `report_results` (tokens, or every report of chosen spaces) it either triggers a fresh run (`trigger_run`: `POST
+ * …/runs` with the configured parameters, then polls it, mode-api notes §4) or takes the report's latest successful
+ * run, and streams every query's result rows as `query_results` records (extract-run.ts). A run whose results were
+ * already extracted (per-report bookmark) is skipped.
+ *
+ * A report that fails (its run failed, was cancelled or timed out; the report is missing; a result is malformed) is
+ * logged at ERROR and the others go on; `throwIfFailed`, called once the sync has finished and written its final STATE,
+ * then ends the run with exit code 1. Failing at the very end rather than inside the phase keeps the sync a complete
+ * one: a phase that throws would leave the "resume" markers of an unfinished sync in the STATE.
+ *
+ * One instance per sync: it collects that sync's failures.
+ */
+export function reportResultsPhase(): ReportResultsPhase {
+  const failures: ReportFailure[] = [];
+  let attempted = 0;
+
+  const fail = (ctx: SyncContext, report: string, error: unknown): void => {
+    const reason = describeFailure(error);
+    failures.push({ report, reason });
+    ctx.logger.error(`report results: ${report}: ${reason}`);
+  };
+
+  return {
+    name: RESULTS_STREAM,
+    failures,
+    throwIfFailed() {
+      if (failures.length > 0) throw new ReportResultsError([...failures], attempted);
+    },
+    async run(ctx) {
+      if (!ctx.selected.has(RESULTS_STREAM)) return;
+      const settings = ctx.config.reportResults;
+      if (settings === undefined || (settings.reports.length === 0 && settings.spaces.length === 0)) {
+        ctx.logger.warn(`${RESULTS_STREAM} is selected but report_results names no reports or spaces in the config; no results extracted`);
+        return;
+      }
+      const started = ctx.clock.now();
+      const pool = new TaskPool(Math.max(1, Math.min(MAX_PARALLEL_REPORTS, ctx.config.maxConcurrency - 1)));
+      const tally = { extracted: 0, unchanged: 0, noRun: 0, rows: 0 };
+      const handle = async (target: ReportTarget): Promise<void> => {
+        try {
+          const outcome = await syncReport(ctx, settings, target);
+          if (outcome.kind === "extracted") {
+            tally.extracted++;
+            tally.rows += outcome.run.rows;
+          } else if (outcome.kind === "unchanged") tally.unchanged++;
+          else tally.noRun++;
+        } catch (error) {
+          if (ctx.signal.aborted || !endsOnlyTheReport(error)) throw error;
+          fail(ctx, target.token, error);
+        }
+      };
+      try {
+        const spaceFailed = (space: string, error: unknown): void => {
+          attempted++;
+          fail(ctx, `space ${space}`, error);
+        };
+        for await (const target of reportTargets(ctx, settings, spaceFailed)) {
+          attempted++;
+          await pool.run(() => handle(target));
+        }
+        await pool.drain();
+      } catch (error) {
+        // Stop the reports still in flight before reporting the failure, so no request outlives the sync.
+        ctx.abort(error);
+        await Promise.allSettled([pool.drain()]);
+        throw error;
+      }
+      const seconds = ((ctx.clock.now() - started) / 1000).toFixed(1);
+      ctx.logger.info(
+        `report results: ${attempted} reports in ${seconds} s: ${tally.extracted} extracted (${tally.rows} rows), ${tally.unchanged} already extracted, ` +
+          `${tally.noRun} without a successful run, ${failures.length} failed`,
+      );
+    },
+  };
+}
+
+/** One report: pick (or start) its run, skip it when already extracted, extract it. */
+async function syncReport(ctx: SyncContext, settings: ReportResultsConfig, target: ReportTarget): Promise<ReportOutcome> {
+  const report = target.token;
+  const extract = { chunkRows: RESULT_CHUNK_ROWS, attempts: ctx.config.maxRetries + 1, ...(settings.rowLimit !== undefined ? { rowLimit: settings.rowLimit } : {}) };
+  let run: JsonObject;
+  if (settings.triggerRun) {
+    const previous = extractedRun(ctx.output.state, report);
+    if (previous?.sync_id === ctx.syncId) {
+      ctx.logger.info(`report results: ${report}: run ${previous.run_token} was extracted by the interrupted sync this one resumes; not running the report again`);
+      return { kind: "unchanged", run: previous.run_token };
+    }
+    let started: JsonObject;
+    try {
+      started = await triggerRun(ctx, report, settings.parameters as JsonObject);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw notFound(ctx);
+      throw error;
+    }
+    ctx.logger.info(`report results: ${report}: started run ${String(started.token)}; waiting for it (up to ${settings.waitTimeoutSeconds} s)`);
+    run = await waitForRun(ctx, report, started, { timeoutMs: settings.waitTimeoutSeconds * 1000, firstPollMs: settings.pollIntervalSeconds * 1000 });
+  } else {
+    const item = target.listed ?? (await fetchReport(ctx, report));
+    const token = lastSuccessfulRun(item);
+    if (token === null) {
+      ctx.logger.warn(`report results: ${report}: the report has no successful run; nothing to extract (set trigger_run to run it)`);
+      return { kind: "no-run" };
+    }
+    if (alreadyExtracted(extractedRun(ctx.output.state, report), token, timestampOf(item, "last_successfully_run_at"))) {
+      ctx.logger.info(`report results: ${report}: run ${token} was already extracted; skipping it`);
+      return { kind: "unchanged", run: token };
+    }
+    run = await fetchRun(ctx, report, token);
+    if (runOutcome(run.state) !== "succeeded") throw new ReportFailedError(`its latest successful run ${token} is "${String(run.state)}"`);
+  }
+  const extracted = await extractRun(ctx, report, run, extract);
+  ctx.logger.info(
+    `report results: ${report}: ${extracted.rows} rows from run ${extracted.runToken} (completed ${extracted.completedAt ?? "at an unknown time"}; ` +
+      `${extracted.queries} query results${extracted.purged > 0 ? `, ${extracted.purged} purged` : ""})`,
+  );
+  return { kind: "extracted", run: extracted };
+}
