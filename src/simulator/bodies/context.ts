@@ -1,0 +1,34 @@
+import type { MemberState } from "../state.js";
+import type { World } from "../world.js";
+
+/** What a body builder gets: the world plus per-request values for the volatile signed fields. */
+export interface BodyContext {
+  readonly world: World;
+  /** Differs on every request, so `web_preview_image` and `flamingo_signature` change every fetch (mode-api §7.7). */
+  readonly nonce: number;
+  /** Clock time of the request (volatile fields only; never in generated timestamps). */
+  readonly now: number;
+}
+
+/** `/api/{ws}/a/b`: links are root-relative paths (mode-api §2.1). */
+export function apiPath(world: World, ...segments: readonly string[]): string {
+  return segments.length === 0 ? `/api/${world.workspace}` : `/api/${world.workspace}/${segments.join("/")}`;
+}
+
+/** Mode's links say `collections` where requests say `spaces` (mode-api §1.1, DataHub fixtures). */
+export function spacePath(world: World, spaceToken: string, ...rest: readonly string[]): string {
+  return apiPath(world, "collections", spaceToken, ...rest);
+}
+
+export function reportPath(world: World, reportToken: string, ...rest: readonly string[]): string {
+  return apiPath(world, "reports", reportToken, ...rest);
+}
+
+/** A user is linked as `/api/{username}` (`creator` links, mode-api §2.1). */
+export function userPath(member: MemberState | undefined): string {
+  return `/api/${member?.username ?? "unknown"}`;
+}
+
+export function memberOf(world: World, index: number): MemberState | undefined {
+  return world.state.members[index];
+}
