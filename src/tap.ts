@@ -70,7 +70,9 @@ export async function runCommand(command: Command, io: RunIo): Promise<number> {
     }
     case "discover": {
       // Discovery needs no API call (the catalog is static), but the config must be valid (Singer SPEC.md synopsis).
-      loadConfig(command.configs, io.env);
+      const { config, warnings } = loadConfig(command.configs, io.env);
+      const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: io.stderr });
+      for (const warning of warnings) logger.warn(warning);
       io.stdout.write(`${JSON.stringify(discoverCatalog(), null, 2)}\n`);
       return 0;
     }
@@ -115,9 +117,10 @@ export interface SyncInputs {
 /** Loads catalog and state, plans the selected streams and runs the sync into `sink`. */
 export async function syncWith(runtime: Runtime, sink: MessageSink, inputs: SyncInputs): Promise<SyncSummary> {
   const { config, logger, client } = runtime;
+  // Every input file is read and checked before anything is logged or requested: a bad one is the first and only line.
   const catalog = inputs.catalogFile === undefined ? inputs.catalogValue : parseCatalog(readJsonObjectFile(inputs.catalogFile, "catalog", InputError), inputs.catalogFile);
-  const selection = resolveSelection(catalog, logger);
   const state = inputs.stateFile === undefined ? (inputs.stateValue ?? emptyState()) : parseState(readJsonObjectFile(inputs.stateFile, "state", InputError), inputs.stateFile);
+  const selection = resolveSelection(catalog, logger);
   const schemas = loadSchemaRegistry();
   const processor = createRecordProcessor({ schemas, logger, invalidRecords: config.invalidRecords });
   const streams: PlannedStream[] = selection.map((s) => ({

@@ -8,7 +8,9 @@ import type { AirbyteCatalog, AirbyteStream, SyncMode } from "./messages.js";
  * The CATALOG of `tap-mode airbyte discover`, built from the Singer catalog `--discover` prints, the way Airbyte's
  * base-singer converted one (singer.md §4.3): `stream` → `name`, `schema` → `json_schema`, key properties →
  * `source_defined_primary_key`. Every stream offers `full_refresh` (a read that ignores the stream's bookmark); those
- * with a replication key also offer `incremental`, with the tap's default key as a source-defined cursor.
+ * that replicate incrementally also offer `incremental` with a source-defined cursor: the tap's default key where the
+ * stream has one, and no default cursor field for child streams that are incremental by parent (queries of changed
+ * reports, query runs of new runs), whose cursor is the parent's bookmark.
  * `is_resumable` is left out (false): a full-refresh stream restarts from the top on a new attempt.
  */
 export function airbyteCatalog(singer: Catalog, definitions: readonly StreamDefinition[]): AirbyteCatalog {
@@ -16,12 +18,13 @@ export function airbyteCatalog(singer: Catalog, definitions: readonly StreamDefi
   return {
     streams: singer.streams.map((entry): AirbyteStream => {
       const definition = byName.get(entry.tap_stream_id);
+      const incremental = definition?.replicationMethods.includes("INCREMENTAL") === true;
       const cursor = definition === undefined ? undefined : defaultCursor(definition);
       return {
         name: entry.stream,
         json_schema: entry.schema as JsonObject,
-        supported_sync_modes: cursor === undefined ? ["full_refresh"] : ["full_refresh", "incremental"],
-        source_defined_cursor: cursor !== undefined,
+        supported_sync_modes: incremental ? ["full_refresh", "incremental"] : ["full_refresh"],
+        source_defined_cursor: incremental,
         ...(cursor === undefined ? {} : { default_cursor_field: [cursor] }),
         source_defined_primary_key: (definition?.keyProperties ?? entry.key_properties ?? []).map((key) => [key]),
       };

@@ -45,15 +45,19 @@ describe("Airbyte CATALOG", () => {
     }
   });
 
-  it("offers incremental with a source-defined cursor exactly where the stream has a replication key", () => {
+  it("offers incremental with a source-defined cursor exactly where the stream replicates incrementally", () => {
     for (const definition of streamDefinitions()) {
       const stream = byName.get(definition.name);
       const incremental = definition.replicationMethods.includes("INCREMENTAL");
       expect(stream?.supported_sync_modes, definition.name).toEqual(incremental ? ["full_refresh", "incremental"] : ["full_refresh"]);
       expect(stream?.source_defined_cursor, definition.name).toBe(incremental);
-      expect(stream?.default_cursor_field, definition.name).toEqual(incremental ? [definition.defaultReplicationKey ?? definition.validReplicationKeys[0]] : undefined);
+      const key = definition.defaultReplicationKey ?? definition.validReplicationKeys[0];
+      expect(stream?.default_cursor_field, definition.name).toEqual(incremental && key !== undefined ? [key] : undefined);
     }
     expect(byName.get("reports")?.default_cursor_field).toEqual(["updated_at"]);
+    // Incremental by parent: no cursor field of its own.
+    expect(byName.get("queries")?.supported_sync_modes).toEqual(["full_refresh", "incremental"]);
+    expect(byName.get("queries")?.default_cursor_field).toBeUndefined();
   });
 });
 
