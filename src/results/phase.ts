@@ -140,7 +140,15 @@ async function syncReport(ctx: SyncContext, settings: ReportResultsConfig, targe
       ctx.logger.info(`report results: ${report}: run ${token} was already extracted; skipping it`);
       return { kind: "unchanged", run: token };
     }
-    run = await fetchRun(ctx, report, token);
+    try {
+      run = await fetchRun(ctx, report, token);
+    } catch (error) {
+      // The run the report names is gone (deleted, or purged with its results, mode-api notes §4): like purged
+      // results, a warning rather than a failed report.
+      if (!(error instanceof NotFoundError)) throw error;
+      ctx.logger.warn(`report results: ${report}: its latest successful run ${token} is no longer in Mode (404); nothing to extract`);
+      return { kind: "no-run" };
+    }
     if (runOutcome(run.state) !== "succeeded") throw new ReportFailedError(`its latest successful run ${token} is "${String(run.state)}"`);
   }
   const extracted = await extractRun(ctx, report, run, extract);

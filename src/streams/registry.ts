@@ -1,6 +1,7 @@
 import { auditLogsStream } from "./audit-logs.js";
 import { chartsStream } from "./charts.js";
 import { dataSourcesStream } from "./data-sources.js";
+import { datasetQueriesStream } from "./dataset-queries.js";
 import { datasetRunsStream } from "./dataset-runs.js";
 import { datasetSchedulesStream } from "./dataset-schedules.js";
 import { datasetsStream } from "./datasets.js";
@@ -40,6 +41,7 @@ export function streamDefinitions(): readonly StreamDefinition[] {
     queryRunsStream,
     queryResultsStream,
     datasetsStream,
+    datasetQueriesStream,
     datasetRunsStream,
     datasetSchedulesStream,
     dataSourcesStream,

@@ -23,27 +23,23 @@ export function versionedDescendants(ctx: SyncContext, parent: string): string[]
 /**
  * Lists every needed child list of one parent item into the unit, recursing into grandchildren (queries -> charts),
  * the one generic runner for child streams (house style practice 1). `include` filters which direct children to walk.
- * Returns false when Mode answered 404 for a direct child list of the parent (deleted between listing and fetching): the unit must be dropped.
+ * A 404 on a child list (the parent deleted between listing and fetching, mode-api notes §7.12, or an endpoint this
+ * workspace does not have) skips that list with a warning and keeps the rest of the unit: a deleted parent is then
+ * reported by the next sync, when its list no longer names it.
  */
-export async function syncChildren(ctx: SyncContext, unit: Unit, parent: string, context: StreamContext, include: (child: StreamDefinition) => boolean, depth = 0): Promise<boolean> {
+export async function syncChildren(ctx: SyncContext, unit: Unit, parent: string, context: StreamContext, include: (child: StreamDefinition) => boolean): Promise<void> {
   for (const child of neededChildren(ctx, parent)) {
     if (RUN_STREAMS.has(child.name) || !include(child)) continue;
-    const outcome = await tolerating(ctx, child, `${parent.replace(/s$/, "")} ${describe(context)}`, async () => {
+    await tolerating(ctx, child, `${parent.replace(/s$/, "")} ${describe(context)}`, async () => {
       const grandchildren = neededChildren(ctx, child.name).length > 0;
       for await (const page of listPages(ctx, child, context)) {
         for (const item of page.items) {
           if (ctx.selected.has(child.name)) unit.add(child.name, item, context);
-          if (grandchildren && child.childContext) {
-            await syncChildren(ctx, unit, child.name, { ...context, ...child.childContext(item) }, () => true, depth + 1);
-          }
+          if (grandchildren && child.childContext) await syncChildren(ctx, unit, child.name, { ...context, ...child.childContext(item) }, () => true);
         }
       }
     });
-    // A 404 on a direct child list means the parent itself is gone; deeper down (charts of a query deleted meanwhile)
-    // the warning is enough: the parent's updated_at moves, so the next run fetches it again.
-    if (outcome === "not-found" && depth === 0) return false;
   }
-  return true;
 }
 
 function describe(context: StreamContext): string {

@@ -50,7 +50,9 @@ export async function tolerating(ctx: SyncContext, definition: StreamDefinition,
   } catch (error) {
     const status = statusOf(error);
     if (status === 404) {
-      ctx.logger.warn(`stream ${definition.name}: ${where} was not found (deleted while the sync ran?); skipping it`);
+      const message = `stream ${definition.name}: Mode answered 404 for ${where} (deleted while the sync ran?); skipping it`;
+      ctx.warnOnce(`404:${definition.name}`, `${message} (further 404s of this stream are logged at debug level)`);
+      ctx.logger.debug(message);
       return "not-found";
     }
     if (status !== undefined && definition.tolerate?.includes(status)) {

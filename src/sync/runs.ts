@@ -33,9 +33,9 @@ export function runKey(ctx: SyncContext, stream: string): string {
  * Consumers are the run stream itself and its children (query_runs): each keeps its own partition, so selecting
  * query_runs later still fetches every run's query runs once.
  */
-export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinition, parent: Readonly<Record<string, unknown>>, parentToken: string, context: StreamContext): Promise<boolean> {
+export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinition, parent: Readonly<Record<string, unknown>>, parentToken: string, context: StreamContext): Promise<void> {
   const consumers = [runs.name, ...neededChildren(ctx, runs.name).map((d) => d.name)].filter((name) => ctx.selected.has(name));
-  if (consumers.length === 0) return true;
+  if (consumers.length === 0) return;
   const key = runKey(ctx, runs.name);
   const state = ctx.output.state;
   const lastRunAt = timestampOf(parent, "last_run_at");
@@ -49,7 +49,7 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
     if (p === undefined) return lastRunAt !== null; // a never-run report has no runs to list
     return p.open === true || (lastRunAt !== null && (p.last_run_at === null || lastRunAt > p.last_run_at));
   });
-  if (!needsListing) return true;
+  if (!needsListing) return;
 
   // Lower bound per consumer: its bookmark (or start_date), lowered to the oldest run still open last time.
   const floorOf = (c: string): string | null => {
@@ -86,14 +86,14 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
         if (ctx.selected.has(runs.name) && emits(runs.name)) unit.add(runs.name, item, context);
         if (queryRunsNeeded.length > 0 && runs.childContext) {
           const childContext = { ...context, ...runs.childContext(item as JsonObject) };
-          await syncChildren(ctx, unit, runs.name, childContext, (child) => emits(child.name), 1);
+          await syncChildren(ctx, unit, runs.name, childContext, (child) => emits(child.name));
         }
       }
       if (passedFloor) break;
     }
   });
-  if (outcome === "not-found") return false;
-  if (outcome === "tolerated") return true;
+  // Runs not listed (404: the parent went away meanwhile): no partition, so the next sync lists them again.
+  if (outcome !== undefined) return;
 
   unit.onCommit((s) => {
     for (const c of consumers) {
@@ -110,7 +110,6 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
     const bookmark = s.bookmarks[runs.name];
     if (bookmark && ctx.selected.has(runs.name)) bookmark.replication_key = key;
   });
-  return true;
 }
 
 /** Removes the run partitions of deleted parents. */

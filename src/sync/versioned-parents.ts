@@ -68,12 +68,8 @@ export class VersionedParents {
     const unit = ctx.output.unit();
     if (ctx.selected.has(definition.name) && (changed || parentFullTable)) unit.add(definition.name, item, context);
     const childContext = { ...context, ...(definition.childContext?.(item) ?? {}) };
-    const ok = await syncChildren(ctx, unit, definition.name, childContext, (child) => changed || fullTableChildren(child));
-    if (!ok) return;
-    if (this.runsStream) {
-      const runsOk = await syncRuns(ctx, unit, this.runsStream, item, token, childContext);
-      if (!runsOk) return;
-    }
+    await syncChildren(ctx, unit, definition.name, childContext, (child) => changed || fullTableChildren(child));
+    if (this.runsStream) await syncRuns(ctx, unit, this.runsStream, item, token, childContext);
     if (changed || previous !== space) {
       const recordVersion = changed ? updatedAt : (recorded ?? updatedAt);
       unit.onCommit((state) => {

@@ -42,7 +42,7 @@ async function syncFullTableList(ctx: SyncContext, definition: StreamDefinition)
     for await (const page of listPages(ctx, definition, context)) {
       for (const item of page.items) {
         if (emit) unit.add(definition.name, item, context);
-        if (hasChildren && definition.childContext) await syncChildren(ctx, unit, definition.name, { ...context, ...definition.childContext(item) }, () => true, 1);
+        if (hasChildren && definition.childContext) await syncChildren(ctx, unit, definition.name, { ...context, ...definition.childContext(item) }, () => true);
       }
     }
   });

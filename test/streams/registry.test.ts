@@ -10,10 +10,10 @@ function stream(name: string): StreamDefinition {
 }
 
 describe("stream definitions", () => {
-  it("list the 21 streams of the issue, parents first", () => {
+  it("list the 22 streams (the issue's 21 and dataset_queries), parents first", () => {
     expect(streamDefinitions().map((d) => d.name)).toEqual([
       "workspaces", "spaces", "space_memberships", "reports", "queries", "charts", "report_filters", "report_schedules",
-      "report_subscriptions", "runs", "query_runs", "query_results", "datasets", "dataset_runs", "dataset_schedules",
+      "report_subscriptions", "runs", "query_runs", "query_results", "datasets", "dataset_queries", "dataset_runs", "dataset_schedules",
       "data_sources", "definitions", "memberships", "groups", "group_memberships", "audit_logs",
     ]);
     expect(findStream("dashboards")).toBeUndefined();
