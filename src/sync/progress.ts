@@ -58,19 +58,23 @@ export class Progress implements ProgressTracker {
     if (this.timer) clearInterval(this.timer);
   }
 
+  private estimate(kind: string, elapsedS: number): string | undefined {
+    const total = this.expected.get(kind);
+    if (total === undefined || total === 0) return undefined;
+    const handled = (this.finished.get(kind) ?? 0) + (this.skipped.get(kind) ?? 0);
+    const fraction = Math.min(1, handled / total);
+    const remainingS = fraction > 0 ? (elapsedS / fraction) * (1 - fraction) : NaN;
+    return ` | ${kind} ${handled}/${total} (${Math.round(fraction * 100)}%)${Number.isFinite(remainingS) && fraction < 1 ? `, about ${formatSeconds(remainingS)} left` : ""}`;
+  }
+
   /** One progress line. */
   report(): void {
     const elapsedS = (this.clock.now() - this.startedAt) / 1000;
     const http = this.httpStats();
     const records = [...this.counts.entries()].map(([s, n]) => `${s}=${n}`).join(" ") || "none yet";
-    let estimate = "";
-    const total = this.expected.get("reports");
-    if (total !== undefined && total > 0) {
-      const handled = (this.finished.get("reports") ?? 0) + (this.skipped.get("reports") ?? 0);
-      const fraction = Math.min(1, handled / total);
-      const remainingS = fraction > 0 ? (elapsedS / fraction) * (1 - fraction) : NaN;
-      estimate = ` | reports ${handled}/${total} (${Math.round(fraction * 100)}%)${Number.isFinite(remainingS) ? `, about ${formatSeconds(remainingS)} left` : ""}`;
-    }
+    // Mode gives totals on some lists only (spaces and runs carry `pagination.total_count`, report pages of 30 often
+    // do not, mode-api notes §2.4): estimate from reports when their total is known, else from spaces walked.
+    const estimate = this.estimate("reports", elapsedS) ?? this.estimate("spaces", elapsedS) ?? "";
     this.logger.info(
       `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, waited ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit)${estimate}`,
     );

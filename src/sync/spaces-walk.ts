@@ -51,12 +51,15 @@ export async function walkSpaces(ctx: SyncContext): Promise<void> {
       });
       if (outcome === undefined) parent.spaceListed(spaceToken);
     }
+    ctx.progress.done("spaces");
   };
 
   let outcome;
   try {
     outcome = await tolerating(ctx, spaces, "the spaces list", async () => {
     for await (const page of listPages(ctx, spaces, { workspace: ctx.config.workspace })) {
+      if (page.pageNumber === 1) ctx.progress.addExpected("spaces", page.totalCount ?? page.items.length);
+      else if (page.totalCount === undefined) ctx.progress.addExpected("spaces", page.items.length);
       const unit = ctx.output.unit();
       for (const item of page.items) {
         const token = tokenOf(item, "spaces");
