@@ -77,7 +77,11 @@ export async function runCommand(command: Command, io: RunIo): Promise<number> {
       return 0;
     }
     case "test": {
-      const runtime = createRuntime(command.configs, io, { maxRetries: 0 });
+      // One line is the whole answer: request metrics and info logs stay quiet unless debugging.
+      const runtime = createRuntime(command.configs, io, {
+        maxRetries: 0,
+        createLogger: (config) => createLogger({ level: config.logLevel === "debug" ? "debug" : "warn", format: config.logFormat, destination: io.stderr }),
+      });
       try {
         const result = await testConnection(runtime.config, runtime.client);
         (result.ok ? io.stdout : io.stderr).write(`${result.message}\n`);
