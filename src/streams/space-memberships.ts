@@ -2,8 +2,9 @@ import type { StreamDefinition } from "./types.js";
 
 /**
  * Members of each space, under `_embedded.space_memberships` (mode-api notes §3.0). Mode documents this endpoint as
- * due for deprecation; a deleted space answers 403 rather than 404 for a while (mode-api notes §6.2, §7.12), so both
- * skip the partition with a warning.
+ * due for deprecation, and it costs one request per space on every sync (it has no timestamps to compare), so it is
+ * not selected by default. A deleted space answers 403 rather than 404 for a while (mode-api notes §6.2, §7.12), so
+ * both skip the partition with a warning.
  */
 export const spaceMembershipsStream: StreamDefinition = {
   name: "space_memberships",
@@ -17,6 +18,6 @@ export const spaceMembershipsStream: StreamDefinition = {
   parent: "spaces",
   contextFields: { space_token: "space" },
   tolerate: [403, 404],
-  selectedByDefault: true,
-  description: "Memberships of each space (who can view or edit it).",
+  selectedByDefault: false,
+  description: "Memberships of each space (who can view or edit it); Mode marks the endpoint deprecated; not selected by default.",
 };
