@@ -21,17 +21,17 @@ export class Unit {
 
   constructor(
     private readonly prepare: RecordPreparer,
-    private readonly clock: Clock,
+    private readonly extractedAt: () => string,
   ) {}
 
   add(stream: string, raw: Readonly<Record<string, unknown>>, context: StreamContext): void {
     const record = this.prepare(stream, raw, context);
-    if (record !== null) this.records.push({ stream, record, timeExtracted: isoUtc(this.clock.now()) });
+    if (record !== null) this.records.push({ stream, record, timeExtracted: this.extractedAt() });
   }
 
   /** Adds an already prepared record (deletion markers). */
   addPrepared(stream: string, record: Record<string, unknown>): void {
-    this.records.push({ stream, record, timeExtracted: isoUtc(this.clock.now()) });
+    this.records.push({ stream, record, timeExtracted: this.extractedAt() });
   }
 
   onCommit(update: (state: TapState) => void): void {
@@ -59,6 +59,17 @@ export class SyncOutput {
   private recordsSinceState = 0;
   private lastStateAt: number;
   private statesWritten = 0;
+  /** time_extracted of the last record: the ISO string is built once per millisecond, not once per record. */
+  private stampMs = Number.NaN;
+  private stamp = "";
+  private readonly extractedAt = (): string => {
+    const now = this.options.clock.now();
+    if (now !== this.stampMs) {
+      this.stampMs = now;
+      this.stamp = isoUtc(now);
+    }
+    return this.stamp;
+  };
 
   constructor(private readonly options: OutputOptions) {
     this.lastStateAt = options.clock.now();
@@ -73,7 +84,7 @@ export class SyncOutput {
   }
 
   unit(): Unit {
-    return new Unit(this.options.prepare, this.options.clock);
+    return new Unit(this.options.prepare, this.extractedAt);
   }
 
   schema(stream: string, schema: JsonObject, keyProperties: readonly string[], bookmarkProperties?: readonly string[]): Promise<void> {
