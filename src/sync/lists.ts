@@ -39,6 +39,15 @@ export function listPages(ctx: SyncContext, definition: StreamDefinition, contex
 
 export type Tolerated = "tolerated" | "not-found";
 
+/** Mode answered 404 for a workspace-level list: the workspace does not exist, or the token cannot see it. */
+export class WorkspaceNotFoundError extends Error {
+  override readonly name = "WorkspaceNotFoundError";
+  readonly exitCode = 1;
+  constructor(workspace: string, template: string) {
+    super(`Mode answered 404 (not found) for ${template} of workspace "${workspace}": the workspace does not exist or the token cannot see it (check the workspace setting)`);
+  }
+}
+
 /**
  * Runs `body` and turns the errors a stream declares tolerable (403 on admin-only endpoints) and 404s (a parent deleted
  * between listing and fetching, mode-api notes §7.12) into one warning and a return value; everything else propagates.
@@ -49,6 +58,12 @@ export async function tolerating(ctx: SyncContext, definition: StreamDefinition,
     return undefined;
   } catch (error) {
     const status = statusOf(error);
+    // A 404 on a list of the workspace itself (spaces, data sources, ...) means the workspace is unknown: nothing else
+    // can succeed, so the sync stops at once, unless the stream declares 404 normal ("No default Library found" for
+    // definitions, mode-api notes §3.9).
+    if (status === 404 && definition.parent === undefined && !definition.tolerate?.includes(404)) {
+      throw new WorkspaceNotFoundError(ctx.config.workspace, definition.path ?? definition.name);
+    }
     if (status === 404) {
       const message = `stream ${definition.name}: Mode answered 404 for ${where} (deleted while the sync ran?); skipping it`;
       ctx.warnOnce(`404:${definition.name}`, `${message} (further 404s of this stream are logged at debug level)`);

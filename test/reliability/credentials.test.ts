@@ -50,10 +50,7 @@ describe("credentials and workspace the API refuses", () => {
     expect(stackFrames(run.stderr)).toEqual([]);
   });
 
-  // Known gap (reported to the lead): the engine treats Mode's 404 for the workspace's own lists as "deleted while the
-  // sync ran" and skips them, so the sync exits 0 after 7 requests with nothing synced. Remove `.fails` once a 404
-  // on the workspace-level lists ends the sync with a clear message.
-  it.fails("an unknown workspace fails after exactly one request, with one CRITICAL line naming the workspace", async () => {
+  it("an unknown workspace fails after exactly one request, with one CRITICAL line naming the workspace", async () => {
     const run = await tapWith({ workspace: "no-such-workspace" });
     expect(run.requests).toBe(1);
     expect(run.code).toBe(1);
