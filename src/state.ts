@@ -19,6 +19,8 @@ export interface RunsPartition {
   open?: boolean;
   /** The oldest replication-key value among those open runs: the next listing reaches back to it. */
   open_from?: string;
+  /** Finished runs whose key equals `value`: re-emitted next time (>=) without fetching their query runs again. */
+  at_value?: string[];
 }
 
 /** Bookmark of a versioned parent stream (reports, datasets): which version of each parent has been fully synced. */

@@ -65,6 +65,8 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
 
   let newest: string | null = null;
   let openFrom: string | null = null;
+  /** Finished runs whose key equals `newest`: the boundary the next sync re-emits (>=) without refetching children. */
+  let atNewest: string[] = [];
   const queryRunsNeeded = neededChildren(ctx, runs.name);
   const outcome = await tolerating(ctx, runs, `runs of ${parentToken}`, async () => {
     for await (const page of listPages(ctx, runs, context, { order: "desc", order_by: key })) {
@@ -75,18 +77,29 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
           passedFloor = true;
           break;
         }
-        tokenOf(item, runs.name); // a run without a token is a malformed response, not a record to emit
-        if (value !== null && (newest === null || value > newest)) newest = value;
+        const runToken = tokenOf(item, runs.name); // a run without a token is a malformed response
         const stateName = typeof item.state === "string" ? item.state : "";
-        if (IN_PROGRESS.has(stateName) && value !== null && (openFrom === null || value < openFrom)) openFrom = value;
+        const inProgress = IN_PROGRESS.has(stateName);
+        if (value !== null && (newest === null || value > newest)) {
+          newest = value;
+          atNewest = [];
+        }
+        if (value !== null && value === newest && !inProgress) atNewest.push(runToken);
+        if (inProgress && value !== null && (openFrom === null || value < openFrom)) openFrom = value;
         const emits = (c: string): boolean => {
           const floor = floors.get(c) ?? null;
           return floor === null || value === null || value >= floor;
         };
+        // The run at the bookmark is emitted again (>=), but its children were read with it, unchanged since: a
+        // finished run with the same key value and token as last time needs no second query_runs request.
+        const alreadyRead = (c: string): boolean => {
+          const p = previous.get(c);
+          return !fullTable(c) && p !== undefined && value !== null && value === p.value && (p.at_value ?? []).includes(runToken) && !inProgress;
+        };
         if (ctx.selected.has(runs.name) && emits(runs.name)) unit.add(runs.name, item, context);
         if (queryRunsNeeded.length > 0 && runs.childContext) {
           const childContext = { ...context, ...runs.childContext(item as JsonObject) };
-          await syncChildren(ctx, unit, runs.name, childContext, (child) => emits(child.name));
+          await syncChildren(ctx, unit, runs.name, childContext, (child) => emits(child.name) && !alreadyRead(child.name));
         }
       }
       if (passedFloor) break;
@@ -100,7 +113,10 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
       const partitions = partitionsOf(s, c);
       const old = partitions[parentToken];
       const value = newest !== null && (old?.value === undefined || newest > old.value) ? newest : (old?.value ?? newest ?? ctx.config.startDate ?? "1970-01-01T00:00:00.000Z");
-      const next: RunsPartition = { value: value > ctx.startedAt ? ctx.startedAt : value, last_run_at: lastRunAt };
+      const capped = value > ctx.startedAt ? ctx.startedAt : value;
+      const next: RunsPartition = { value: capped, last_run_at: lastRunAt };
+      const boundary = newest === capped ? [...new Set([...(old?.value === capped ? (old.at_value ?? []) : []), ...atNewest])] : old?.value === capped ? (old.at_value ?? []) : [];
+      if (boundary.length > 0) next.at_value = boundary;
       if (openFrom !== null) {
         next.open = true;
         next.open_from = openFrom;

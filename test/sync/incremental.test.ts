@@ -79,6 +79,8 @@ describe("full and incremental sync against the simulator", () => {
     const liveChanged = [...changedReports].filter((t) => !change.deletedReports.includes(t)).length;
     expect(byRoute["GET /{ws}/reports/{report}/queries"]).toBe(liveChanged);
     expect(byRoute["GET /{ws}/reports/{report}/runs"] ?? 0).toBeLessThanOrEqual(change.reportsWithNewRuns.length);
+    // Query runs are read for the new runs only: the run at the bookmark is re-emitted (>=) without a second request.
+    expect(byRoute["GET /{ws}/reports/{report}/runs/{run}/query_runs"]).toBe(change.addedRuns.length);
     const state = inc.output.lastState as { bookmarks: { reports: { versions: Record<string, Record<string, string>> } } };
     const versioned = Object.values(state.bookmarks.reports.versions).flatMap((v) => Object.keys(v));
     for (const token of change.deletedReports) expect(versioned).not.toContain(token);
