@@ -45,6 +45,7 @@ describe("AirbyteOutput", () => {
     clock.advance(1000);
     await output.record("reports", { token: "r3" }, "");
     await output.state({ bookmarks: { reports: { replication_key: "updated_at", replication_key_value: "2025-01-02T00:00:00.000Z" } }, currently_syncing: null, tap_mode: { format_version: 1 } });
+    await output.flush();
     const parsed = parseAirbyteOutput(text());
     const summary = parsed.states.map((s) => [s.stream.stream_descriptor.name, s.sourceStats?.recordCount, (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence]);
     expect(summary).toEqual([
@@ -67,6 +68,7 @@ describe("AirbyteOutput", () => {
     await output.state(state);
     await output.record("spaces", { token: "s1" }, "");
     await output.state(state);
+    await output.flush();
     expect(parseAirbyteOutput(text()).states.map((s) => s.sourceStats?.recordCount)).toEqual([0, 1]);
   });
 });

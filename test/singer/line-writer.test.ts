@@ -61,6 +61,25 @@ describe("the Singer writer", () => {
     ]);
   });
 
+  it("hands lines to the stream in batches, in order, with a STATE after the records it follows", async () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, callback) {
+        chunks.push(chunk.toString("utf8"));
+        callback();
+      },
+    });
+    const writer = new LineWriter(stream);
+    for (let n = 0; n < 1000; n++) await writer.writeJson({ type: "RECORD", stream: "s", record: { n } });
+    await writer.writeJson({ type: "STATE", value: { n: 999 } });
+    await writer.flush();
+    const lines = chunks.join("").trimEnd().split("\n").map((l) => JSON.parse(l) as { type: string; record?: { n: number } });
+    expect(lines).toHaveLength(1001);
+    expect(lines.slice(0, 1000).map((l) => l.record?.n)).toEqual(Array.from({ length: 1000 }, (_, n) => n));
+    expect(lines.at(-1)?.type).toBe("STATE");
+    expect(chunks.filter((c) => c.length > 0).length).toBeLessThan(20);
+  });
+
   it("skips a STATE identical to the previous one", async () => {
     const consumer = slowConsumer(0);
     const output = new SingerOutput(new LineWriter(consumer.stream));
@@ -80,8 +99,8 @@ describe("the Singer writer", () => {
       },
     });
     const writer = new LineWriter(stream);
-    const first = writer.writeLine(JSON.stringify({ type: "STATE", value: { padding: "x".repeat(100) } }));
-    await expect(first).rejects.toBeInstanceOf(TargetClosedError);
+    await writer.writeLine(JSON.stringify({ type: "STATE", value: { padding: "x".repeat(100) } }));
+    await expect(writer.flush()).rejects.toBeInstanceOf(TargetClosedError);
     await expect(writer.writeLine("{}")).rejects.toThrow(/closed the pipe/);
     expect(writer.closed).toBe(true);
   });
