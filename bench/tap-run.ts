@@ -15,6 +15,13 @@ const HERE = fileURLToPath(new URL(".", import.meta.url));
 export const CLI = join(HERE, "..", "src", "cli.js");
 const USAGE_PRELOAD = pathToFileURL(join(HERE, "child-usage.js")).href;
 
+/** The Node flags of the command's shebang (`#!/usr/bin/env -S node FLAGS`), so the bench runs the tap as users do. */
+export function shebangNodeFlags(cli: string = CLI): string[] {
+  const first = readFileSync(cli, "utf8").split("\n", 1)[0] ?? "";
+  const match = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
+  return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+}
+
 const RECORD_PREFIX = '{"type":"RECORD","stream":"';
 const STATE_PREFIX = '{"type":"STATE"';
 
@@ -94,7 +101,7 @@ export function runTap(options: TapRunOptions): Promise<TapRunResult> {
   const file = (name: string): string => join(options.dir, `${options.label}.${name}`);
   writeFileSync(file("config.json"), JSON.stringify(options.config));
   writeFileSync(file("catalog.json"), JSON.stringify(options.catalog));
-  const args = ["--import", USAGE_PRELOAD, CLI, "--config", file("config.json"), "--catalog", file("catalog.json")];
+  const args = [...shebangNodeFlags(), "--import", USAGE_PRELOAD, CLI, "--config", file("config.json"), "--catalog", file("catalog.json")];
   if (options.state !== undefined) {
     writeFileSync(file("state.json"), JSON.stringify(options.state));
     args.push("--state", file("state.json"));
