@@ -39,8 +39,9 @@ function queryRunTokens(world: World, report: ReportState): string[] {
 
 /**
  * The full truth, per the tap's stream names and keys: every space (personal ones included), every
- * report in every space (archived included), their children, and workspace-level lists. Datasets'
- * queries and query runs are not tap streams and are not listed. Admin-only streams are listed even
+ * report in every space (archived included), their children, and workspace-level lists, datasets'
+ * queries included (the tap's dataset_queries). Datasets' query runs are not a tap stream and are not listed. Admin-only
+ * streams are listed even
  * when the simulator runs with `admin: false` (the tap then cannot read them).
  */
 export function computeTruth(world: World): Truth {
@@ -62,6 +63,7 @@ export function computeTruth(world: World): Truth {
     runs: sorted(reports.flatMap((r) => runTokensOf(world, r))),
     query_runs: sorted(reports.flatMap((r) => queryRunTokens(world, r))),
     datasets: sorted(datasets.map((d) => d.token)),
+    dataset_queries: sorted(datasets.flatMap(liveQueries).map((q) => q.token)),
     dataset_runs: sorted(datasets.flatMap((d) => runTokensOf(world, d))),
     dataset_schedules: sorted(datasets.flatMap((d) => range(d.schedules, (i) => scheduleToken(world, d, i)))),
     data_sources: sorted(range(size.dataSources, (i) => dataSourceToken(world, i))),
@@ -116,6 +118,7 @@ export function countMinimalRequests(world: World, admin: boolean, options: Mini
     runs: sum(reports, (r) => pages(runCount(r), runsPerPage)),
     query_runs: sum(reports, (r) => runCount(r)),
     datasets: sum(spaces, (s) => pages(s.datasets.length, reportsPerPage)),
+    dataset_queries: datasets.length,
     dataset_runs: sum(datasets, (d) => pages(runCount(d), runsPerPage)),
     dataset_schedules: sum(datasets, (d) => pages(d.schedules, schedulesPerPage)),
     data_sources: 1,

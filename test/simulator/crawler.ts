@@ -65,6 +65,7 @@ export async function crawlWorkspace(api: Client, ws: string): Promise<Crawl> {
     add("datasets", tokens(datasets));
     for (const dataset of datasets) {
       const d = dataset.token as string;
+      add("dataset_queries", tokens(await list(`/${ws}/reports/${d}/queries`, "queries")));
       add("dataset_runs", tokens(await list(`/${ws}/datasets/${d}/runs`, "report_runs", 100)));
       add("dataset_schedules", tokens(await list(`/${ws}/datasets/${d}/schedules`, "report_schedules", 100)));
     }
