@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SimHarness, catalogSelecting, keysOf, type TapRun } from "../support/sim-harness.js";
+import { SimHarness, catalogSelecting, completeLines, keysOf, type TapRun } from "../support/sim-harness.js";
 import { checkSingerOutput } from "../support/singer-check.js";
 
 const KEYS: Record<string, string> = { memberships: "member_token", audit_logs: "id" };
@@ -30,12 +30,6 @@ function signalAfter(afterRecords: number, signal: NodeJS.Signals): (child: Chil
       if (seen >= afterRecords && child.exitCode === null && !child.killed) child.kill(signal);
     });
   };
-}
-
-/** Complete lines only: a SIGKILL can cut the last line; a target would drop it, as the tap never finished it. */
-function completeLines(stdout: string): string {
-  const end = stdout.lastIndexOf("\n");
-  return end < 0 ? "" : stdout.slice(0, end + 1);
 }
 
 describe("interrupted syncs", () => {
