@@ -172,7 +172,7 @@ export function logSummary(logger: Logger, summary: SyncSummary): void {
   const deleted = [...summary.deleted.entries()].map(([k, v]) => `${v} ${k}`).join(", ");
   logger.info(
     `sync finished in ${formatSeconds(summary.durationMs / 1000)}: ${total} records (${[...summary.records.entries()].map(([s, n]) => `${s} ${n}`).join(", ") || "none"}); ` +
-      `${http.requests} requests, ${http.retries} retries, ${http.rateLimited} answered 429, ${formatSeconds(http.rateLimitWaitMs / 1000)} waited on the rate limit, ${(http.bytes / 1_048_576).toFixed(1)} MiB; ` +
+      `${http.requests} requests, ${http.retries} retries, ${http.rateLimited} answered 429, ${formatSeconds(http.rateLimitWaitMs / 1000)} queued on the rate limit (summed over requests), ${(http.bytes / 1_048_576).toFixed(1)} MiB; ` +
       `${summary.states} STATE messages${unchanged ? `; unchanged and skipped: ${unchanged}` : ""}${deleted ? `; deleted: ${deleted}` : ""}`,
   );
 }

@@ -4,7 +4,7 @@ import type { Logger } from "../log.js";
 import type { ProgressTracker } from "./context.js";
 
 /**
- * Progress on stderr every few seconds: records per stream, requests, 429s and time waited on the rate limit, and an
+ * Progress on stderr every few seconds: records per stream, requests, 429s and time queued on the rate limit (summed over requests), and an
  * estimate of what is left where Mode's `pagination.total_count` tells how many reports there are.
  */
 export class Progress implements ProgressTracker {
@@ -76,7 +76,7 @@ export class Progress implements ProgressTracker {
     // do not, mode-api notes §2.4): estimate from reports when their total is known, else from spaces walked.
     const estimate = this.estimate("reports", elapsedS) ?? this.estimate("spaces", elapsedS) ?? "";
     this.logger.info(
-      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, waited ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit)${estimate}`,
+      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit, summed over requests)${estimate}`,
     );
   }
 }

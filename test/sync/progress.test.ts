@@ -14,7 +14,7 @@ describe("progress and summary on stderr", () => {
     expect(run.code).toBe(0);
     const progress = run.stderr.split("\n").filter((l) => l.startsWith("INFO progress "));
     expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(progress.at(-1)).toMatch(/records .*reports=\d+.* \| requests \d+ \(retries \d+, 429s 0, waited [\d.]+s on the rate limit\) \| (reports|spaces) \d+\/\d+ \(\d+%\)/);
+    expect(progress.at(-1)).toMatch(/records .*reports=\d+.* \| requests \d+ \(retries \d+, 429s 0, queued [\d.]+s on the rate limit, summed over requests\) \| (reports|spaces) \d+\/\d+ \(\d+%\)/);
     expect(run.stderr).toMatch(/^INFO sync finished in [\d.]+s: \d+ records \(.*reports \d+.*\); \d+ requests, \d+ retries, 0 answered 429/m);
     expect(run.stderr).toMatch(/^INFO METRIC: \{"type":"counter","metric":"record_count","value":\d+,"tags":\{"endpoint":"reports"\}\}$/m);
     expect(run.stderr).toMatch(/^INFO METRIC: \{"type":"timer","metric":"http_request_duration","value":[\d.]+,"tags":\{"endpoint":"\/\{workspace\}\/spaces",/m);
