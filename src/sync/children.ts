@@ -1,14 +1,14 @@
 import type { StreamContext, StreamDefinition } from "../streams/types.js";
-import { isNeeded, type SyncContext } from "./context.js";
+import type { SyncContext } from "./context.js";
 import { listPages, tolerating } from "./lists.js";
 import type { Unit } from "./output.js";
 
 /** Streams whose bookmark is partitioned per parent and that are read newest first (see runs.ts). */
 export const RUN_STREAMS: ReadonlySet<string> = new Set(["runs", "dataset_runs"]);
 
-/** Direct child streams of `parent` that must be walked. */
-export function neededChildren(ctx: SyncContext, parent: string): StreamDefinition[] {
-  return [...ctx.definitions.values()].filter((d) => d.parent === parent && d.kind === "list" && isNeeded(ctx, d.name));
+/** Direct child streams of `parent` that must be walked (from the plan made once per sync). */
+export function neededChildren(ctx: SyncContext, parent: string): readonly StreamDefinition[] {
+  return ctx.walk.get(parent) ?? [];
 }
 
 /** Every stream below `parent` (children, grandchildren, ...), run streams and their subtrees excluded. */

@@ -24,6 +24,8 @@ export interface SyncContext {
   readonly selected: ReadonlyMap<string, StreamPlan>;
   /** Every stream definition by name (selected or not: unselected parents are walked, not emitted). */
   readonly definitions: ReadonlyMap<string, StreamDefinition>;
+  /** Per stream, the child lists the walk must read (planWalk): computed once, read per parent item. */
+  readonly walk: ReadonlyMap<string, readonly StreamDefinition[]>;
   /** The sync's signpost: bookmarks never move past it (singer.md §1.5 "Signpost state keeping"). */
   readonly startedAt: string;
   /** Identifies this sync (or the interrupted one it resumes) in bookmarks of completed full-table streams. */
@@ -48,13 +50,16 @@ export interface ProgressTracker {
 }
 
 /**
- * Whether a stream must be walked: it is selected, or one of its descendants read by the walk is (query_results rows
- * come from the report-results phase, not from walking query runs).
+ * The walk, planned once per sync: for each stream, its child lists that must be read because they, or one of their
+ * descendants read by the walk, are selected (query_results rows come from the report-results phase, not from walking
+ * query runs).
  */
+export function planWalk(definitions: readonly StreamDefinition[], selected: ReadonlySet<string>): Map<string, readonly StreamDefinition[]> {
+  const needed = (stream: string): boolean => selected.has(stream) || definitions.some((d) => d.parent === stream && d.kind !== "results" && needed(d.name));
+  return new Map(definitions.map((p) => [p.name, definitions.filter((d) => d.parent === p.name && d.kind === "list" && needed(d.name))] as const));
+}
+
+/** Whether a stream must be walked: it is selected, or one of its descendants read by the walk is. */
 export function isNeeded(ctx: SyncContext, stream: string): boolean {
-  if (ctx.selected.has(stream)) return true;
-  for (const definition of ctx.definitions.values()) {
-    if (definition.parent === stream && definition.kind !== "results" && isNeeded(ctx, definition.name)) return true;
-  }
-  return false;
+  return ctx.selected.has(stream) || (ctx.walk.get(stream)?.length ?? 0) > 0;
 }

@@ -7,7 +7,7 @@ import { logMetric, type Logger } from "../log.js";
 import type { MessageSink } from "../singer/output.js";
 import type { TapState } from "../state.js";
 import type { StreamDefinition } from "../streams/types.js";
-import type { StreamPlan, SyncContext } from "./context.js";
+import { planWalk, type StreamPlan, type SyncContext } from "./context.js";
 import { clearFullTableMarkers } from "./full-table.js";
 import { SyncOutput, type RecordPreparer } from "./output.js";
 import { Progress, formatSeconds } from "./progress.js";
@@ -82,6 +82,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     signal: abort.signal,
     selected: new Map(options.streams.map((s) => [s.definition.name, s])),
     definitions: new Map(options.definitions.map((d) => [d.name, d])),
+    walk: planWalk(options.definitions, new Set(options.streams.map((s) => s.definition.name))),
     startedAt,
     syncId,
     progress,

@@ -18,6 +18,8 @@ export class VersionedParents {
   private readonly spaceOf = new Map<string, string>();
   private readonly signature: string[];
   private readonly runsStream: StreamDefinition | undefined;
+  /** Child lists to read for every parent, changed or not: FULL_TABLE was asked for them or a descendant. */
+  private readonly fullTableChildren: ReadonlySet<string>;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -25,6 +27,11 @@ export class VersionedParents {
   ) {
     this.signature = [definition.name, ...versionedDescendants(ctx, definition.name)].filter((s) => ctx.selected.has(s)).sort();
     this.runsStream = neededChildren(ctx, definition.name).find((d) => RUN_STREAMS.has(d.name));
+    this.fullTableChildren = new Set(
+      neededChildren(ctx, definition.name)
+        .filter((child) => [child.name, ...versionedDescendants(ctx, child.name)].some((s) => ctx.selected.get(s)?.replicationMethod === "FULL_TABLE"))
+        .map((child) => child.name),
+    );
     const bookmark = this.bookmark(ctx.output.state);
     if (bookmark.children.join(",") !== this.signature.join(",")) {
       if (Object.keys(bookmark.versions).length > 0) {
@@ -61,14 +68,12 @@ export class VersionedParents {
     const startDate = ctx.config.startDate;
     const watermark = this.migratedWatermark();
     const changed = recorded === undefined ? (startDate === undefined || updatedAt >= startDate) && (watermark === null || updatedAt >= watermark) : recorded !== updatedAt;
-    const fullTableChildren = (child: StreamDefinition): boolean =>
-      [child.name, ...versionedDescendants(ctx, child.name)].some((s) => ctx.selected.get(s)?.replicationMethod === "FULL_TABLE");
     const parentFullTable = ctx.selected.get(definition.name)?.replicationMethod === "FULL_TABLE";
 
     const unit = ctx.output.unit();
     if (ctx.selected.has(definition.name) && (changed || parentFullTable)) unit.add(definition.name, item, context);
     const childContext = { ...context, ...(definition.childContext?.(item) ?? {}) };
-    await syncChildren(ctx, unit, definition.name, childContext, (child) => changed || fullTableChildren(child));
+    await syncChildren(ctx, unit, definition.name, childContext, (child) => changed || this.fullTableChildren.has(child.name));
     if (this.runsStream) await syncRuns(ctx, unit, this.runsStream, item, token, childContext);
     if (changed || previous !== space) {
       const recordVersion = changed ? updatedAt : (recorded ?? updatedAt);
