@@ -3,12 +3,15 @@
  * numeric `id` (mode-api notes §2.2: "`id`s do not route").
  */
 
-/** The string value of `field` (a number is written in decimal); throws when the record has none. */
-export function tokenOf(record: Readonly<Record<string, unknown>>, field = "token"): string {
+/**
+ * The string value of `field` (a number is written in decimal); throws when the record has none. With `stream`, the
+ * item came straight from a Mode list and the error names it as a malformed response.
+ */
+export function tokenOf(record: Readonly<Record<string, unknown>>, field = "token", stream?: string): string {
   const value = record[field];
   if (typeof value === "string" && value !== "") return value;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  throw new Error(`record has no "${field}" to address its children`);
+  throw new Error(stream === undefined ? `record has no "${field}" to address its children` : `malformed ${stream} item from Mode: missing "${field}"`);
 }
 
 /** The href of a HAL link (`_links.<rel>.href`), if the item carries it (mode-api notes §2.1). */

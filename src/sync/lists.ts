@@ -1,5 +1,5 @@
 import type { Page } from "../http/client.js";
-import type { JsonObject } from "../json.js";
+import { canonicalTimestamp } from "../records/timestamps.js";
 import type { StreamContext, StreamDefinition } from "../streams/types.js";
 import type { SyncContext } from "./context.js";
 
@@ -79,18 +79,11 @@ export async function tolerating(ctx: SyncContext, definition: StreamDefinition,
   }
 }
 
-/** A required string field of an API item (tokens): a missing one is a malformed response. */
-export function tokenOf(item: JsonObject | Readonly<Record<string, unknown>>, stream: string, field = "token"): string {
-  const value = item[field];
-  if (typeof value === "string" && value.length > 0) return value;
-  if (typeof value === "number") return String(value);
-  throw new Error(`malformed ${stream} item from Mode: missing "${field}"`);
-}
-
-/** An ISO timestamp field normalised to UTC `...Z`, or null. */
+/**
+ * A timestamp field in the canonical UTC form the records carry (src/records/timestamps.ts), or null: bookmarks are
+ * compared with exactly the values the tap emits.
+ */
 export function timestampOf(item: Readonly<Record<string, unknown>>, field: string): string | null {
   const value = item[field];
-  if (typeof value !== "string") return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  return typeof value === "string" ? (canonicalTimestamp(value) ?? null) : null;
 }

@@ -3,7 +3,8 @@ import type { RunsPartition, TapState } from "../state.js";
 import type { StreamContext, StreamDefinition } from "../streams/types.js";
 import { neededChildren, syncChildren } from "./children.js";
 import type { SyncContext } from "./context.js";
-import { listPages, timestampOf, tokenOf, tolerating } from "./lists.js";
+import { tokenOf } from "../streams/tokens.js";
+import { listPages, timestampOf, tolerating } from "./lists.js";
 import type { Unit } from "./output.js";
 
 /** Run states that will still change (mode-api notes §4: everything but succeeded/completed/failed/cancelled). */
@@ -77,7 +78,7 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
           passedFloor = true;
           break;
         }
-        const runToken = tokenOf(item, runs.name); // a run without a token is a malformed response
+        const runToken = tokenOf(item, "token", runs.name); // a run without a token is a malformed response
         const stateName = typeof item.state === "string" ? item.state : "";
         const inProgress = IN_PROGRESS.has(stateName);
         if (value !== null && (newest === null || value > newest)) {

@@ -1,5 +1,6 @@
 import { isNeeded, type SyncContext } from "./context.js";
-import { listPages, tokenOf, tolerating } from "./lists.js";
+import { tokenOf } from "../streams/tokens.js";
+import { listPages, tolerating } from "./lists.js";
 import { TaskPool } from "./task-pool.js";
 import { VersionedParents } from "./versioned-parents.js";
 import { neededChildren } from "./children.js";
@@ -44,7 +45,7 @@ export async function walkSpaces(ctx: SyncContext): Promise<void> {
         for await (const page of listPages(ctx, parent.definition, context)) {
           if (page.pageNumber === 1 && page.totalCount !== undefined) ctx.progress.addExpected(parent.definition.name, page.totalCount);
           for (const item of page.items) {
-            const token = tokenOf(item, parent.definition.name);
+            const token = tokenOf(item, "token", parent.definition.name);
             await parentPool.run(() => parent.sync(item, token, spaceToken, context));
           }
         }
@@ -61,16 +62,11 @@ export async function walkSpaces(ctx: SyncContext): Promise<void> {
       if (page.pageNumber === 1) ctx.progress.addExpected("spaces", page.totalCount ?? page.items.length);
       else if (page.totalCount === undefined) ctx.progress.addExpected("spaces", page.items.length);
       const unit = ctx.output.unit();
-      for (const item of page.items) {
-        const token = tokenOf(item, "spaces");
-        listed.add(token);
-        if (emitSpaces) unit.add("spaces", item, { workspace: ctx.config.workspace });
-      }
+      const tokens = page.items.map((item) => tokenOf(item, "token", "spaces"));
+      for (const token of tokens) listed.add(token);
+      if (emitSpaces) for (const item of page.items) unit.add("spaces", item, { workspace: ctx.config.workspace });
       if (unit.records.length > 0) await ctx.output.commit(unit);
-      for (const item of page.items) {
-        const token = tokenOf(item, "spaces");
-        await spacePool.run(() => walkOneSpace(token));
-      }
+      for (const token of tokens) await spacePool.run(() => walkOneSpace(token));
     }
     spacesComplete = true;
   });
