@@ -11,7 +11,7 @@ import { SingerOutput, type MessageSink } from "./singer/output.js";
 import { parseState, emptyState, type TapState } from "./state.js";
 import { streamDefinitions } from "./streams/registry.js";
 import { systemClock, type Clock } from "./clock.js";
-import { discoverCatalog, parseCatalog, resolveSelection } from "./catalog.js";
+import { discoverCatalog, formatCatalog, parseCatalog, resolveSelection } from "./catalog.js";
 import { loadSchemaRegistry } from "./schemas.js";
 import { createRecordProcessor } from "./records/processor.js";
 import { runSync, type PlannedStream, type SyncSummary } from "./sync/engine.js";
@@ -37,16 +37,26 @@ export interface Runtime {
   readonly client: ModeClient;
 }
 
+/** Loads and validates the config, then builds the run's logger and logs the config warnings through it. */
+function configAndLogger(
+  configs: readonly string[],
+  io: Pick<RunIo, "stderr" | "env" | "onDebug">,
+  makeLogger?: (config: Config) => Logger,
+): { config: Config; logger: Logger } {
+  const { config, warnings } = loadConfig(configs, io.env);
+  if (config.logLevel === "debug") io.onDebug();
+  // The Airbyte command logs through its own factory (LOG messages on stdout); Singer mode logs to stderr.
+  const logger = makeLogger?.(config) ?? createLogger({ level: config.logLevel, format: config.logFormat, destination: io.stderr });
+  for (const warning of warnings) logger.warn(warning);
+  return { config, logger };
+}
+
 export function createRuntime(
   configs: readonly string[],
   io: Pick<RunIo, "stderr" | "env" | "onDebug" | "clock">,
   overrides: { maxRetries?: number; createLogger?: (config: Config) => Logger } = {},
 ): Runtime {
-  const { config, warnings } = loadConfig(configs, io.env);
-  if (config.logLevel === "debug") io.onDebug();
-  // The Airbyte command logs through its own factory (LOG messages on stdout); Singer mode logs to stderr.
-  const logger = overrides.createLogger?.(config) ?? createLogger({ level: config.logLevel, format: config.logFormat, destination: io.stderr });
-  for (const warning of warnings) logger.warn(warning);
+  const { config, logger } = configAndLogger(configs, io, overrides.createLogger);
   const client = new ModeClient({
     baseUrl: config.baseUrl,
     apiToken: config.apiToken,
@@ -70,10 +80,8 @@ export async function runCommand(command: Command, io: RunIo): Promise<number> {
     }
     case "discover": {
       // Discovery needs no API call (the catalog is static), but the config must be valid (Singer SPEC.md synopsis).
-      const { config, warnings } = loadConfig(command.configs, io.env);
-      const logger = createLogger({ level: config.logLevel, format: config.logFormat, destination: io.stderr });
-      for (const warning of warnings) logger.warn(warning);
-      io.stdout.write(`${JSON.stringify(discoverCatalog(), null, 2)}\n`);
+      configAndLogger(command.configs, io);
+      io.stdout.write(formatCatalog(discoverCatalog()));
       return 0;
     }
     case "test": {
