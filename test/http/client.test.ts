@@ -3,7 +3,8 @@ import { Writable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import nock from "nock";
 import { Agent, type Dispatcher } from "undici";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { guardNock } from "../support/nock-guard.js";
 import type { Clock } from "../../src/clock.js";
 import { ModeClient, type ModeClientOptions } from "../../src/http/client.js";
 import {
@@ -91,10 +92,6 @@ function captureLogger(): { logger: ReturnType<typeof createLogger>; lines: stri
 
 const clients: ModeClient[] = [];
 const dispatchers: Dispatcher[] = [];
-const unmatched: string[] = [];
-const onNoMatch = (request: { method?: string; url?: string; path?: string }): void => {
-  unmatched.push(`${request.method ?? "?"} ${request.url ?? request.path ?? "?"}`);
-};
 
 function setup(overrides: Partial<ModeClientOptions> = {}) {
   const { clock, sleeps } = virtualClock();
@@ -143,24 +140,7 @@ function expectNoSecrets(text: string): void {
   expect(text).not.toContain(AUTH.slice("Basic ".length));
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on("no match", onNoMatch);
-});
-
-afterEach(async () => {
-  const leftover = nock.pendingMocks();
-  nock.cleanAll();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(dispatchers.splice(0).map((d) => d.close()));
-  expect(unmatched.splice(0)).toEqual([]);
-  expect(leftover).toEqual([]);
-});
-
-afterAll(() => {
-  nock.emitter.removeListener("no match", onNoMatch);
-  nock.enableNetConnect();
-});
+guardNock(() => Promise.all([...clients.splice(0).map((c) => c.close()), ...dispatchers.splice(0).map((d) => d.close())]));
 
 describe("ModeClient transport", () => {
   it("sends Basic auth, HAL Accept, gzip Accept-Encoding and the configured User-Agent", async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { guardNock } from "../support/nock-guard.js";
 import { systemClock } from "../../src/clock.js";
 import { ModeClient, type Page, type PageRequest } from "../../src/http/client.js";
 import { MalformedResponseError, PaginationLoopError } from "../../src/http/errors.js";
@@ -19,10 +20,6 @@ interface LogEntry {
 }
 
 const clients: ModeClient[] = [];
-const unmatched: string[] = [];
-const onNoMatch = (request: { method?: string; url?: string }): void => {
-  unmatched.push(`${request.method ?? "?"} ${request.url ?? "?"}`);
-};
 
 function setup() {
   const lines: string[] = [];
@@ -59,23 +56,7 @@ const items = (...names: string[]): JsonObject[] => names.map((token) => ({ toke
 
 const SPACES: PageRequest = { path: "/acme/spaces", template: "/{workspace}/spaces", embeddedKey: "spaces", paged: true, perPage: 30 };
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.emitter.on("no match", onNoMatch);
-});
-
-afterEach(async () => {
-  const leftover = nock.pendingMocks();
-  nock.cleanAll();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  expect(unmatched.splice(0)).toEqual([]);
-  expect(leftover).toEqual([]);
-});
-
-afterAll(() => {
-  nock.emitter.removeListener("no match", onNoMatch);
-  nock.enableNetConnect();
-});
+guardNock(() => Promise.all(clients.splice(0).map((c) => c.close())));
 
 describe("paginate", () => {
   it("follows root-relative _links.next_page hrefs until there is none", async () => {
