@@ -6,6 +6,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { USAGE, parseCommand, type Command } from "./args.js";
+import { BatchedText } from "./batched-text.js";
 import { InputError, InterruptedError, TargetClosedError, exitCodeOf } from "./errors.js";
 import { packageInfo } from "./package-info.js";
 import { runCommand } from "./tap.js";
@@ -29,6 +30,16 @@ function debugRequested(env: NodeJS.ProcessEnv): boolean {
  * process.exit(): output still in the pipe would be lost (singer.md §5).
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  // Every stderr line of the command goes through one batching writer, so order holds and the CRITICAL line comes last.
+  const stderr = new BatchedText(io.stderr);
+  try {
+    return await runMain(argv, { ...io, stderr });
+  } finally {
+    stderr.flush();
+  }
+}
+
+async function runMain(argv: readonly string[], io: Omit<CliIo, "stderr"> & { readonly stderr: BatchedText }): Promise<number> {
   let command: Command;
   try {
     command = parseCommand(argv);

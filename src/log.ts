@@ -1,5 +1,5 @@
 import { pino, type Logger, type LevelWithSilent } from "pino";
-import { Writable } from "node:stream";
+import type { TextOut } from "./batched-text.js";
 
 export type { Logger } from "pino";
 
@@ -9,7 +9,7 @@ export interface LoggerOptions {
   level?: LevelWithSilent;
   format?: LogFormat;
   /** Where log lines go. Defaults to stderr: stdout carries Singer messages only (Singer SPEC.md). */
-  destination?: NodeJS.WritableStream;
+  destination?: TextOut;
 }
 
 const LEVEL_NAMES: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARNING", 50: "ERROR", 60: "CRITICAL" };
@@ -21,6 +21,7 @@ const PINO_KEYS = new Set(["level", "time", "pid", "hostname", "msg", "name"]);
  * SYNC_MODE.md "Metric Messages") and fatal errors start with `CRITICAL` as callers grep for.
  */
 function textLine(jsonLine: string): string {
+  if (jsonLine.endsWith("\n")) jsonLine = jsonLine.slice(0, -1);
   try {
     const entry = JSON.parse(jsonLine) as Record<string, unknown>;
     const level = LEVEL_NAMES[Number(entry.level)] ?? "INFO";
@@ -29,7 +30,7 @@ function textLine(jsonLine: string): string {
     const tail = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : "";
     return `${level} ${String(entry.msg ?? "")}${tail}\n`;
   } catch {
-    return jsonLine;
+    return `${jsonLine}\n`;
   }
 }
 
@@ -37,16 +38,8 @@ function textLine(jsonLine: string): string {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? process.stderr;
   const format = options.format ?? "text";
-  const sink =
-    format === "json"
-      ? destination
-      : new Writable({
-          write(chunk: Buffer, _encoding, callback) {
-            const lines = chunk.toString("utf8").split("\n").filter((l) => l.length > 0);
-            destination.write(lines.map(textLine).join(""));
-            callback();
-          },
-        });
+  // pino writes one JSON line per call to any object with write(string); no stream machinery in between.
+  const sink = format === "json" ? destination : { write: (line: string) => void destination.write(textLine(line)) };
   return pino({ level: options.level ?? "info", base: undefined, timestamp: format === "json" ? pino.stdTimeFunctions.isoTime : false }, sink);
 }
 

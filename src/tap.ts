@@ -17,12 +17,13 @@ import { createRecordProcessor } from "./records/processor.js";
 import { runSync, type PlannedStream, type SyncSummary } from "./sync/engine.js";
 import { runAirbyte } from "./airbyte/command.js";
 import { reportResultsPhase } from "./results/phase.js";
+import type { TextOut } from "./batched-text.js";
 import type { JsonObject } from "./json.js";
 import type { Catalog } from "./singer/catalog-types.js";
 
 export interface RunIo {
   readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
+  readonly stderr: TextOut;
   readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal;
   /** Called once the config turns debug logging on (stack traces for unexpected errors). */

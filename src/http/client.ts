@@ -18,6 +18,7 @@ import {
   TimeoutError,
   TransientApiError,
 } from "./errors.js";
+import { collect } from "./collect.js";
 import { paginate } from "./paginate.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { backoffDelay, classify, errorCode, headerValue, numericHeader, rateLimitDelay, type Classification, type ResponseHeaders } from "./retry-policy.js";
@@ -49,6 +50,21 @@ interface Attempt<T> {
 }
 
 const DEFAULT_MAX_BACKOFF_MS = 60_000;
+
+/** A path that needs no URL parsing: no scheme, query, fragment, dot segment or character to escape. */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~%/]*$/;
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
+/** `a=1&b=x%20y`, as URLSearchParams writes it; undefined values are left out. */
+function queryString(query: RequestSpec["query"]): string {
+  if (query === undefined) return "";
+  const params = new URLSearchParams();
+  for (const name in query) {
+    const value = query[name];
+    if (value !== undefined) params.append(name, String(value));
+  }
+  return params.toString();
+}
 
 /**
  * The Mode API client: transport (undici), Basic auth, rate limiting, retries, pagination,
@@ -129,8 +145,7 @@ export class ModeClient {
 
   /** The root-relative path a request path resolves to (`/acme/x` -> `/api/acme/x`). */
   resolvePath(path: string): string {
-    const url = this.resolve(path, undefined, { method: "GET", template: path });
-    return `${url.pathname}${url.search}`;
+    return this.resolve(path, undefined, { method: "GET", template: path }).path;
   }
 
   /** Totals for the end-of-run summary (a copy). */
@@ -151,24 +166,24 @@ export class ModeClient {
   private requestJson(method: Method, spec: RequestSpec, body: string | undefined): Promise<JsonObject> {
     return this.execute(method, spec, async (signal) => {
       const started = this.clock.now();
-      const response = await this.send(method, spec, "application/hal+json", body, signal);
-      const status = response.statusCode;
-      const headers = response.headers;
+      const response = await collect(this.dispatcher, this.dispatchOptions(method, spec, "application/hal+json", body), signal, this.onBytes);
+      const { statusCode: status, headers } = response;
+      this.limiter.onHeaders({ limit: numericHeader(headers, "x-ratelimit-limit"), remaining: numericHeader(headers, "x-ratelimit-remaining") });
       if (status < 200 || status >= 300) {
-        const errorBody = await this.readErrorBody(response);
+        const errorBody = await this.errorBodyOf(response.body, headers);
         return { status, headers, errorBody, durationMs: this.clock.now() - started };
       }
-      const raw = await readAll(response.body, (n) => this.countBytes(n));
       let text: string;
       try {
-        text = (await decodeBuffer(raw, headerValue(headers, "content-encoding"))).toString("utf8");
+        const encoding = headerValue(headers, "content-encoding");
+        text = (encoding === undefined ? response.body : await decodeBuffer(response.body, encoding)).toString("utf8");
       } catch (error) {
         if (error instanceof UnsupportedEncodingError) return { status, headers, malformed: error.message, durationMs: this.clock.now() - started };
         // A truncated gzip stream: the body did not arrive whole.
         return { status, headers, bodyValid: false, durationMs: this.clock.now() - started };
       }
       // 202/204 may come without a body (mode-api notes §10: the status of POST .../runs is not pinned down).
-      if (text.trim() === "" && (status === 202 || status === 204)) return { status, headers, value: {}, durationMs: this.clock.now() - started };
+      if ((status === 202 || status === 204) && text.trim() === "") return { status, headers, value: {}, durationMs: this.clock.now() - started };
       let parsed: JsonValue;
       try {
         parsed = parseJsonLossless(text);
@@ -241,7 +256,14 @@ export class ModeClient {
   }
 
   private send(method: Method, spec: RequestSpec, accept: string, body: string | undefined, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
-    const url = this.resolve(spec.path, spec.query, { method, template: spec.template });
+    return this.dispatcher.request({ ...this.dispatchOptions(method, spec, accept, body), ...(signal === undefined ? {} : { signal }) }).then((response) => {
+      this.limiter.onHeaders({ limit: numericHeader(response.headers, "x-ratelimit-limit"), remaining: numericHeader(response.headers, "x-ratelimit-remaining") });
+      return response;
+    });
+  }
+
+  private dispatchOptions(method: Method, spec: RequestSpec, accept: string, body: string | undefined): Dispatcher.DispatchOptions {
+    const target = this.resolve(spec.path, spec.query, { method, template: spec.template });
     const headers: Record<string, string> = {
       authorization: this.authorization,
       accept,
@@ -249,29 +271,30 @@ export class ModeClient {
       "user-agent": this.options.userAgent,
     };
     if (body !== undefined) headers["content-type"] = "application/json";
-    return this.dispatcher
-      .request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        ...(signal === undefined ? {} : { signal }),
-        headersTimeout: this.options.requestTimeoutMs,
-        bodyTimeout: this.options.requestTimeoutMs,
-      })
-      .then((response) => {
-        this.limiter.onHeaders({ limit: numericHeader(response.headers, "x-ratelimit-limit"), remaining: numericHeader(response.headers, "x-ratelimit-remaining") });
-        return response;
-      });
+    return {
+      origin: target.origin,
+      path: target.path,
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      headersTimeout: this.options.requestTimeoutMs,
+      bodyTimeout: this.options.requestTimeoutMs,
+    };
   }
 
   /**
-   * Resolves a request path. HAL links are root-relative (`/api/acme/spaces?page=2`, mode-api notes
-   * §2.1) and resolve against the base origin; other paths are relative to baseUrl. Credentials go
-   * to the base origin only.
+   * Resolves a request path. HAL links are root-relative (`/api/acme/spaces?page=2`, mode-api
+   * notes §2.1) and resolve against the base origin; other paths are relative to baseUrl.
+   * Credentials go to the base origin only. Plain paths built from tokens (the common case, once
+   * per request) are joined as strings; anything else goes through WHATWG URL parsing.
    */
-  private resolve(path: string, query: RequestSpec["query"], details: ApiErrorDetails): URL {
+  private resolve(path: string, query: RequestSpec["query"], details: ApiErrorDetails): { origin: string; path: string } {
+    if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) {
+      const rooted = path.startsWith("/") ? path : `/${path}`;
+      const isHref = this.basePath !== "" && (rooted === this.basePath || rooted.startsWith(`${this.basePath}/`));
+      const search = queryString(query);
+      return { origin: this.base.origin, path: `${isHref ? rooted : `${this.basePath}${rooted}`}${search === "" ? "" : `?${search}`}` };
+    }
     let url: URL;
     if (/^https?:\/\//i.test(path)) {
       url = new URL(path);
@@ -282,16 +305,23 @@ export class ModeClient {
       url = new URL(isHref ? rooted : `${this.basePath}${rooted}`, this.base.origin);
     }
     for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
-    return url;
+    return { origin: url.origin, path: `${url.pathname}${url.search}` };
+  }
+
+  /** Mode's error body, if the non-2xx answer carries JSON (502 pages are HTML, mode-api notes §6.2). */
+  private async errorBodyOf(raw: Buffer, headers: ResponseHeaders): Promise<JsonValue | undefined> {
+    try {
+      const encoding = headerValue(headers, "content-encoding");
+      return parseJsonLossless((encoding === undefined ? raw : await decodeBuffer(raw, encoding)).toString("utf8"));
+    } catch {
+      return undefined;
+    }
   }
 
   private async readErrorBody(response: Dispatcher.ResponseData): Promise<JsonValue | undefined> {
     try {
-      const raw = await readAll(response.body, (n) => this.countBytes(n));
-      const text = (await decodeBuffer(raw, headerValue(response.headers, "content-encoding"))).toString("utf8");
-      return parseJsonLossless(text);
+      return await this.errorBodyOf(await readAll(response.body, this.onBytes), response.headers);
     } catch {
-      // 502 pages are HTML (mode-api notes §6.2): the status alone decides.
       return undefined;
     }
   }
@@ -312,6 +342,8 @@ export class ModeClient {
   private countBytes(n: number): void {
     this.totals.bytes += n;
   }
+
+  private readonly onBytes = (n: number): void => this.countBytes(n);
 
   private record(method: Method, template: string, result: Attempt<unknown>): void {
     this.totals.requests += 1;

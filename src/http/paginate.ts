@@ -156,8 +156,16 @@ function tokenOf(item: JsonObject): string {
 
 /** The URL a target asks for, with query names sorted, for loop detection. */
 function canonical(target: Target, source: PageSource): string {
-  const url = new URL(source.resolvePath ? source.resolvePath(target.path) : target.path, "http://href.invalid");
-  for (const [name, value] of Object.entries(target.query)) if (value !== undefined) url.searchParams.set(name, String(value));
-  url.searchParams.sort();
-  return `${url.pathname}?${url.searchParams.toString()}`;
+  const resolved = source.resolvePath ? source.resolvePath(target.path) : target.path;
+  // Only path and query matter (hrefs are root-relative, mode-api notes §2.1); URLSearchParams without a whole URL parse.
+  const withoutFragment = resolved.split("#", 1)[0] as string;
+  const queryAt = withoutFragment.indexOf("?");
+  const pathname = queryAt < 0 ? withoutFragment : withoutFragment.slice(0, queryAt);
+  const params = new URLSearchParams(queryAt < 0 ? "" : withoutFragment.slice(queryAt + 1));
+  for (const name in target.query) {
+    const value = target.query[name];
+    if (value !== undefined) params.set(name, String(value));
+  }
+  params.sort();
+  return `${pathname.replace(/^https?:\/\/[^/]*/i, "")}?${params.toString()}`;
 }

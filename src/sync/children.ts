@@ -30,7 +30,7 @@ export function versionedDescendants(ctx: SyncContext, parent: string): string[]
 export async function syncChildren(ctx: SyncContext, unit: Unit, parent: string, context: StreamContext, include: (child: StreamDefinition) => boolean): Promise<void> {
   for (const child of neededChildren(ctx, parent)) {
     if (RUN_STREAMS.has(child.name) || !include(child)) continue;
-    await tolerating(ctx, child, `${parent.replace(/s$/, "")} ${describe(context)}`, async () => {
+    await tolerating(ctx, child, () => `${parent.replace(/s$/, "")} ${describe(context)}`, async () => {
       const grandchildren = neededChildren(ctx, child.name).length > 0;
       for await (const page of listPages(ctx, child, context)) {
         for (const item of page.items) {
