@@ -17,6 +17,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { ResultsMemoryReport } from "./results-memory.js";
 import { checked, differences, fixed, formatTable, integer, megabytes, note, row, seconds, type Row } from "./report.js";
+import { bareClientRun, type BareClientResult } from "./bare-client.js";
+import { recordPipeline, type RecordPipelineResult } from "./record-pipeline.js";
 import { requestsByStream } from "./requests-by-stream.js";
 import { SimulatorProcess } from "./simulator-process.js";
 import { fullCatalog, runTap, type TapRunResult } from "./tap-run.js";
@@ -181,7 +183,7 @@ async function throttled(options: BenchOptions, dir: string, out: Collected): Pr
 }
 
 /** A sync with no rate limit on either side: throughput, CPU time per record and peak RSS. */
-async function unthrottled(options: BenchOptions, dir: string, scale: number, label: string): Promise<{ run: TapRunResult; requests: number; truthRecords: number }> {
+async function unthrottled(options: BenchOptions, dir: string, scale: number, label: string, withFloor = false): Promise<{ run: TapRunResult; requests: number; truthRecords: number; floor?: BareClientResult }> {
   const size = mediumWorkspace(scale);
   const sim = await SimulatorProcess.start({ seed: options.seed, size, rateLimit: false });
   try {
@@ -191,10 +193,25 @@ async function unthrottled(options: BenchOptions, dir: string, scale: number, la
     const run = await runTap({ dir, label, config: tapConfig(sim, 1_000_000), catalog: fullCatalog() });
     const stats = await sim.call("stats");
     assertSucceeded(label, run);
-    return { run, requests: stats.requests, truthRecords };
+    if (!withFloor) return { run, requests: stats.requests, truthRecords };
+    progress(`${label}: the same report tree fetched by a bare client (fetch and parse only)`);
+    const floor = await bareClientRun(sim);
+    return { run, requests: stats.requests, truthRecords, floor };
   } finally {
     await sim.stop();
   }
+}
+
+/** What fetching and parsing alone cost (bench/bare-client.ts), and the per-record work alone (bench/record-pipeline.ts). */
+function floorRows(section: string, run: TapRunResult, requests: number, floor: BareClientResult, pipeline: RecordPipelineResult): Row[] {
+  const tapCpuPerRequest = ((run.userCpuSeconds + run.systemCpuSeconds) / requests) * 1e6;
+  const floorCpuPerRequest = (floor.cpuSeconds / floor.requests) * 1e6;
+  return [
+    row(section, "bare client (fetch + JSON.parse only): requests/s", integer(floor.requests / floor.wallSeconds)),
+    note(section, `${integer(floor.requests)} requests of the same report tree, ${integer(floor.items)} items, ${seconds(floor.wallSeconds)}; as records/s at the tap's records per request: ${integer((floor.requests / floor.wallSeconds) * (run.totalRecords / requests))}`),
+    row(section, "bare client CPU time per request", `${fixed(floorCpuPerRequest, 0)} µs (the tap: ${fixed(tapCpuPerRequest, 0)} µs)`),
+    row(section, "record pipeline alone (normalise + validate + RECORD line), records/s", Object.entries(pipeline.perSecond).map(([stream, n]) => `${stream} ${integer(n)}`).join(", ")),
+  ];
 }
 
 function throughputRows(section: string, run: TapRunResult, requests: number, truthRecords: number): Row[] {
@@ -278,12 +295,14 @@ async function main(argv: readonly string[]): Promise<number> {
     if (options.only.has("full") || options.only.has("incremental")) await attempt(out, "full", () => throttled(options, dir, out));
     if (options.only.has("unthrottled")) {
       await attempt(out, "unthrottled", async () => {
-        const { run, requests, truthRecords } = await unthrottled(options, dir, options.scale, "unthrottled");
+        const { run, requests, truthRecords, floor } = await unthrottled(options, dir, options.scale, "unthrottled", true);
         const section = `Unthrottled sync (no rate limit, max_concurrency 8, validation on), ${describeWorkspace(mediumWorkspace(options.scale))}`;
         const perSecond = run.totalRecords / run.wallSeconds;
+        const pipeline = recordPipeline(ROOT);
         out.rows.push(checked(section, "records/s", integer(perSecond), "≥ 20,000", perSecond >= TARGETS.recordsPerSecond), ...throughputRows(section, run, requests, truthRecords));
         out.rows.push(...rssRows(section, `tap peak RSS (${options.scale}×)`, run));
-        out.json.unthrottled = { scale: options.scale, requests, truthRecords, recordsPerSecond: perSecond, run: summaryOf(run) };
+        if (floor !== undefined) out.rows.push(...floorRows(section, run, requests, floor, pipeline));
+        out.json.unthrottled = { scale: options.scale, requests, truthRecords, recordsPerSecond: perSecond, run: summaryOf(run), bareClient: floor, recordPipeline: pipeline.perSecond };
       });
     }
     if (options.only.has("big")) {

@@ -1,8 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size
+#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=10
 // The flags on the line above: with V8's defaults the tap's peak RSS reached 217 MB on a 10x workspace (926k records)
-// although its live data is about 20 MB; with 2 MB semi-spaces and --optimize-for-size it peaks at 129 MB. The price
-// is CPU (about 240 instead of 155 us per record unthrottled), which against Mode's 4 requests per second is under 1%
-// of a core (npm run bench, "Peak RSS at 10x"). `env -S` passes the flags through the shebang on Linux and macOS.
+// although its live data is about 20-40 MB: young-generation semi-spaces of 16 MB and an old generation allowed to grow
+// far past its live size between full collections. 8 MB semi-spaces and a 10% growth step keep it near 150 MB at 10x
+// for about 5% more CPU. (--optimize-for-size reached 129 MB but cost 50% more CPU per record.) npm run bench, "Peak
+// RSS at 10x". `env -S` passes the flags through the shebang on Linux and macOS.
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { USAGE, parseCommand, type Command } from "./args.js";
