@@ -16,9 +16,11 @@ export function templatedLink(href: string): JsonObject {
 /** `{rel: {href}}` for every entry; entries whose href is null are left out. */
 export function links(rels: Readonly<Record<string, string | JsonObject | null>>): JsonObject {
   const out: JsonObject = {};
-  for (const [rel, value] of Object.entries(rels)) {
+  // for...in over a plain literal: the same keys and order as Object.entries, without the pair arrays.
+  for (const rel in rels) {
+    const value = rels[rel] as string | JsonObject | null;
     if (value === null) continue;
-    out[rel] = typeof value === "string" ? link(value) : value;
+    out[rel] = typeof value === "string" ? { href: value } : value;
   }
   return out;
 }

@@ -47,6 +47,19 @@ export function writeBuffer(res: ServerResponse, status: number, headers: Outgoi
   res.end(body);
 }
 
+/**
+ * `writeBuffer` for a UTF-8 text body. Without a fault the string goes to the socket as is: Node
+ * sends headers and body in one write and encodes straight into it, with no intermediate Buffer.
+ */
+export function writeText(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, text: string, fault: BodyFault): void {
+  if (fault !== null) {
+    writeBuffer(res, status, headers, Buffer.from(text, "utf8"), fault);
+    return;
+  }
+  res.writeHead(status, { ...headers, "Content-Length": Buffer.byteLength(text, "utf8") });
+  res.end(text, "utf8");
+}
+
 function firstChunk(chunks: Iterable<string>): string {
   for (const chunk of chunks) return chunk;
   return "";

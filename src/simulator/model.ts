@@ -8,6 +8,7 @@ import { LeakyBucketLimiter } from "./rate-limit.js";
 import { runAt, runCount, type RunView } from "./runs.js";
 import type { ReportState, SpaceState } from "./state.js";
 import { StatsRecorder } from "./stats.js";
+import { createSqlTexts } from "./text.js";
 import { createMonotonicNow, GENERATED_BEFORE, type MonotonicNow } from "./time.js";
 import { createTokens } from "./tokens.js";
 import { computeTruth, countMinimalRequests, type Truth } from "./truth.js";
@@ -32,7 +33,7 @@ export class WorkspaceModel {
 
   constructor(options: ResolvedOptions) {
     this.options = options;
-    const base = { seed: options.seed, workspace: options.workspace, size: options.size, tokens: createTokens(options.seed), integerIds: options.integerIds };
+    const base = { seed: options.seed, workspace: options.workspace, size: options.size, tokens: createTokens(options.seed), integerIds: options.integerIds, sql: createSqlTexts(options.seed) };
     this.world = { ...base, state: generateWorkspace(base) };
     const clock = options.clock;
     // Mutations come after every generated timestamp (all before 2026-06-01), whatever the clock says.

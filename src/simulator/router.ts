@@ -28,10 +28,13 @@ export interface Route {
 
 interface CompiledRoute extends Route {
   readonly segments: readonly string[];
+  readonly name: string;
 }
 
 export interface RouteMatch {
   readonly route: Route;
+  /** `GET /{ws}/spaces`: how statistics name the route. */
+  readonly name: string;
   readonly params: Record<string, string>;
 }
 
@@ -41,20 +44,26 @@ export interface RouteMatch {
  */
 export class Router {
   private readonly routes: CompiledRoute[];
+  // Routes by method, then by segment count, in registration order (the first that binds wins).
+  private readonly byShape = new Map<string, CompiledRoute[][]>();
 
   constructor(
     routes: readonly Route[],
     private readonly workspace: string,
   ) {
-    this.routes = routes.map((r) => ({ ...r, segments: r.template.split("/").slice(1) }));
+    this.routes = routes.map((r) => ({ ...r, segments: r.template.split("/").slice(1), name: `${r.method} ${r.template}` }));
+    for (const route of this.routes) {
+      const byLength = this.byShape.get(route.method) ?? [];
+      this.byShape.set(route.method, byLength);
+      (byLength[route.segments.length] ??= []).push(route);
+    }
   }
 
   /** The route for `method` and `segments` (path below `/api`, split), or undefined. */
   match(method: string, segments: readonly string[]): RouteMatch | undefined {
-    for (const route of this.routes) {
-      if (route.method !== method || route.segments.length !== segments.length) continue;
+    for (const route of this.byShape.get(method)?.[segments.length] ?? []) {
       const params = this.bind(route.segments, segments);
-      if (params !== undefined) return { route, params };
+      if (params !== undefined) return { route, name: route.name, params };
     }
     return undefined;
   }

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleControl } from "./control.js";
-import { acceptsGzip, readJsonBody, writeBuffer, writeStream, type BodyFault } from "./http-io.js";
+import { acceptsGzip, readJsonBody, writeBuffer, writeStream, writeText, type BodyFault } from "./http-io.js";
 import { WorkspaceModel } from "./model.js";
 import { resolveOptions } from "./options.js";
 import type { RateDecision } from "./rate-limit.js";
+import { parseRequestTarget, type RequestTarget } from "./request-target.js";
 import { modeError, type ApiResponse } from "./responses.js";
 import { Router, type RouteMatch } from "./router.js";
 import { apiRoutes } from "./routes.js";
@@ -28,9 +29,13 @@ const HAL_JSON = "application/hal+json; charset=utf-8";
 
 const BAD_GATEWAY_HTML = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
 
+interface BasicAuth {
+  readonly user: string;
+  readonly ok: boolean;
+}
+
 // The username of a Basic `Authorization` header and whether the pair matches.
-function basicAuth(req: IncomingMessage, token: string, secret: string): { user: string; ok: boolean } {
-  const header = req.headers.authorization ?? "";
+function basicAuth(header: string, token: string, secret: string): BasicAuth {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (match === null) return { user: "", ok: false };
   const decoded = Buffer.from(match[1] as string, "base64").toString("utf8");
@@ -45,6 +50,7 @@ function rateHeaders(decision: RateDecision | null): OutgoingHttpHeaders {
 
 function splitApiPath(pathname: string): string[] {
   const rest = pathname.slice("/api/".length).replace(/\/$/, "");
+  if (!rest.includes("%")) return rest.split("/");
   return rest.split("/").map((segment) => {
     try {
       return decodeURIComponent(segment);
@@ -57,19 +63,21 @@ function splitApiPath(pathname: string): string[] {
 // The `/api` pipeline: latency, faults, auth, rate limit, handler, body faults.
 class ApiServer {
   private readonly router: Router;
+  // The last Authorization header seen and what it decoded to: a client sends the same one every time.
+  private lastAuth: { readonly header: string; readonly auth: BasicAuth } | null = null;
 
   constructor(private readonly model: WorkspaceModel) {
     this.router = new Router(apiRoutes(), model.options.workspace);
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
     const { model } = this;
     const { options } = model;
     const method = req.method ?? "GET";
     const match: RouteMatch | undefined = url.pathname.startsWith("/api/") ? this.router.match(method, splitApiPath(url.pathname)) : undefined;
-    const finish = model.recorder.begin(`${method} ${match?.route.template ?? "(unmatched)"}`);
+    const finish = model.recorder.begin(match?.name ?? `${method} (unmatched)`);
     res.on("close", finish);
-    const auth = basicAuth(req, options.token, options.secret);
+    const auth = this.authenticate(req.headers.authorization ?? "");
     const bucketKey = auth.user;
     if (options.latencyMs > 0) await options.clock.sleep(options.latencyMs);
     const fault = model.faultInjector.draw(bucketKey);
@@ -98,6 +106,14 @@ class ApiServer {
       response = modeError(500, "internal_server_error", "Internal Server Error");
     }
     return this.send(res, response, decision, bodyFault, req);
+  }
+
+  private authenticate(header: string): BasicAuth {
+    const last = this.lastAuth;
+    if (last !== null && last.header === header) return last.auth;
+    const auth = basicAuth(header, this.model.options.token, this.model.options.secret);
+    this.lastAuth = { header, auth };
+    return auth;
   }
 
   private peek(key: string): RateDecision | null {
@@ -138,11 +154,11 @@ class ApiServer {
     recorder.status(response.status);
     const headers = { ...rateHeaders(decision), ...extra };
     if (response.kind === "json") {
-      writeBuffer(res, response.status, { ...headers, ...response.headers, "Content-Type": HAL_JSON }, Buffer.from(JSON.stringify(response.body), "utf8"), fault);
+      writeText(res, response.status, { ...headers, ...response.headers, "Content-Type": HAL_JSON }, JSON.stringify(response.body), fault);
       return;
     }
     if (response.kind === "html") {
-      writeBuffer(res, response.status, { ...headers, "Content-Type": "text/html" }, Buffer.from(response.body, "utf8"), fault);
+      writeText(res, response.status, { ...headers, "Content-Type": "text/html" }, response.body, fault);
       return;
     }
     return writeStream(res, response.status, { ...headers, "Content-Type": response.contentType }, response.chunks(), acceptsGzip(req), fault).then((complete) => {
@@ -151,7 +167,7 @@ class ApiServer {
   }
 }
 
-async function handleControlRequest(model: WorkspaceModel, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function handleControlRequest(model: WorkspaceModel, req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
   const method = req.method ?? "GET";
   const body = method === "GET" ? undefined : await readJsonBody(req);
   const answer = handleControl(model, method, url.pathname.slice("/__control".length).replace(/\/$/, ""), url.searchParams, body === undefined && method !== "GET" ? null : body);
@@ -167,7 +183,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const model = new WorkspaceModel(resolved);
   const api = new ApiServer(model);
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://simulator.invalid");
+    const url = parseRequestTarget(req.url ?? "/");
     let work: Promise<void>;
     if (url.pathname === "/__control" || url.pathname.startsWith("/__control/")) work = handleControlRequest(model, req, res, url);
     else work = api.handle(req, res, url);

@@ -1,4 +1,5 @@
 import { hash32, pick } from "./random.js";
+import type { SqlVariant } from "./state.js";
 
 /** Names and SQL for the synthetic workspace: plain, unicode, Liquid-templated and very long variants. */
 
@@ -84,6 +85,8 @@ function longSql(seed: number, serial: number, table: string): string {
 
 /** Liquid rendered the simple way Mode's `rendered_source` shows it: tags dropped, variables substituted. */
 export function renderLiquid(sql: string, parameters: Readonly<Record<string, unknown>>): string {
+  // Every pattern below starts with "{": plain SQL (most queries) skips the four scans.
+  if (!sql.includes("{")) return sql.trimEnd();
   return sql
     .replace(/\{% form %\}[\s\S]*?\{% endform %\}/g, "")
     .replace(/\{%[\s\S]*?%\}/g, "")
@@ -93,6 +96,54 @@ export function renderLiquid(sql: string, parameters: Readonly<Record<string, un
       return value === undefined ? "CA" : String(value);
     })
     .trimEnd();
+}
+
+/** `querySql` and `renderLiquid` for the queries of one workspace, remembered once computed. */
+export interface SqlTexts {
+  /** `querySql(seed, serial, variant)`. */
+  raw(serial: number, variant: SqlVariant): string;
+  /** `renderLiquid(raw(serial, variant), parameters)`. */
+  rendered(serial: number, variant: SqlVariant, parameters: Readonly<Record<string, unknown>>): string;
+}
+
+const SQL_VARIANTS: readonly SqlVariant[] = ["plain", "liquid", "unicode", "long"];
+
+// Renderings are keyed by parameter sets, which POSTed runs choose freely: start afresh past this many.
+const MAX_RENDERINGS = 50_000;
+
+/**
+ * A query's SQL goes into every run's query runs (raw and rendered), and long SQL is 24 KB of
+ * generated text with four regular-expression passes to render: each is built once per query (and
+ * parameter set) instead of once per body.
+ */
+export function createSqlTexts(seed: number): SqlTexts {
+  const raws = new Map<number, string>();
+  const renderings = new Map<string, string>();
+  const raw = (serial: number, variant: SqlVariant): string => {
+    // A query's serial fixes its variant; the key carries both anyway.
+    const key = serial * 4 + SQL_VARIANTS.indexOf(variant);
+    let sql = raws.get(key);
+    if (sql === undefined) {
+      sql = querySql(seed, serial, variant);
+      raws.set(key, sql);
+    }
+    return sql;
+  };
+  return {
+    raw,
+    rendered: (serial, variant, parameters) => {
+      const sql = raw(serial, variant);
+      if (!sql.includes("{")) return renderLiquid(sql, parameters);
+      const key = `${serial}:${variant}:${JSON.stringify(parameters)}`;
+      let text = renderings.get(key);
+      if (text === undefined) {
+        text = renderLiquid(sql, parameters);
+        if (renderings.size >= MAX_RENDERINGS) renderings.clear();
+        renderings.set(key, text);
+      }
+      return text;
+    },
+  };
 }
 
 /** First 120 characters, as `query_preview` carries them (mode-api §3.3). */

@@ -55,7 +55,15 @@ export function encodeToken(key: number, kind: TokenKind, ordinal: number): stri
     left = right;
     right = next;
   }
-  return (left * HALF + right).toString(16).padStart(12, "0");
+  // Two 24-bit halves, six hex digits each: the same text as `(left * HALF + right).toString(16).padStart(12, "0")`
+  // at a quarter of the cost (bodies carry many tokens).
+  return hex24(left) + hex24(right);
+}
+
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+function hex24(value: number): string {
+  return (HEX_BYTE[value >>> 16] as string) + (HEX_BYTE[(value >>> 8) & 0xff] as string) + (HEX_BYTE[value & 0xff] as string);
 }
 
 const TOKEN = /^[0-9a-f]{12}$/;

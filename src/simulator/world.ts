@@ -1,4 +1,5 @@
 import type { WorkspaceState } from "./state.js";
+import type { SqlTexts } from "./text.js";
 import type { Tokens } from "./tokens.js";
 import type { WorkspaceSize } from "./types.js";
 
@@ -9,6 +10,8 @@ export interface World {
   readonly size: Readonly<WorkspaceSize>;
   readonly tokens: Tokens;
   readonly integerIds: boolean;
+  /** Query SQL, raw and rendered (memoised). */
+  readonly sql: SqlTexts;
   readonly state: WorkspaceState;
 }
 

@@ -15,13 +15,18 @@ export function apiPath(world: World, ...segments: readonly string[]): string {
   return segments.length === 0 ? `/api/${world.workspace}` : `/api/${world.workspace}/${segments.join("/")}`;
 }
 
+// `rest` joined below `base` (path builders are hot: a list page carries hundreds of links).
+function under(base: string, rest: readonly string[]): string {
+  return rest.length === 0 ? base : `${base}/${rest.join("/")}`;
+}
+
 /** Mode's links say `collections` where requests say `spaces` (mode-api §1.1, DataHub fixtures). */
 export function spacePath(world: World, spaceToken: string, ...rest: readonly string[]): string {
-  return apiPath(world, "collections", spaceToken, ...rest);
+  return under(`/api/${world.workspace}/collections/${spaceToken}`, rest);
 }
 
 export function reportPath(world: World, reportToken: string, ...rest: readonly string[]): string {
-  return apiPath(world, "reports", reportToken, ...rest);
+  return under(`/api/${world.workspace}/reports/${reportToken}`, rest);
 }
 
 /** A user is linked as `/api/{username}` (`creator` links, mode-api §2.1). */

@@ -3,7 +3,6 @@ import { form, links, selectInput, templatedLink, textInput } from "../hal.js";
 import { between, hash32, pick } from "../random.js";
 import { lastQueryRunId } from "../runs.js";
 import type { QueryState } from "../state.js";
-import { querySql } from "../text.js";
 import { DAY, HISTORY_END, isoMs, MINUTE } from "../time.js";
 import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
@@ -19,7 +18,7 @@ export function queryName(world: World, query: QueryState): string {
 }
 
 export function queryRawSql(world: World, query: QueryState): string {
-  return querySql(world.seed, query.serial, query.sql);
+  return world.sql.raw(query.serial, query.sql);
 }
 
 export function dataSourceIdOf(world: World, query: QueryState): string | number | null {

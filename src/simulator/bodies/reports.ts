@@ -3,7 +3,7 @@ import { form, links, selectInput, templatedLink, textInput } from "../hal.js";
 import { hash32, hexDigits } from "../random.js";
 import { lastRunToken, runCount } from "../runs.js";
 import type { QueryState, ReportState } from "../state.js";
-import { datasetName, preview, querySql, reportName, unicodeName } from "../text.js";
+import { datasetName, preview, reportName, unicodeName } from "../text.js";
 import { isoMs, isoOrNull } from "../time.js";
 import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
@@ -51,7 +51,7 @@ function chartCount(report: ReportState): number {
 
 function queryPreview(world: World, report: ReportState): string | null {
   const first = liveQueries(report)[0];
-  return first === undefined ? null : preview(querySql(world.seed, first.serial, first.sql));
+  return first === undefined ? null : preview(world.sql.raw(first.serial, first.sql));
 }
 
 // A pre-signed S3 URL that expires in 119 s and changes on every request (mode-api §7.7).

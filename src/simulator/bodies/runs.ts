@@ -2,7 +2,6 @@ import type { JsonObject } from "../../json.js";
 import { form, links } from "../hal.js";
 import { pick } from "../random.js";
 import { runCount, type QueryRunView, type RunView } from "../runs.js";
-import { renderLiquid } from "../text.js";
 import { isoMs, isoOrNull } from "../time.js";
 import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
@@ -35,6 +34,9 @@ export function reportRunBody(world: World, run: RunView): JsonObject {
   const ws = world.workspace;
   const schedule = scheduleToken(world, run);
   const latest = report.latestSuccess;
+  const self = runPath(world, run);
+  const reportSelf = reportPath(world, report.token);
+  const web = `/${ws}/reports/${report.token}/runs/${run.token}`;
   const body: JsonObject = {
     token: run.token,
     state: run.state,
@@ -48,23 +50,23 @@ export function reportRunBody(world: World, run: RunView): JsonObject {
     form_fields: [],
     ...flags(run),
     _links: links({
-      self: runPath(world, run),
-      preview: runPath(world, run, "preview"),
-      content: runPath(world, run, "results", "content"),
+      self,
+      preview: `${self}/preview`,
+      content: `${self}/results/content`,
       account: apiPath(world),
-      report_schedule: schedule === null ? null : reportPath(world, report.token, "schedules", schedule),
+      report_schedule: schedule === null ? null : `${reportSelf}/schedules/${schedule}`,
       executed_by: schedule === null ? userPath(memberOf(world, run.executedBy)) : null,
-      share: `/${ws}/reports/${report.token}/runs/${run.token}`,
-      report: reportPath(world, report.token),
-      clone: `/${ws}/reports/${report.token}/runs/${run.token}/clone`,
-      query_runs: runPath(world, run, "query_runs"),
-      pdf_export: reportPath(world, report.token, "exports", "runs", run.token, "pdf"),
-      web_external_url: `https://app.mode.com/${ws}/reports/${report.token}/runs/${run.token}`,
-      latest_successful_report_run_api_url: latest === null ? null : reportPath(world, report.token, "runs", latest.token),
+      share: web,
+      report: reportSelf,
+      clone: `${web}/clone`,
+      query_runs: `${self}/query_runs`,
+      pdf_export: `${reportSelf}/exports/runs/${run.token}/pdf`,
+      web_external_url: `https://app.mode.com${web}`,
+      latest_successful_report_run_api_url: latest === null ? null : `${reportSelf}/runs/${latest.token}`,
     }),
   };
   // Runs in progress can be cancelled (`_forms.cancel` in Airbyte's schema, mode-api §3.6).
-  if (run.state === "enqueued") body._forms = { cancel: form("patch", runPath(world, run, "cancel")) };
+  if (run.state === "enqueued") body._forms = { cancel: form("patch", `${self}/cancel`) };
   return body;
 }
 
@@ -110,11 +112,14 @@ export function queryRunBody(world: World, queryRun: QueryRunView): JsonObject {
   const report = run.report;
   const ws = world.workspace;
   const sql = queryRawSql(world, query);
+  const runSelf = runPath(world, run);
+  const self = `${runSelf}/query_runs/${queryRun.token}`;
+  const runWeb = `/${ws}/reports/${report.token}/runs/${run.token}`;
   const body: JsonObject = {
     id: idValue(world, queryRun.id),
     token: queryRun.token,
     raw_source: sql,
-    rendered_source: renderLiquid(sql, run.parameters),
+    rendered_source: world.sql.rendered(query.serial, query.sql, run.parameters),
     statement_annotation: `-- Mode run ${run.token}, query ${query.token}`,
     state: queryRun.state,
     created_at: isoMs(queryRun.createdAt),
@@ -138,13 +143,13 @@ export function queryRunBody(world: World, queryRun: QueryRunView): JsonObject {
     body.error_message = message;
   }
   body._links = links({
-    self: queryRunPath(world, queryRun),
+    self,
     query: queryPath(world, query),
-    result: queryRunPath(world, queryRun, "results"),
-    result_web: `/${ws}/reports/${report.token}/runs/${run.token}/query_runs/${queryRun.token}/results`,
+    result: `${self}/results`,
+    result_web: `${runWeb}/query_runs/${queryRun.token}/results`,
     query_web: `/editor/${ws}/reports/${report.token}/queries/${query.token}`,
-    report_run: runPath(world, run),
-    report_run_web: `/${ws}/reports/${report.token}/runs/${run.token}`,
+    report_run: runSelf,
+    report_run_web: runWeb,
     executed_by: userPath(memberOf(world, run.executedBy)),
   });
   return body;
