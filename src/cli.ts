@@ -33,9 +33,14 @@ function debugRequested(env: NodeJS.ProcessEnv): boolean {
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   // Every stderr line of the command goes through one batching writer, so order holds and the CRITICAL line comes last.
   const stderr = new BatchedText(io.stderr);
+  // A crash main() cannot catch (an unhandled rejection ends the process) still writes the lines of its last turn:
+  // io.signals is the process itself when run as a command.
+  const onExit = (): void => stderr.flush();
+  io.signals.on("exit", onExit);
   try {
     return await runMain(argv, { ...io, stderr });
   } finally {
+    io.signals.off("exit", onExit);
     stderr.flush();
   }
 }
