@@ -1,4 +1,5 @@
 import { tokenOf } from "./tokens.js";
+import { READ_WITH_PARENT } from "./read-with-parent.js";
 import type { StreamDefinition } from "./types.js";
 
 /**
@@ -7,18 +8,13 @@ import type { StreamDefinition } from "./types.js";
  * list and this call answers 404: skipped with a warning (house style practice 6).
  */
 export const queriesStream: StreamDefinition = {
+  ...READ_WITH_PARENT,
   name: "queries",
   path: "/{workspace}/reports/{report}/queries",
-  kind: "list",
   embeddedKey: "queries",
   paged: false,
-  keyProperties: ["token"],
-  validReplicationKeys: [],
-  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "reports",
   contextFields: { report_token: "report" },
   childContext: (record) => ({ query: tokenOf(record) }),
-  tolerate: [404],
-  selectedByDefault: true,
   description: "Queries (SQL) of each report; incremental: re-read only for reports whose updated_at moved.",
 };

@@ -1,4 +1,5 @@
 import { tokenOf } from "./tokens.js";
+import { READ_WITH_PARENT } from "./read-with-parent.js";
 import type { StreamDefinition } from "./types.js";
 
 /**
@@ -6,14 +7,11 @@ import type { StreamDefinition } from "./types.js";
  * `query_token` that ties a result to its query (mode-api notes §4), passed on to query_results.
  */
 export const queryRunsStream: StreamDefinition = {
+  ...READ_WITH_PARENT,
   name: "query_runs",
   path: "/{workspace}/reports/{report}/runs/{run}/query_runs",
-  kind: "list",
   embeddedKey: "query_runs",
   paged: false,
-  keyProperties: ["token"],
-  validReplicationKeys: [],
-  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "runs",
   contextFields: { report_token: "report", run_token: "run" },
   childContext: (record) => {
@@ -21,7 +19,5 @@ export const queryRunsStream: StreamDefinition = {
     if (typeof record.query_token === "string") context.query = record.query_token;
     return context;
   },
-  tolerate: [404],
-  selectedByDefault: true,
   description: "Query runs of each report run: executed SQL, state, errors; incremental: read for new and changed runs.",
 };

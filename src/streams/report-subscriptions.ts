@@ -1,4 +1,5 @@
 import { lastPathSegment, linkHref } from "./tokens.js";
+import { READ_WITH_PARENT } from "./read-with-parent.js";
 import type { StreamDefinition } from "./types.js";
 
 function tokenFromLink(raw: Readonly<Record<string, unknown>>, rel: string): string | undefined {
@@ -13,18 +14,13 @@ function tokenFromLink(raw: Readonly<Record<string, unknown>>, rel: string): str
  * are dropped.
  */
 export const reportSubscriptionsStream: StreamDefinition = {
+  ...READ_WITH_PARENT,
   name: "report_subscriptions",
   path: "/{workspace}/reports/{report}/subscriptions",
-  kind: "list",
   embeddedKey: "report_subscriptions",
   paged: false,
-  keyProperties: ["token"],
-  validReplicationKeys: [],
-  replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
   parent: "reports",
   contextFields: { report_token: "report" },
-  tolerate: [404],
-  selectedByDefault: true,
   description: "Delivery subscriptions of each report (email/Slack settings); incremental: re-read only for changed reports.",
   transform: (raw) => {
     const derived: Record<string, unknown> = {};
