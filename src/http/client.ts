@@ -168,7 +168,7 @@ export class ModeClient {
       const started = this.clock.now();
       const response = await collect(this.dispatcher, this.dispatchOptions(method, spec, "application/hal+json", body), signal, this.onBytes);
       const { statusCode: status, headers } = response;
-      this.limiter.onHeaders({ limit: numericHeader(headers, "x-ratelimit-limit"), remaining: numericHeader(headers, "x-ratelimit-remaining") });
+      this.heard(headers);
       if (status < 200 || status >= 300) {
         const errorBody = await this.errorBodyOf(response.body, headers);
         return { status, headers, errorBody, durationMs: this.clock.now() - started };
@@ -257,9 +257,14 @@ export class ModeClient {
 
   private send(method: Method, spec: RequestSpec, accept: string, body: string | undefined, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
     return this.dispatcher.request({ ...this.dispatchOptions(method, spec, accept, body), ...(signal === undefined ? {} : { signal }) }).then((response) => {
-      this.limiter.onHeaders({ limit: numericHeader(response.headers, "x-ratelimit-limit"), remaining: numericHeader(response.headers, "x-ratelimit-remaining") });
+      this.heard(response.headers);
       return response;
     });
+  }
+
+  /** Every response feeds the limiter what the server says of its budget (`X-RateLimit-*`, mode-api notes §6.1). */
+  private heard(headers: ResponseHeaders): void {
+    this.limiter.onHeaders({ limit: numericHeader(headers, "x-ratelimit-limit"), remaining: numericHeader(headers, "x-ratelimit-remaining") });
   }
 
   private dispatchOptions(method: Method, spec: RequestSpec, accept: string, body: string | undefined): Dispatcher.DispatchOptions {
@@ -289,12 +294,6 @@ export class ModeClient {
    * per request) are joined as strings; anything else goes through WHATWG URL parsing.
    */
   private resolve(path: string, query: RequestSpec["query"], details: ApiErrorDetails): { origin: string; path: string } {
-    if (PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path)) {
-      const rooted = path.startsWith("/") ? path : `/${path}`;
-      const isHref = this.basePath !== "" && (rooted === this.basePath || rooted.startsWith(`${this.basePath}/`));
-      const search = queryString(query);
-      return { origin: this.base.origin, path: `${isHref ? rooted : `${this.basePath}${rooted}`}${search === "" ? "" : `?${search}`}` };
-    }
     let url: URL;
     if (/^https?:\/\//i.test(path)) {
       url = new URL(path);
@@ -302,7 +301,12 @@ export class ModeClient {
     } else {
       const rooted = path.startsWith("/") ? path : `/${path}`;
       const isHref = this.basePath !== "" && (rooted === this.basePath || rooted.startsWith(`${this.basePath}/`) || rooted.startsWith(`${this.basePath}?`));
-      url = new URL(isHref ? rooted : `${this.basePath}${rooted}`, this.base.origin);
+      const joined = isHref ? rooted : `${this.basePath}${rooted}`;
+      if (PLAIN_PATH.test(joined) && !DOT_SEGMENT.test(joined)) {
+        const search = queryString(query);
+        return { origin: this.base.origin, path: search === "" ? joined : `${joined}?${search}` };
+      }
+      url = new URL(joined, this.base.origin);
     }
     for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
     return { origin: url.origin, path: `${url.pathname}${url.search}` };
