@@ -14,6 +14,20 @@ function avatar(initials: string, token: string, seed: number): JsonObject {
   return { initials, seed: token, color_class: `mode-avatar-color-${(hash32(seed, Number.parseInt(token.slice(0, 8), 16)) % 12) + 1}`, type: "initials" };
 }
 
+/** The report-list rels a workspace and a user account both carry (swagger `AccountLinks`), in the API's order. */
+function reportListLinks(base: string): Record<string, string | JsonObject> {
+  return {
+    report: templatedLink(`${base}/reports{/id}`),
+    reports: `${base}/reports`,
+    archived_reports: `${base}/reports?filter=archived`,
+    public_reports: `${base}/reports?filter=public`,
+    drafts_reports: `${base}/reports?filter=drafts`,
+    starred_reports: `${base}/reports?filter=starred`,
+    by_ids_reports: templatedLink(`${base}/reports?filter=by_ids&ids={ids}`),
+    viewed_reports: `${base}/reports?filter=viewed`,
+  };
+}
+
 /** `GET /api/{ws}`: an `Account` with `user: false` (swagger `Account`, `AccountLinks` required rels). */
 export function workspaceAccount(world: World): JsonObject {
   const ws = world.workspace;
@@ -61,14 +75,7 @@ export function workspaceAccount(world: World): JsonObject {
       home_search_web: `/home/${ws}/search`,
       new_invite_web: `/${ws}/invites/new`,
       new_upload_web: `/${ws}/uploads/new`,
-      report: templatedLink(`${base}/reports{/id}`),
-      reports: `${base}/reports`,
-      archived_reports: `${base}/reports?filter=archived`,
-      public_reports: `${base}/reports?filter=public`,
-      drafts_reports: `${base}/reports?filter=drafts`,
-      starred_reports: `${base}/reports?filter=starred`,
-      by_ids_reports: templatedLink(`${base}/reports?filter=by_ids&ids={ids}`),
-      viewed_reports: `${base}/reports?filter=viewed`,
+      ...reportListLinks(base),
       starred_datasets: `${base}/datasets?filter=starred`,
       by_ids_datasets: templatedLink(`${base}/datasets?filter=by_ids&ids={ids}`),
       viewed_datasets: `${base}/datasets?filter=viewed`,
@@ -129,14 +136,7 @@ export function userAccount(world: World, member: MemberState): JsonObject {
       organizations: `${base}/organizations`,
       preference: `${base}/preferences`,
       table: templatedLink(`${base}/tables{/id}`),
-      report: templatedLink(`${base}/reports{/id}`),
-      reports: `${base}/reports`,
-      archived_reports: `${base}/reports?filter=archived`,
-      public_reports: `${base}/reports?filter=public`,
-      drafts_reports: `${base}/reports?filter=drafts`,
-      starred_reports: `${base}/reports?filter=starred`,
-      by_ids_reports: templatedLink(`${base}/reports?filter=by_ids&ids={ids}`),
-      viewed_reports: `${base}/reports?filter=viewed`,
+      ...reportListLinks(base),
       by_tokens_definitions: templatedLink(`${base}/definitions?filter=by_tokens&tokens={tokens}`),
       bridges: `${base}/bridges`,
       access_tokens: `${base}/access_tokens`,
