@@ -27,7 +27,10 @@ type Body = { _embedded?: Record<string, Array<{ token: string }>>; pagination?:
 export async function bareClientRun(target: Target, concurrency = 8): Promise<BareClientResult> {
   const base = new URL(target.baseUrl);
   const agent = new Agent({ connections: concurrency });
-  const headers = { authorization: `Basic ${Buffer.from(`${target.token}:${target.secret}`).toString("base64")}`, accept: "application/hal+json" };
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${target.token}:${target.secret}`).toString("base64")}`,
+    accept: "application/hal+json",
+  };
   const ws = `${base.pathname}/${target.workspace}`;
   let requests = 0;
   let items = 0;
@@ -64,16 +67,19 @@ export async function bareClientRun(target: Target, concurrency = 8): Promise<Ba
   const cpuBefore = process.cpuUsage();
   const spaces = await list("/spaces?filter=all", "spaces");
   const reports: string[] = [];
-  for (const space of spaces) for (const report of await list(`/spaces/${space.token}/reports`, "reports", true)) reports.push(report.token);
+  for (const space of spaces)
+    for (const report of await list(`/spaces/${space.token}/reports`, "reports", true)) reports.push(report.token);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < reports.length) {
       const report = reports[next++] as string;
-      for (const query of await list(`/reports/${report}/queries`, "queries")) await list(`/reports/${report}/queries/${query.token}/charts`, "charts");
+      for (const query of await list(`/reports/${report}/queries`, "queries"))
+        await list(`/reports/${report}/queries/${query.token}/charts`, "charts");
       await list(`/reports/${report}/filters`, "report_filters");
       await list(`/reports/${report}/schedules`, "report_schedules");
       await list(`/reports/${report}/subscriptions`, "report_subscriptions");
-      for (const run of await list(`/reports/${report}/runs`, "report_runs", true)) await list(`/reports/${report}/runs/${run.token}/query_runs`, "query_runs");
+      for (const run of await list(`/reports/${report}/runs`, "report_runs", true))
+        await list(`/reports/${report}/runs/${run.token}/query_runs`, "query_runs");
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -3,7 +3,18 @@ import type { WorkspaceModel } from "../src/simulator/model.js";
 import type { MinimalRequests, MutationResult } from "../src/simulator/types.js";
 
 /** Streams whose lists an incremental sync must still read in full: changes and deletions show only there. */
-const ALWAYS_LISTED = ["workspaces", "spaces", "space_memberships", "reports", "datasets", "data_sources", "definitions", "memberships", "groups", "group_memberships"];
+const ALWAYS_LISTED = [
+  "workspaces",
+  "spaces",
+  "space_memberships",
+  "reports",
+  "datasets",
+  "data_sources",
+  "definitions",
+  "memberships",
+  "groups",
+  "group_memberships",
+];
 
 /** The largest `per_page` report runs and schedules honour (the simulator's PagePolicies; mode-api notes §2.4). */
 const PER_PAGE = 100;
@@ -30,7 +41,16 @@ export function incrementalMinimalRequests(model: WorkspaceModel, change: Mutati
   const add = (stream: string, n: number): void => {
     byStream[stream] = (byStream[stream] ?? 0) + n;
   };
-  for (const stream of ["queries", "charts", "report_filters", "report_schedules", "report_subscriptions", "runs", "query_runs"]) add(stream, 0);
+  for (const stream of [
+    "queries",
+    "charts",
+    "report_filters",
+    "report_schedules",
+    "report_subscriptions",
+    "runs",
+    "query_runs",
+  ])
+    add(stream, 0);
   for (const token of change.updatedReports) {
     const report = model.report(token);
     if (report === undefined || report.deleted) continue;

@@ -16,7 +16,18 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { ResultsMemoryReport } from "./results-memory.js";
-import { checked, differences, fixed, formatTable, integer, megabytes, note, row, seconds, type Row } from "./report.js";
+import {
+  checked,
+  differences,
+  fixed,
+  formatTable,
+  integer,
+  megabytes,
+  note,
+  row,
+  seconds,
+  type Row,
+} from "./report.js";
 import { bareClientRun, type BareClientResult } from "./bare-client.js";
 import { recordPipeline, type RecordPipelineResult } from "./record-pipeline.js";
 import { requestsByStream } from "./requests-by-stream.js";
@@ -70,7 +81,8 @@ function parseOptions(argv: readonly string[]): BenchOptions {
   };
   const only = new Set<Scenario>();
   for (const name of values.only.split(",").filter((s) => s !== "")) {
-    if (!(SCENARIOS as readonly string[]).includes(name)) throw new RangeError(`--only: unknown scenario "${name}" (known: ${SCENARIOS.join(", ")})`);
+    if (!(SCENARIOS as readonly string[]).includes(name))
+      throw new RangeError(`--only: unknown scenario "${name}" (known: ${SCENARIOS.join(", ")})`);
     only.add(name as Scenario);
   }
   return {
@@ -126,7 +138,9 @@ async function throttled(options: BenchOptions, dir: string, out: Collected): Pr
     const truth = await sim.call("truthCounts");
     const config = tapConfig(sim, rate);
     const catalog = fullCatalog();
-    progress(`full sync: ${integer(minimal.total)} requests at least, so about ${Math.ceil((minimal.total / rate) * 1.05)} s at ${rate}/s`);
+    progress(
+      `full sync: ${integer(minimal.total)} requests at least, so about ${Math.ceil((minimal.total / rate) * 1.05)} s at ${rate}/s`,
+    );
     await sim.call("resetStats");
     const full = await runTap({ dir, label: "full", config, catalog });
     const stats = await sim.call("stats");
@@ -134,29 +148,67 @@ async function throttled(options: BenchOptions, dir: string, out: Collected): Pr
     const ratio = stats.requests / minimal.total;
     const budgetUse = stats.requests / rate / full.wallSeconds;
     const byStream = requestsByStream(stats.byRoute);
-    const missingRecords = Object.entries(truth).filter(([stream, n]) => (full.records[stream] ?? 0) !== n).map(([stream, n]) => `${stream} ${full.records[stream] ?? 0} of ${n}`);
-    const untracked = Object.entries(full.records).filter(([stream]) => truth[stream] === undefined).map(([stream, n]) => `${stream} ${n}`);
+    const missingRecords = Object.entries(truth)
+      .filter(([stream, n]) => (full.records[stream] ?? 0) !== n)
+      .map(([stream, n]) => `${stream} ${full.records[stream] ?? 0} of ${n}`);
+    const untracked = Object.entries(full.records)
+      .filter(([stream]) => truth[stream] === undefined)
+      .map(([stream, n]) => `${stream} ${n}`);
     out.rows.push(
       row(section, "requests made", integer(stats.requests)),
       row(section, "minimal requests (model.minimalRequests())", integer(minimal.total)),
-      checked(section, "requests ÷ minimal", `${fixed(ratio, 2)} (${fixed(ratio, 4)})`, "= 1.00", ratio < TARGETS.fullRatio + 0.005),
+      checked(
+        section,
+        "requests ÷ minimal",
+        `${fixed(ratio, 2)} (${fixed(ratio, 4)})`,
+        "= 1.00",
+        ratio < TARGETS.fullRatio + 0.005,
+      ),
       ...differences(byStream, minimal.byStream).map((d) => note(section, `by stream: ${d}`)),
       checked(section, "429s received", integer(stats.rateLimited), "0", stats.rateLimited === 0),
       row(section, "wall time", seconds(full.wallSeconds)),
-      checked(section, "budget use = (requests ÷ allowed rate) ÷ wall time", fixed(budgetUse, 3), "≥ 0.90", budgetUse >= TARGETS.budgetUse),
+      checked(
+        section,
+        "budget use = (requests ÷ allowed rate) ÷ wall time",
+        fixed(budgetUse, 3),
+        "≥ 0.90",
+        budgetUse >= TARGETS.budgetUse,
+      ),
       row(section, "records", integer(full.totalRecords)),
       row(section, "records/s", integer(full.totalRecords / full.wallSeconds)),
-      checked(section, "records equal to the simulator's truth, stream by stream", missingRecords.length === 0 ? "yes" : "no", "yes", missingRecords.length === 0),
+      checked(
+        section,
+        "records equal to the simulator's truth, stream by stream",
+        missingRecords.length === 0 ? "yes" : "no",
+        "yes",
+        missingRecords.length === 0,
+      ),
       ...missingRecords.map((m) => note(section, `differs: ${m}`)),
       ...(untracked.length > 0 ? [note(section, `streams the truth does not list: ${untracked.join(", ")}`)] : []),
       row(section, "tap CPU time (user + system)", seconds(full.userCpuSeconds + full.systemCpuSeconds)),
       ...rssRows(section, "tap peak RSS", full),
     );
-    out.json.full = { workspace: size, rate, minimal, requests: stats.requests, requestsByStream: byStream, rateLimited: stats.rateLimited, ratio, budgetUse, run: summaryOf(full), truth };
+    out.json.full = {
+      workspace: size,
+      rate,
+      minimal,
+      requests: stats.requests,
+      requestsByStream: byStream,
+      rateLimited: stats.rateLimited,
+      ratio,
+      budgetUse,
+      run: summaryOf(full),
+      truth,
+    };
     if (!options.only.has("incremental")) return;
 
-    const reports = size.spaces !== undefined && size.reportsPerSpace !== undefined ? size.spaces * size.reportsPerSpace : 0;
-    const mutation = { touchReports: Math.max(1, Math.round(reports * 0.01)), addRunsToReports: Math.max(1, Math.round(reports * 0.05)), runsEach: 1 };
+    const reports =
+      size.spaces !== undefined && size.reportsPerSpace !== undefined ? size.spaces * size.reportsPerSpace : 0;
+    const mutation = {
+      touchReports: Math.max(1, Math.round(reports * 0.01)),
+      addRunsToReports: Math.max(1, Math.round(reports * 0.05)),
+      runsEach: 1,
+    };
     const incSection = `Incremental sync after touching ${mutation.touchReports} reports (1%) and adding a run to ${mutation.addRunsToReports} (5%)`;
     const change = await sim.call("mutate", mutation);
     await sim.call("resetStats");
@@ -174,16 +226,36 @@ async function throttled(options: BenchOptions, dir: string, out: Collected): Pr
       checked(incSection, "429s received", integer(incStats.rateLimited), "0", incStats.rateLimited === 0),
       row(incSection, "wall time", seconds(inc.wallSeconds)),
       row(incSection, "records", integer(inc.totalRecords)),
-      note(incSection, Object.entries(inc.records).map(([s, n]) => `${s} ${n}`).join(", ")),
+      note(
+        incSection,
+        Object.entries(inc.records)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(", "),
+      ),
     );
-    out.json.incremental = { mutation, change: change.result.summary, minimal: change.minimal, requests: incStats.requests, requestsByStream: incByStream, rateLimited: incStats.rateLimited, ratio: incRatio, run: summaryOf(inc) };
+    out.json.incremental = {
+      mutation,
+      change: change.result.summary,
+      minimal: change.minimal,
+      requests: incStats.requests,
+      requestsByStream: incByStream,
+      rateLimited: incStats.rateLimited,
+      ratio: incRatio,
+      run: summaryOf(inc),
+    };
   } finally {
     await sim.stop();
   }
 }
 
 /** A sync with no rate limit on either side: throughput, CPU time per record and peak RSS. */
-async function unthrottled(options: BenchOptions, dir: string, scale: number, label: string, withFloor = false): Promise<{ run: TapRunResult; requests: number; truthRecords: number; floor?: BareClientResult }> {
+async function unthrottled(
+  options: BenchOptions,
+  dir: string,
+  scale: number,
+  label: string,
+  withFloor = false,
+): Promise<{ run: TapRunResult; requests: number; truthRecords: number; floor?: BareClientResult }> {
   const size = mediumWorkspace(scale);
   const sim = await SimulatorProcess.start({ seed: options.seed, size, rateLimit: false });
   try {
@@ -203,14 +275,33 @@ async function unthrottled(options: BenchOptions, dir: string, scale: number, la
 }
 
 /** What fetching and parsing alone cost (bench/bare-client.ts), and the per-record work alone (bench/record-pipeline.ts). */
-function floorRows(section: string, run: TapRunResult, requests: number, floor: BareClientResult, pipeline: RecordPipelineResult): Row[] {
+function floorRows(
+  section: string,
+  run: TapRunResult,
+  requests: number,
+  floor: BareClientResult,
+  pipeline: RecordPipelineResult,
+): Row[] {
   const tapCpuPerRequest = ((run.userCpuSeconds + run.systemCpuSeconds) / requests) * 1e6;
   const floorCpuPerRequest = (floor.cpuSeconds / floor.requests) * 1e6;
   return [
     row(section, "bare client (fetch + JSON.parse only): requests/s", integer(floor.requests / floor.wallSeconds)),
-    note(section, `${integer(floor.requests)} requests of the same report tree, ${integer(floor.items)} items, ${seconds(floor.wallSeconds)}; as records/s at the tap's records per request: ${integer((floor.requests / floor.wallSeconds) * (run.totalRecords / requests))}`),
-    row(section, "bare client CPU time per request", `${fixed(floorCpuPerRequest, 0)} µs (the tap: ${fixed(tapCpuPerRequest, 0)} µs)`),
-    row(section, "record pipeline alone (normalise + validate + RECORD line), records/s", Object.entries(pipeline.perSecond).map(([stream, n]) => `${stream} ${integer(n)}`).join(", ")),
+    note(
+      section,
+      `${integer(floor.requests)} requests of the same report tree, ${integer(floor.items)} items, ${seconds(floor.wallSeconds)}; as records/s at the tap's records per request: ${integer((floor.requests / floor.wallSeconds) * (run.totalRecords / requests))}`,
+    ),
+    row(
+      section,
+      "bare client CPU time per request",
+      `${fixed(floorCpuPerRequest, 0)} µs (the tap: ${fixed(tapCpuPerRequest, 0)} µs)`,
+    ),
+    row(
+      section,
+      "record pipeline alone (normalise + validate + RECORD line), records/s",
+      Object.entries(pipeline.perSecond)
+        .map(([stream, n]) => `${stream} ${integer(n)}`)
+        .join(", "),
+    ),
   ];
 }
 
@@ -222,10 +313,17 @@ function throughputRows(section: string, run: TapRunResult, requests: number, tr
     row(section, "wall time", seconds(run.wallSeconds)),
     row(section, "requests/s", integer(requests / run.wallSeconds)),
     row(section, "records per request", fixed(run.totalRecords / requests, 2)),
-    row(section, "tap CPU time (user + system)", `${seconds(cpu)} (${fixed((100 * cpu) / run.wallSeconds, 0)}% of one core)`),
+    row(
+      section,
+      "tap CPU time (user + system)",
+      `${seconds(cpu)} (${fixed((100 * cpu) / run.wallSeconds, 0)}% of one core)`,
+    ),
     row(section, "tap CPU time per record", `${fixed((cpu / run.totalRecords) * 1e6, 1)} µs`),
     row(section, "tap CPU time per request", `${fixed((cpu / requests) * 1e6, 0)} µs`),
-    note(section, `the benchmark's own process used ${seconds(run.readerCpuSeconds)} of CPU meanwhile (reading the tap's output); the simulator runs in a third process`),
+    note(
+      section,
+      `the benchmark's own process used ${seconds(run.readerCpuSeconds)} of CPU meanwhile (reading the tap's output); the simulator runs in a third process`,
+    ),
   ];
 }
 
@@ -234,7 +332,10 @@ function rssRows(section: string, figure: string, run: TapRunResult, target?: { 
   const value = megabytes(run.peakRssBytes);
   return [
     target === undefined ? row(section, figure, value) : checked(section, figure, value, target.text, target.met),
-    note(section, `V8 heap at most ${megabytes(run.peakHeapTotalBytes)} committed, ${megabytes(run.peakHeapUsedBytes)} in use (live data plus garbage not yet collected); outside the heap at most ${megabytes(run.peakExternalBytes)}; the rest is the Node binary, code and malloc`),
+    note(
+      section,
+      `V8 heap at most ${megabytes(run.peakHeapTotalBytes)} committed, ${megabytes(run.peakHeapUsedBytes)} in use (live data plus garbage not yet collected); outside the heap at most ${megabytes(run.peakExternalBytes)}; the rest is the Node binary, code and malloc`,
+    ),
   ];
 }
 
@@ -257,7 +358,9 @@ function summaryOf(run: TapRunResult): Record<string, unknown> {
 
 /** bench/results-memory.ts in a process of its own (its peak RSS is that process's). */
 function resultsMemory(megabytes: number): Promise<ResultsMemoryReport> {
-  const child = fork(join(HERE, "results-memory.js"), ["--mb", String(megabytes), "--json"], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
+  const child = fork(join(HERE, "results-memory.js"), ["--mb", String(megabytes), "--json"], {
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
   let stdout = "";
   child.stdout?.setEncoding("utf8");
   child.stdout?.on("data", (chunk: string) => (stdout += chunk));
@@ -280,7 +383,13 @@ async function attempt(out: Collected, name: string, body: () => Promise<void>):
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     out.failures.push(`${name}: ${message}`);
-    out.rows.push({ section: `Scenario ${name}`, figure: "failed", value: message.split("\n")[0] ?? "", target: "", status: "MISSED" });
+    out.rows.push({
+      section: `Scenario ${name}`,
+      figure: "failed",
+      value: message.split("\n")[0] ?? "",
+      target: "",
+      status: "MISSED",
+    });
     progress(`${name} failed: ${message}`);
   }
 }
@@ -292,17 +401,35 @@ async function main(argv: readonly string[]): Promise<number> {
   const out: Collected = { rows: [], json: {}, failures: [] };
   const started = performance.now();
   try {
-    if (options.only.has("full") || options.only.has("incremental")) await attempt(out, "full", () => throttled(options, dir, out));
+    if (options.only.has("full") || options.only.has("incremental"))
+      await attempt(out, "full", () => throttled(options, dir, out));
     if (options.only.has("unthrottled")) {
       await attempt(out, "unthrottled", async () => {
-        const { run, requests, truthRecords, floor } = await unthrottled(options, dir, options.scale, "unthrottled", true);
+        const { run, requests, truthRecords, floor } = await unthrottled(
+          options,
+          dir,
+          options.scale,
+          "unthrottled",
+          true,
+        );
         const section = `Unthrottled sync (no rate limit, max_concurrency 8, validation on), ${describeWorkspace(mediumWorkspace(options.scale))}`;
         const perSecond = run.totalRecords / run.wallSeconds;
         const pipeline = recordPipeline(ROOT);
-        out.rows.push(checked(section, "records/s", integer(perSecond), "≥ 20,000", perSecond >= TARGETS.recordsPerSecond), ...throughputRows(section, run, requests, truthRecords));
+        out.rows.push(
+          checked(section, "records/s", integer(perSecond), "≥ 20,000", perSecond >= TARGETS.recordsPerSecond),
+          ...throughputRows(section, run, requests, truthRecords),
+        );
         out.rows.push(...rssRows(section, `tap peak RSS (${options.scale}×)`, run));
         if (floor !== undefined) out.rows.push(...floorRows(section, run, requests, floor, pipeline));
-        out.json.unthrottled = { scale: options.scale, requests, truthRecords, recordsPerSecond: perSecond, run: summaryOf(run), bareClient: floor, recordPipeline: pipeline.perSecond };
+        out.json.unthrottled = {
+          scale: options.scale,
+          requests,
+          truthRecords,
+          recordsPerSecond: perSecond,
+          run: summaryOf(run),
+          bareClient: floor,
+          recordPipeline: pipeline.perSecond,
+        };
       });
     }
     if (options.only.has("big")) {
@@ -326,7 +453,11 @@ async function main(argv: readonly string[]): Promise<number> {
           row(section, "rows extracted", `${integer(report.records)} of ${integer(report.rows)}`),
           row(section, "wall time", seconds(report.seconds)),
           row(section, "rows/s", integer(report.records / report.seconds)),
-          row(section, "peak RSS (baseline before the sync)", `${megabytes(report.peakRssBytes)} (${megabytes(report.baselineRssBytes)})`),
+          row(
+            section,
+            "peak RSS (baseline before the sync)",
+            `${megabytes(report.peakRssBytes)} (${megabytes(report.baselineRssBytes)})`,
+          ),
           row(section, "peak heap used", megabytes(report.peakHeapBytes)),
         );
         out.json.results = report;
@@ -338,10 +469,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const totalSeconds = (performance.now() - started) / 1000;
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}`;
-  const header = [`tap-mode benchmark: ${command}   (npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""})`, `machine: ${machine}; finished ${new Date().toISOString()} after ${seconds(totalSeconds)}`];
+  const header = [
+    `tap-mode benchmark: ${command}   (npm run bench${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""})`,
+    `machine: ${machine}; finished ${new Date().toISOString()} after ${seconds(totalSeconds)}`,
+  ];
   console.log(`${header.join("\n")}\n\n${formatTable(out.rows)}`);
   mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, `${JSON.stringify({ command, machine, finishedAt: new Date().toISOString(), totalSeconds, options: { ...options, only: [...options.only] }, rows: out.rows, scenarios: out.json, failures: out.failures }, null, 2)}\n`);
+  writeFileSync(
+    options.out,
+    `${JSON.stringify({ command, machine, finishedAt: new Date().toISOString(), totalSeconds, options: { ...options, only: [...options.only] }, rows: out.rows, scenarios: out.json, failures: out.failures }, null, 2)}\n`,
+  );
   console.log(`\n(written to ${options.out})`);
   return out.failures.length === 0 ? 0 : 1;
 }

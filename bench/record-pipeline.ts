@@ -20,7 +20,8 @@ const STREAMS = ["query_runs", "runs", "charts", "queries", "reports"] as const;
 
 function fixture(root: string, stream: string): { items: JsonObject[]; context: Record<string, string> } {
   const value = parseJsonLossless(readFileSync(join(root, "test", "fixtures", "records", `${stream}.json`), "utf8"));
-  if (!isJsonObject(value) || !Array.isArray(value.items) || !isJsonObject(value.context)) throw new Error(`test/fixtures/records/${stream}.json: expected {about, context, items}`);
+  if (!isJsonObject(value) || !Array.isArray(value.items) || !isJsonObject(value.context))
+    throw new Error(`test/fixtures/records/${stream}.json: expected {about, context, items}`);
   return { items: value.items.filter(isJsonObject), context: value.context as Record<string, string> };
 }
 
@@ -32,9 +33,15 @@ export function recordPipeline(root: string, seconds = 1): RecordPipelineResult 
   for (const stream of STREAMS) {
     const { items, context } = fixture(root, stream);
     // Distinct tokens, as a sync sees them; warm up first (plans, validators, JIT).
-    const batch = Array.from({ length: 1_000 }, (_, i) => ({ ...(items[i % items.length] as JsonObject), token: `t${i}` }));
+    const batch = Array.from({ length: 1_000 }, (_, i) => ({
+      ...(items[i % items.length] as JsonObject),
+      token: `t${i}`,
+    }));
     const once = (): void => {
-      for (const item of batch) sink += JSON.stringify(recordMessage(stream, processor.process(stream, item, context) ?? {}, "2026-01-01T00:00:00.000Z")).length;
+      for (const item of batch)
+        sink += JSON.stringify(
+          recordMessage(stream, processor.process(stream, item, context) ?? {}, "2026-01-01T00:00:00.000Z"),
+        ).length;
     };
     once();
     let records = 0;

@@ -29,16 +29,19 @@ export function checked(section: string, figure: string, value: string, target: 
 
 export const integer = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString("en") : "n/a");
 export const fixed = (n: number, digits: number): string => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
-export const megabytes = (bytes: number): string => (Number.isFinite(bytes) ? `${(bytes / 1_048_576).toFixed(1)} MB` : "n/a");
+export const megabytes = (bytes: number): string =>
+  Number.isFinite(bytes) ? `${(bytes / 1_048_576).toFixed(1)} MB` : "n/a";
 export const seconds = (s: number): string => (Number.isFinite(s) ? `${s.toFixed(1)} s` : "n/a");
 
 /** The rows as an aligned text table (sections separated by a blank line). */
 export function formatTable(rows: readonly Row[]): string {
   const headers: Row = { section: "", figure: "figure", value: "value", target: "target", status: "" };
   const figures = rows.filter((r) => r.note !== true);
-  const width = (key: "figure" | "value" | "target"): number => Math.max(...[headers, ...figures].map((r) => r[key].length));
+  const width = (key: "figure" | "value" | "target"): number =>
+    Math.max(...[headers, ...figures].map((r) => r[key].length));
   const w = { figure: width("figure"), value: width("value"), target: width("target") };
-  const line = (r: Row): string => `  ${r.figure.padEnd(w.figure)}  ${r.value.padStart(w.value)}  ${r.target.padEnd(w.target)}  ${r.status}`.trimEnd();
+  const line = (r: Row): string =>
+    `  ${r.figure.padEnd(w.figure)}  ${r.value.padStart(w.value)}  ${r.target.padEnd(w.target)}  ${r.status}`.trimEnd();
   const out: string[] = [line(headers), `  ${"-".repeat(w.figure + w.value + w.target + 12)}`];
   let section: string | undefined;
   for (const r of rows) {
@@ -53,7 +56,10 @@ export function formatTable(rows: readonly Row[]): string {
 }
 
 /** Where two per-stream request counts differ: "runs 983 vs 1,000 (-17)". */
-export function differences(actual: Readonly<Record<string, number>>, expected: Readonly<Record<string, number>>): string[] {
+export function differences(
+  actual: Readonly<Record<string, number>>,
+  expected: Readonly<Record<string, number>>,
+): string[] {
   const streams = [...new Set([...Object.keys(actual), ...Object.keys(expected)])].sort();
   const out: string[] = [];
   for (const stream of streams) {

@@ -42,7 +42,16 @@ export interface ResultsMemoryReport {
 }
 
 /** One report, one query, one run: the whole workspace is the result. */
-const SIZE: Partial<WorkspaceSize> = { spaces: 1, personalSpaces: 0, emptySpaces: 0, reportsPerSpace: 1, datasetsPerSpace: 0, queriesPerReport: 1, runsPerReport: 1, resultRows: 1 };
+const SIZE: Partial<WorkspaceSize> = {
+  spaces: 1,
+  personalSpaces: 0,
+  emptySpaces: 0,
+  reportsPerSpace: 1,
+  datasetsPerSpace: 0,
+  queriesPerReport: 1,
+  runsPerReport: 1,
+  resultRows: 1,
+};
 const SAMPLE_ROWS = 10_000;
 
 interface Served {
@@ -64,12 +73,21 @@ async function serve(megabytes: number): Promise<void> {
   const run = findRun(probe.model.world, report, success.token);
   if (!run) throw new Error("run not found");
   let sampleBytes = 0;
-  for (const chunk of jsonChunks(probe.model.world, queryRunAt(probe.model.world, run, 0), SAMPLE_ROWS)) sampleBytes += Buffer.byteLength(chunk);
+  for (const chunk of jsonChunks(probe.model.world, queryRunAt(probe.model.world, run, 0), SAMPLE_ROWS))
+    sampleBytes += Buffer.byteLength(chunk);
   await probe.stop();
   const perRow = sampleBytes / SAMPLE_ROWS;
   const rows = Math.max(1, Math.round((megabytes * 1024 * 1024) / perRow));
   const sim = await startSimulator({ size: { ...SIZE, resultRows: rows }, rateLimit: false });
-  const served: Served = { baseUrl: sim.baseUrl, workspace: sim.workspace, token: sim.token, secret: sim.secret, report: report.token, rows, resultBytes: Math.round(perRow * rows) };
+  const served: Served = {
+    baseUrl: sim.baseUrl,
+    workspace: sim.workspace,
+    token: sim.token,
+    secret: sim.secret,
+    report: report.token,
+    rows,
+    resultBytes: Math.round(perRow * rows),
+  };
   process.send?.(served);
   process.on("disconnect", () => void sim.stop().then(() => process.exit(0)));
 }
@@ -93,7 +111,9 @@ class DiscardingSink implements MessageSink {
 }
 
 function startServer(megabytes: number): Promise<{ child: ChildProcess; served: Served }> {
-  const child = fork(fileURLToPath(import.meta.url), ["--serve", String(megabytes)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(fileURLToPath(import.meta.url), ["--serve", String(megabytes)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   return new Promise((resolve, reject) => {
     child.once("message", (message) => resolve({ child, served: message as Served }));
     child.once("error", reject);
@@ -111,17 +131,33 @@ export async function runResultsMemoryBench(options: ResultsMemoryOptions = {}):
     const catalog = {
       streams: discovered.streams.map((entry) => ({
         ...entry,
-        metadata: (entry.metadata ?? []).map((m) => (m.breadcrumb.length === 0 ? { ...m, metadata: { ...m.metadata, selected: entry.tap_stream_id === "query_results" } } : m)),
+        metadata: (entry.metadata ?? []).map((m) =>
+          m.breadcrumb.length === 0
+            ? { ...m, metadata: { ...m.metadata, selected: entry.tap_stream_id === "query_results" } }
+            : m,
+        ),
       })),
     };
     writeFileSync(join(dir, "catalog.json"), JSON.stringify(catalog));
     writeFileSync(
       join(dir, "config.json"),
-      JSON.stringify({ api_token: served.token, api_secret: served.secret, workspace: served.workspace, base_url: served.baseUrl, log_level: "warn", report_results: { reports: [served.report] } }),
+      JSON.stringify({
+        api_token: served.token,
+        api_secret: served.secret,
+        workspace: served.workspace,
+        base_url: served.baseUrl,
+        log_level: "warn",
+        report_results: { reports: [served.report] },
+      }),
     );
     const quiet = new Writable({ write: (_chunk, _encoding, callback) => callback() });
     const clock = systemClock();
-    const runtime = createRuntime([join(dir, "config.json")], { stderr: quiet, env: {}, onDebug: () => undefined, clock });
+    const runtime = createRuntime([join(dir, "config.json")], {
+      stderr: quiet,
+      env: {},
+      onDebug: () => undefined,
+      clock,
+    });
     const sink = new DiscardingSink();
     global.gc?.();
     const baselineRssBytes = process.memoryUsage().rss;
@@ -131,7 +167,12 @@ export async function runResultsMemoryBench(options: ResultsMemoryOptions = {}):
     }, 100);
     const started = performance.now();
     try {
-      await syncWith(runtime, sink, { catalogFile: join(dir, "catalog.json"), stateFile: undefined, signal: new AbortController().signal, clock });
+      await syncWith(runtime, sink, {
+        catalogFile: join(dir, "catalog.json"),
+        stateFile: undefined,
+        signal: new AbortController().signal,
+        clock,
+      });
     } finally {
       clearInterval(sampler);
       await runtime.client.close();

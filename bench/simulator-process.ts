@@ -5,7 +5,13 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startSimulator, type RunningSimulator } from "../src/simulator/index.js";
-import type { MinimalRequests, Mutation, MutationResult, SimulatorOptions, SimulatorStats } from "../src/simulator/types.js";
+import type {
+  MinimalRequests,
+  Mutation,
+  MutationResult,
+  SimulatorOptions,
+  SimulatorStats,
+} from "../src/simulator/types.js";
 import { incrementalMinimalRequests } from "./incremental-minimal.js";
 
 /** Simulator options that survive IPC (no clock, no logger). */
@@ -86,16 +92,20 @@ export class SimulatorProcess {
       else waiter?.resolve(message.value);
     });
     child.on("exit", (code) => {
-      for (const waiter of this.pending.values()) waiter.reject(new Error(`the simulator process exited (code ${code})`));
+      for (const waiter of this.pending.values())
+        waiter.reject(new Error(`the simulator process exited (code ${code})`));
       this.pending.clear();
     });
   }
 
   /** Forks the simulator process and resolves once it listens. */
   static start(options: PlainSimulatorOptions): Promise<SimulatorProcess> {
-    const child = fork(fileURLToPath(import.meta.url), ["--serve", JSON.stringify(options)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(fileURLToPath(import.meta.url), ["--serve", JSON.stringify(options)], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     return new Promise((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`the simulator process exited before it listened (code ${code})`));
+      const onExit = (code: number | null): void =>
+        reject(new Error(`the simulator process exited before it listened (code ${code})`));
       child.once("error", reject);
       child.once("exit", onExit);
       child.once("message", (message: Ready) => {
@@ -145,11 +155,21 @@ async function serve(options: PlainSimulatorOptions): Promise<void> {
     process.send?.(answer);
   });
   process.on("disconnect", () => void sim.stop().then(() => process.exit(0)));
-  const ready: Ready = { kind: "ready", baseUrl: sim.baseUrl, workspace: sim.workspace, token: sim.token, secret: sim.secret };
+  const ready: Ready = {
+    kind: "ready",
+    baseUrl: sim.baseUrl,
+    workspace: sim.workspace,
+    token: sim.token,
+    secret: sim.secret,
+  };
   process.send?.(ready);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === "--serve") {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  process.argv[2] === "--serve"
+) {
   serve(JSON.parse(process.argv[3] ?? "{}") as PlainSimulatorOptions).catch((error: unknown) => {
     console.error(`simulator process failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

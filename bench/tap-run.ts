@@ -66,7 +66,11 @@ export function fullCatalog(): unknown {
   return {
     streams: discovered.streams.map((entry) => ({
       ...entry,
-      metadata: (entry.metadata ?? []).map((m) => (m.breadcrumb.length === 0 ? { ...m, metadata: { ...m.metadata, selected: entry.tap_stream_id !== "query_results" } } : m)),
+      metadata: (entry.metadata ?? []).map((m) =>
+        m.breadcrumb.length === 0
+          ? { ...m, metadata: { ...m.metadata, selected: entry.tap_stream_id !== "query_results" } }
+          : m,
+      ),
     })),
   };
 }
@@ -76,7 +80,10 @@ export function fullCatalog(): unknown {
  * read as latin1 (one char per byte, no UTF-8 decoding: the reader must cost the tap's CPU as little as possible); the
  * ASCII prefixes looked for are the same either way, and a STATE line is re-decoded as UTF-8 before parsing.
  */
-function lineSplitter(onLine: (text: string, start: number, end: number) => void): { push(chunk: string): void; end(): void } {
+function lineSplitter(onLine: (text: string, start: number, end: number) => void): {
+  push(chunk: string): void;
+  end(): void;
+} {
   let carry = "";
   return {
     push(chunk) {
@@ -101,7 +108,16 @@ export function runTap(options: TapRunOptions): Promise<TapRunResult> {
   const file = (name: string): string => join(options.dir, `${options.label}.${name}`);
   writeFileSync(file("config.json"), JSON.stringify(options.config));
   writeFileSync(file("catalog.json"), JSON.stringify(options.catalog));
-  const args = [...shebangNodeFlags(), "--import", USAGE_PRELOAD, CLI, "--config", file("config.json"), "--catalog", file("catalog.json")];
+  const args = [
+    ...shebangNodeFlags(),
+    "--import",
+    USAGE_PRELOAD,
+    CLI,
+    "--config",
+    file("config.json"),
+    "--catalog",
+    file("catalog.json"),
+  ];
   if (options.state !== undefined) {
     writeFileSync(file("state.json"), JSON.stringify(options.state));
     args.push("--state", file("state.json"));
@@ -164,7 +180,10 @@ export function runTap(options: TapRunOptions): Promise<TapRunResult> {
         wallSeconds,
         records,
         totalRecords,
-        lastState: lastStateLine === undefined ? undefined : (JSON.parse(Buffer.from(lastStateLine, "latin1").toString("utf8")) as { value: unknown }).value,
+        lastState:
+          lastStateLine === undefined
+            ? undefined
+            : (JSON.parse(Buffer.from(lastStateLine, "latin1").toString("utf8")) as { value: unknown }).value,
         userCpuSeconds: usage === undefined ? Number.NaN : usage.userCpuMicros / 1e6,
         systemCpuSeconds: usage === undefined ? Number.NaN : usage.systemCpuMicros / 1e6,
         peakRssBytes: usage === undefined ? Number.NaN : usage.maxRssBytes,

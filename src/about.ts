@@ -73,13 +73,19 @@ export function renderAbout(input: AboutInput, format: AboutFormat): string {
       "",
       "| Setting | Required | Default | Description |",
       "|:--------|:--------:|:-------:|:------------|",
-      ...settings.map(([name, p]) => `| ${name} | ${required.has(name) ? "True" : "False"} | ${p.default === undefined ? "None" : JSON.stringify(p.default)} | ${(p.description ?? "").replace(/\|/g, "\\|")} |`),
+      ...settings.map(
+        ([name, p]) =>
+          `| ${name} | ${required.has(name) ? "True" : "False"} | ${p.default === undefined ? "None" : JSON.stringify(p.default)} | ${(p.description ?? "").replace(/\|/g, "\\|")} |`,
+      ),
       "",
       "## Streams",
       "",
       "| Stream | Key | Replication | Parent | Description |",
       "|:-------|:----|:------------|:-------|:------------|",
-      ...streams.map((s) => `| ${s.name} | ${s.keyProperties.join(", ")} | ${s.replicationMethods.join(", ")}${s.validReplicationKeys.length ? ` (${s.validReplicationKeys.join(", ")})` : ""} | ${s.parent ?? ""} | ${s.description} |`),
+      ...streams.map(
+        (s) =>
+          `| ${s.name} | ${s.keyProperties.join(", ")} | ${s.replicationMethods.join(", ")}${s.validReplicationKeys.length ? ` (${s.validReplicationKeys.join(", ")})` : ""} | ${s.parent ?? ""} | ${s.description} |`,
+      ),
       "",
       `A full list of supported settings and capabilities is available by running: \`${info.name} --about\``,
     ];

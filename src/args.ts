@@ -11,7 +11,13 @@ export type Command =
   | { kind: "discover"; configs: readonly string[] }
   | { kind: "test"; configs: readonly string[] }
   | { kind: "sync"; configs: readonly string[]; catalog?: string; state?: string }
-  | { kind: "airbyte"; action: "spec" | "check" | "discover" | "read"; configs: readonly string[]; catalog?: string; state?: string };
+  | {
+      kind: "airbyte";
+      action: "spec" | "check" | "discover" | "read";
+      configs: readonly string[];
+      catalog?: string;
+      state?: string;
+    };
 
 export const USAGE = `Usage:
   tap-mode --config CONFIG [--config CONFIG2 | --config ENV] [--catalog CATALOG] [--state STATE]
@@ -55,7 +61,8 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   const { values, positionals } = parsed;
   const configs = values.config ?? [];
-  if (values.catalog !== undefined && values.properties !== undefined) throw new UsageError("use either --catalog or --properties, not both");
+  if (values.catalog !== undefined && values.properties !== undefined)
+    throw new UsageError("use either --catalog or --properties, not both");
   const catalog = values.catalog ?? values.properties;
   const modes = (["discover", "test", "about", "version"] as const).filter((m) => values[m] === true);
   if (modes.length > 1) throw new UsageError(`--${modes[0]} and --${modes[1]} cannot be combined`);
@@ -64,24 +71,41 @@ export function parseCommand(argv: readonly string[]): Command {
   if (positionals.length > 0) {
     if (positionals[0] !== "airbyte") throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const action = positionals[1];
-    if (action === undefined || !AIRBYTE_ACTIONS.has(action) || positionals.length > 2) throw new UsageError("usage: tap-mode airbyte spec|check|discover|read --config FILE [--catalog FILE] [--state FILE]");
+    if (action === undefined || !AIRBYTE_ACTIONS.has(action) || positionals.length > 2)
+      throw new UsageError(
+        "usage: tap-mode airbyte spec|check|discover|read --config FILE [--catalog FILE] [--state FILE]",
+      );
     if (modes.length > 0) throw new UsageError(`--${modes[0]} cannot be combined with the airbyte command`);
     if (action !== "spec" && configs.length === 0) throw new UsageError(`airbyte ${action} needs --config`);
     if (action === "read" && catalog === undefined) throw new UsageError("airbyte read needs --catalog");
-    return { kind: "airbyte", action: action as "spec" | "check" | "discover" | "read", configs, ...(catalog !== undefined ? { catalog } : {}), ...(values.state !== undefined ? { state: values.state } : {}) };
+    return {
+      kind: "airbyte",
+      action: action as "spec" | "check" | "discover" | "read",
+      configs,
+      ...(catalog !== undefined ? { catalog } : {}),
+      ...(values.state !== undefined ? { state: values.state } : {}),
+    };
   }
   if (values.help === true) return { kind: "help" };
   if (values.version === true) return { kind: "version" };
   if (values.about === true) {
     const format = values.format ?? "text";
-    if (format !== "text" && format !== "json" && format !== "markdown") throw new UsageError(`--format must be text, json or markdown, not "${format}"`);
+    if (format !== "text" && format !== "json" && format !== "markdown")
+      throw new UsageError(`--format must be text, json or markdown, not "${format}"`);
     return { kind: "about", format, configs };
   }
   if (values.discover === true || values.test === true) {
-    if (catalog !== undefined || values.state !== undefined) throw new UsageError(`--${values.discover === true ? "discover" : "test"} does not take --catalog or --state`);
-    if (configs.length === 0) throw new UsageError(`--${values.discover === true ? "discover" : "test"} needs --config`);
+    if (catalog !== undefined || values.state !== undefined)
+      throw new UsageError(`--${values.discover === true ? "discover" : "test"} does not take --catalog or --state`);
+    if (configs.length === 0)
+      throw new UsageError(`--${values.discover === true ? "discover" : "test"} needs --config`);
     return values.discover === true ? { kind: "discover", configs } : { kind: "test", configs };
   }
   if (configs.length === 0) throw new UsageError("--config is required");
-  return { kind: "sync", configs, ...(catalog !== undefined ? { catalog } : {}), ...(values.state !== undefined ? { state: values.state } : {}) };
+  return {
+    kind: "sync",
+    configs,
+    ...(catalog !== undefined ? { catalog } : {}),
+    ...(values.state !== undefined ? { state: values.state } : {}),
+  };
 }

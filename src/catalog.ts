@@ -85,14 +85,16 @@ export function formatCatalog(catalog: Catalog): string {
 export function parseCatalog(json: unknown, fileLabel: string): Catalog {
   let value = json;
   if (typeof json === "string") {
-    if (json.trim() === "") throw new CatalogError(`${fileLabel}: is empty (expected a JSON object with a "streams" array)`);
+    if (json.trim() === "")
+      throw new CatalogError(`${fileLabel}: is empty (expected a JSON object with a "streams" array)`);
     try {
       value = JSON.parse(json);
     } catch (error) {
       throw new CatalogError(`${fileLabel}: is not valid JSON (${(error as Error).message.split("\n")[0]})`);
     }
   }
-  if (!isObject(value)) throw new CatalogError(`${fileLabel}: must hold a JSON object with a "streams" array, found ${kindOf(value)}`);
+  if (!isObject(value))
+    throw new CatalogError(`${fileLabel}: must hold a JSON object with a "streams" array, found ${kindOf(value)}`);
   if (!Array.isArray(value.streams)) throw new CatalogError(`${fileLabel}: has no "streams" array`);
   const seen = new Map<string, number>();
   const streams = value.streams.map((entry: unknown, index: number): CatalogEntry => {
@@ -104,9 +106,11 @@ export function parseCatalog(json: unknown, fileLabel: string): Catalog {
     const earlier = seen.get(id);
     if (earlier !== undefined) throw new CatalogError(`${named} repeats the tap_stream_id of streams[${earlier}]`);
     seen.set(id, index);
-    if (entry.stream !== undefined && typeof entry.stream !== "string") throw new CatalogError(`${named} has a "stream" that is not a string`);
+    if (entry.stream !== undefined && typeof entry.stream !== "string")
+      throw new CatalogError(`${named} has a "stream" that is not a string`);
     if (!isObject(entry.schema)) throw new CatalogError(`${named} has no schema object`);
-    if (entry.schema.properties !== undefined && !isObject(entry.schema.properties)) throw new CatalogError(`${named} has a schema whose "properties" is not an object`);
+    if (entry.schema.properties !== undefined && !isObject(entry.schema.properties))
+      throw new CatalogError(`${named} has a schema whose "properties" is not an object`);
     if (entry.metadata !== undefined) {
       if (!Array.isArray(entry.metadata)) throw new CatalogError(`${named} has a "metadata" that is not an array`);
       entry.metadata.forEach((item: unknown, m: number) => {
@@ -137,7 +141,11 @@ export function parseCatalog(json: unknown, fileLabel: string): Catalog {
  * - `replication-method` / `replication-key` metadata (or the legacy top-level keys) choose the method and key when the
  *   stream supports them; otherwise a warning and the default.
  */
-export function resolveSelection(catalog: Catalog | undefined, logger: Logger, options: CatalogOptions = {}): SelectedStream[] {
+export function resolveSelection(
+  catalog: Catalog | undefined,
+  logger: Logger,
+  options: CatalogOptions = {},
+): SelectedStream[] {
   const definitions = options.definitions ?? streamDefinitions();
   const schemas = options.schemas ?? loadSchemaRegistry({ streams: definitions.map((d) => d.name) });
   const selected: SelectedStream[] = [];
@@ -147,7 +155,15 @@ export function resolveSelection(catalog: Catalog | undefined, logger: Logger, o
       if (!definition.selectedByDefault) continue;
       const schema = schemas.schema(definition.name);
       const method = defaultMethod(definition);
-      selected.push(selectedStream(definition, schema, new Set(Object.keys(schema.properties ?? {})), method, method === "INCREMENTAL" ? defaultKey(definition) : undefined));
+      selected.push(
+        selectedStream(
+          definition,
+          schema,
+          new Set(Object.keys(schema.properties ?? {})),
+          method,
+          method === "INCREMENTAL" ? defaultKey(definition) : undefined,
+        ),
+      );
     }
     logSummary(logger, selected, definitions, new Set());
     return selected;
@@ -187,13 +203,19 @@ function isStreamSelected(definition: StreamDefinition, entry: CatalogEntry, roo
   );
 }
 
-function selectFields(definition: StreamDefinition, entry: CatalogEntry, tapSchema: JsonSchema, schema: JsonSchema): Set<string> {
+function selectFields(
+  definition: StreamDefinition,
+  entry: CatalogEntry,
+  tapSchema: JsonSchema,
+  schema: JsonSchema,
+): Set<string> {
   const automatic = automaticFields(definition);
   // A catalog schema without properties (e.g. `{}`, the broadest schema) does not restrict fields.
   const catalogProperties = isObject(schema.properties) ? schema.properties : undefined;
   const fieldMeta = new Map<string, MetadataValues>();
   for (const item of entry.metadata ?? []) {
-    if (item.breadcrumb.length === 2 && item.breadcrumb[0] === "properties") fieldMeta.set(item.breadcrumb[1] as string, item.metadata);
+    if (item.breadcrumb.length === 2 && item.breadcrumb[0] === "properties")
+      fieldMeta.set(item.breadcrumb[1] as string, item.metadata);
   }
   const fields = new Set<string>();
   for (const field of Object.keys(tapSchema.properties ?? {})) {
@@ -210,29 +232,48 @@ function selectFields(definition: StreamDefinition, entry: CatalogEntry, tapSche
       continue;
     }
     const legacy = isObject(property) ? property.selected : undefined;
-    if (selectedFlag(meta.selected) ?? selectedFlag(legacy) ?? selectedFlag(meta["selected-by-default"]) ?? true) fields.add(field);
+    if (selectedFlag(meta.selected) ?? selectedFlag(legacy) ?? selectedFlag(meta["selected-by-default"]) ?? true)
+      fields.add(field);
   }
   return fields;
 }
 
-function chooseReplication(definition: StreamDefinition, entry: CatalogEntry, rootMeta: MetadataValues, logger: Logger): { method: ReplicationMethod; key?: string } {
+function chooseReplication(
+  definition: StreamDefinition,
+  entry: CatalogEntry,
+  rootMeta: MetadataValues,
+  logger: Logger,
+): { method: ReplicationMethod; key?: string } {
   const requested = rootMeta["replication-method"] ?? entry.replication_method;
   let method = defaultMethod(definition);
   if (requested !== undefined) {
-    if ((definition.replicationMethods as readonly unknown[]).includes(requested)) method = requested as ReplicationMethod;
-    else logger.warn(`catalog: stream ${definition.name} cannot use replication method ${JSON.stringify(requested)}; using ${method} (supported: ${definition.replicationMethods.join(", ")})`);
+    if ((definition.replicationMethods as readonly unknown[]).includes(requested))
+      method = requested as ReplicationMethod;
+    else
+      logger.warn(
+        `catalog: stream ${definition.name} cannot use replication method ${JSON.stringify(requested)}; using ${method} (supported: ${definition.replicationMethods.join(", ")})`,
+      );
   }
   if (method !== "INCREMENTAL") return { method };
   const requestedKey = rootMeta["replication-key"] ?? entry.replication_key;
   let key = defaultKey(definition);
   if (requestedKey !== undefined) {
     if ((definition.validReplicationKeys as readonly unknown[]).includes(requestedKey)) key = requestedKey as string;
-    else logger.warn(`catalog: stream ${definition.name} cannot use replication key ${JSON.stringify(requestedKey)}; using ${String(key)} (valid: ${definition.validReplicationKeys.join(", ")})`);
+    else
+      logger.warn(
+        `catalog: stream ${definition.name} cannot use replication key ${JSON.stringify(requestedKey)}; using ${String(key)} (valid: ${definition.validReplicationKeys.join(", ")})`,
+      );
   }
   return key === undefined ? { method } : { method, key };
 }
 
-function selectedStream(definition: StreamDefinition, schema: JsonSchema, fields: Set<string>, method: ReplicationMethod, key: string | undefined): SelectedStream {
+function selectedStream(
+  definition: StreamDefinition,
+  schema: JsonSchema,
+  fields: Set<string>,
+  method: ReplicationMethod,
+  key: string | undefined,
+): SelectedStream {
   if (key !== undefined) fields.add(key);
   const narrowed = narrowSchema(schema, fields);
   return key === undefined
@@ -250,16 +291,25 @@ function narrowSchema(schema: JsonSchema, fields: ReadonlySet<string>): JsonSche
   return narrowed as JsonSchema;
 }
 
-function logSummary(logger: Logger, selected: readonly SelectedStream[], definitions: readonly StreamDefinition[], missing: ReadonlySet<string>): void {
+function logSummary(
+  logger: Logger,
+  selected: readonly SelectedStream[],
+  definitions: readonly StreamDefinition[],
+  missing: ReadonlySet<string>,
+): void {
   const chosen = new Set(selected.map((s) => s.definition.name));
   const skipped = definitions
     .filter((d) => !chosen.has(d.name))
     .map((d) => `${d.name} (${missing.has(d.name) ? "not in the catalog" : "not selected"})`);
-  logger.info(`selected streams: ${selected.map((s) => s.definition.name).join(", ") || "none"}${skipped.length > 0 ? `; skipped: ${skipped.join(", ")}` : ""}`);
+  logger.info(
+    `selected streams: ${selected.map((s) => s.definition.name).join(", ") || "none"}${skipped.length > 0 ? `; skipped: ${skipped.join(", ")}` : ""}`,
+  );
 }
 
 function metadataAt(entry: CatalogEntry, breadcrumb: readonly string[]): MetadataValues {
-  const found = (entry.metadata ?? []).find((item) => item.breadcrumb.length === breadcrumb.length && item.breadcrumb.every((s, i) => s === breadcrumb[i]));
+  const found = (entry.metadata ?? []).find(
+    (item) => item.breadcrumb.length === breadcrumb.length && item.breadcrumb.every((s, i) => s === breadcrumb[i]),
+  );
   return found?.metadata ?? {};
 }
 

@@ -45,7 +45,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-async function runMain(argv: readonly string[], io: Omit<CliIo, "stderr"> & { readonly stderr: BatchedText }): Promise<number> {
+async function runMain(
+  argv: readonly string[],
+  io: Omit<CliIo, "stderr"> & { readonly stderr: BatchedText },
+): Promise<number> {
   let command: Command;
   try {
     command = parseCommand(argv);
@@ -77,7 +80,8 @@ async function runMain(argv: readonly string[], io: Omit<CliIo, "stderr"> & { re
     return await runCommand(command, { ...io, signal: abort.signal, onDebug: () => (debug = true) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const known = error instanceof InputError || error instanceof InterruptedError || error instanceof TargetClosedError;
+    const known =
+      error instanceof InputError || error instanceof InterruptedError || error instanceof TargetClosedError;
     io.stderr.write(`CRITICAL ${message.split("\n")[0]}\n`);
     if (debug && !known && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return exitCodeOf(error);
@@ -98,7 +102,12 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  void main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process }).then((code) => {
+  void main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signals: process,
+  }).then((code) => {
     process.exitCode = code;
   });
 }

@@ -19,10 +19,13 @@ export function systemClock(): Clock {
           reject(signal.reason);
           return;
         }
-        const timer = setTimeout(() => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        }, Math.max(0, ms));
+        const timer = setTimeout(
+          () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+          Math.max(0, ms),
+        );
         const onAbort = (): void => {
           clearTimeout(timer);
           reject(signal?.reason);

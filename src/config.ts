@@ -63,7 +63,11 @@ export function loadConfigSchema(root: string = packageRoot()): ConfigSchema {
 
 /** Names of settings whose values must never be echoed. */
 export function secretKeys(schema: ConfigSchema): ReadonlySet<string> {
-  return new Set(Object.entries(schema.properties).filter(([, p]) => p.secret === true).map(([k]) => k));
+  return new Set(
+    Object.entries(schema.properties)
+      .filter(([, p]) => p.secret === true)
+      .map(([k]) => k),
+  );
 }
 
 /** Environment variable of a setting: TAP_MODE_<SETTING> (Meltano SDK `--config ENV` convention, singer.md §3.2). */
@@ -72,7 +76,11 @@ export function envVarName(setting: string): string {
 }
 
 /** Reads one --config argument: a JSON file, or ENV for TAP_MODE_* variables. */
-export function readConfigSource(source: string, schema: ConfigSchema, env: NodeJS.ProcessEnv = process.env): { label: string; values: JsonObject } {
+export function readConfigSource(
+  source: string,
+  schema: ConfigSchema,
+  env: NodeJS.ProcessEnv = process.env,
+): { label: string; values: JsonObject } {
   if (source === "ENV") return { label: "environment", values: configFromEnv(schema, env) };
   return { label: source, values: readJsonObjectFile(source, "config", ConfigError) };
 }
@@ -93,7 +101,10 @@ export function readJsonObjectFile(path: string, what: string, ErrorType: new (m
   } catch (error) {
     throw new ErrorType(`${what} file ${path}: is not valid JSON (${(error as Error).message.split("\n")[0]})`);
   }
-  if (!isJsonObject(value)) throw new ErrorType(`${what} file ${path}: must hold a JSON object, found ${Array.isArray(value) ? "an array" : typeof value}`);
+  if (!isJsonObject(value))
+    throw new ErrorType(
+      `${what} file ${path}: must hold a JSON object, found ${Array.isArray(value) ? "an array" : typeof value}`,
+    );
   return value;
 }
 
@@ -122,10 +133,14 @@ const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 function describeAjvError(error: ErrorObject): string {
   const path = error.instancePath.replace(/^\//, "").replace(/\//g, ".");
   if (error.keyword === "required") return `missing required setting "${String(error.params.missingProperty)}"`;
-  if (error.keyword === "additionalProperties") return `unknown setting "${path ? `${path}.` : ""}${String(error.params.additionalProperty)}"`;
+  if (error.keyword === "additionalProperties")
+    return `unknown setting "${path ? `${path}.` : ""}${String(error.params.additionalProperty)}"`;
   const field = path || "(root)";
   // ajv messages describe the constraint, never the value, so a bad secret is not echoed.
-  const detail = error.keyword === "enum" ? `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` : (error.message ?? "is invalid");
+  const detail =
+    error.keyword === "enum"
+      ? `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`
+      : (error.message ?? "is invalid");
   return `"${field}" ${detail}`;
 }
 
@@ -139,7 +154,11 @@ export interface LoadedConfig {
  * the result against schemas/config.json and applies defaults. Throws ConfigError with one line naming the source and
  * the field; a secret's value never appears in a message.
  */
-export function loadConfig(sources: readonly string[], env: NodeJS.ProcessEnv = process.env, schema: ConfigSchema = loadConfigSchema()): LoadedConfig {
+export function loadConfig(
+  sources: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  schema: ConfigSchema = loadConfigSchema(),
+): LoadedConfig {
   const merged: JsonObject = {};
   const labels: string[] = [];
   for (const source of sources) {
@@ -151,7 +170,11 @@ export function loadConfig(sources: readonly string[], env: NodeJS.ProcessEnv = 
 }
 
 /** Validates an already merged config object. */
-export function validateConfig(values: JsonObject, label: string, schema: ConfigSchema = loadConfigSchema()): LoadedConfig {
+export function validateConfig(
+  values: JsonObject,
+  label: string,
+  schema: ConfigSchema = loadConfigSchema(),
+): LoadedConfig {
   const warnings: string[] = [];
   const known = new Set(Object.keys(schema.properties));
   const checked: JsonObject = {};
@@ -170,9 +193,12 @@ export function validateConfig(values: JsonObject, label: string, schema: Config
   const baseUrl = String(checked.base_url).replace(/\/+$/, "");
   const url = new URL(baseUrl);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.test(url.hostname))) {
-    throw new ConfigError(`config ${label}: "base_url" must use https:// (http:// is accepted only for loopback hosts such as 127.0.0.1 or localhost)`);
+    throw new ConfigError(
+      `config ${label}: "base_url" must use https:// (http:// is accepted only for loopback hosts such as 127.0.0.1 or localhost)`,
+    );
   }
-  if (url.username || url.password) throw new ConfigError(`config ${label}: "base_url" must not carry credentials; use api_token and api_secret`);
+  if (url.username || url.password)
+    throw new ConfigError(`config ${label}: "base_url" must not carry credentials; use api_token and api_secret`);
   const results = checked.report_results;
   const config: Config = {
     apiToken: String(checked.api_token),

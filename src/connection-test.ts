@@ -1,6 +1,12 @@
 import type { Config } from "./config.js";
 import type { ModeClient } from "./http/client.js";
-import { AuthenticationError, ForbiddenError, ModeApiError, NotFoundError, RetriesExhaustedError } from "./http/errors.js";
+import {
+  AuthenticationError,
+  ForbiddenError,
+  ModeApiError,
+  NotFoundError,
+  RetriesExhaustedError,
+} from "./http/errors.js";
 
 export interface ConnectionResult {
   readonly ok: boolean;
@@ -9,7 +15,16 @@ export interface ConnectionResult {
 }
 
 const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS|ERR_SSL|EPROTO)/;
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET"]);
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNRESET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
 
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -17,7 +32,8 @@ function causeCode(error: unknown): string | undefined {
     if (typeof current === "object" && current !== null) {
       const code = (current as { code?: unknown }).code;
       if (typeof code === "string" && code !== "") return code;
-      current = (current as { cause?: unknown; lastError?: unknown }).cause ?? (current as { lastError?: unknown }).lastError;
+      current =
+        (current as { cause?: unknown; lastError?: unknown }).cause ?? (current as { lastError?: unknown }).lastError;
     } else break;
   }
   return undefined;
@@ -32,19 +48,27 @@ export async function testConnection(config: Config, client: ModeClient): Promis
   try {
     const body = await client.getJson({ path: `/${encodeURIComponent(config.workspace)}`, template: "/{workspace}" });
     const name = typeof body.name === "string" ? ` (${body.name})` : "";
-    return { ok: true, message: `connection ok: workspace ${config.workspace}${name} is reachable at ${host} with these credentials` };
+    return {
+      ok: true,
+      message: `connection ok: workspace ${config.workspace}${name} is reachable at ${host} with these credentials`,
+    };
   } catch (error) {
     return { ok: false, message: `connection failed: ${explain(error, config, host)}` };
   }
 }
 
 function explain(error: unknown, config: Config, host: string): string {
-  const inner = error instanceof RetriesExhaustedError ? ((error as unknown as { cause?: unknown }).cause ?? error) : error;
-  if (inner instanceof ForbiddenError) return `Mode answered 403 for workspace ${config.workspace}: the token is valid but may not read this workspace (check that it belongs to it)`;
-  if (inner instanceof AuthenticationError) return "Mode answered 401: bad credentials (check api_token and api_secret)";
-  if (inner instanceof NotFoundError) return `Mode answered 404: unknown workspace "${config.workspace}" (check the workspace setting)`;
+  const inner =
+    error instanceof RetriesExhaustedError ? ((error as unknown as { cause?: unknown }).cause ?? error) : error;
+  if (inner instanceof ForbiddenError)
+    return `Mode answered 403 for workspace ${config.workspace}: the token is valid but may not read this workspace (check that it belongs to it)`;
+  if (inner instanceof AuthenticationError)
+    return "Mode answered 401: bad credentials (check api_token and api_secret)";
+  if (inner instanceof NotFoundError)
+    return `Mode answered 404: unknown workspace "${config.workspace}" (check the workspace setting)`;
   const code = causeCode(error);
-  if (code && TLS_CODES.test(code)) return `TLS error talking to ${host} (${code}): check base_url and the machine's CA certificates`;
+  if (code && TLS_CODES.test(code))
+    return `TLS error talking to ${host} (${code}): check base_url and the machine's CA certificates`;
   if (code && UNREACHABLE_CODES.has(code)) return `cannot reach ${host} (${code}): check base_url and the network`;
   if (error instanceof ModeApiError) return `${error.message}`;
   return `${(error as Error).message ?? String(error)}`;

@@ -23,7 +23,9 @@ export class TargetClosedError extends Error {
   override readonly name = "TargetClosedError";
   readonly exitCode = 1;
   constructor() {
-    super("the target closed the pipe on stdout (EPIPE); stopping: messages after the last STATE it read were not delivered");
+    super(
+      "the target closed the pipe on stdout (EPIPE); stopping: messages after the last STATE it read were not delivered",
+    );
   }
 }
 

@@ -18,7 +18,12 @@ interface ReviverContext {
 const INTEGER = /^-?\d+$/;
 
 function losslessReviver(this: unknown, _key: string, value: unknown, context?: ReviverContext): unknown {
-  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source !== undefined && INTEGER.test(context.source)) {
+  if (
+    typeof value === "number" &&
+    !Number.isSafeInteger(value) &&
+    context?.source !== undefined &&
+    INTEGER.test(context.source)
+  ) {
     return context.source;
   }
   return value;

@@ -12,7 +12,14 @@ export interface LoggerOptions {
   destination?: TextOut;
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARNING", 50: "ERROR", 60: "CRITICAL" };
+const LEVEL_NAMES: Record<number, string> = {
+  10: "TRACE",
+  20: "DEBUG",
+  30: "INFO",
+  40: "WARNING",
+  50: "ERROR",
+  60: "CRITICAL",
+};
 
 /**
  * One log call as `LEVEL message {extra}`: the singer-python log format (`%(levelname)s %(message)s`), so metric lines
@@ -39,7 +46,8 @@ function textLine(level: number, args: readonly unknown[]): string {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? process.stderr;
   const level = options.level ?? "info";
-  if (options.format === "json") return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  if (options.format === "json")
+    return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
   return pino(
     {
       level,

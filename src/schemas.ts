@@ -113,8 +113,15 @@ function readSchemaFile(dir: string, file: string): JsonSchema {
 const SHARED_REF = /^shared\/[a-z0-9-]+\.json$/;
 
 // Replaces every `$ref` to a shared piece, recursively (a shared piece may refer to another).
-function inline(node: unknown, dir: string, file: string, shared: Map<string, JsonSchema>, chain: readonly string[]): JsonSchema {
-  if (Array.isArray(node)) return node.map((item: unknown) => inlineValue(item, dir, file, shared, chain)) as unknown as JsonSchema;
+function inline(
+  node: unknown,
+  dir: string,
+  file: string,
+  shared: Map<string, JsonSchema>,
+  chain: readonly string[],
+): JsonSchema {
+  if (Array.isArray(node))
+    return node.map((item: unknown) => inlineValue(item, dir, file, shared, chain)) as unknown as JsonSchema;
   if (!isPlainObject(node)) return node as JsonSchema;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
@@ -123,7 +130,9 @@ function inline(node: unknown, dir: string, file: string, shared: Map<string, Js
   const ref = node.$ref;
   if (ref === undefined) return out as JsonSchema;
   if (typeof ref !== "string" || !SHARED_REF.test(ref)) {
-    throw new SchemaLoadError(`schemas/${file}: unsupported $ref ${JSON.stringify(ref)} (only "shared/<name>.json" is inlined)`);
+    throw new SchemaLoadError(
+      `schemas/${file}: unsupported $ref ${JSON.stringify(ref)} (only "shared/<name>.json" is inlined)`,
+    );
   }
   if (chain.includes(ref)) throw new SchemaLoadError(`schemas/${file}: circular $ref ${[...chain, ref].join(" -> ")}`);
   let target = shared.get(ref);
@@ -134,7 +143,13 @@ function inline(node: unknown, dir: string, file: string, shared: Map<string, Js
   return mergeSchema(target, out as JsonSchema);
 }
 
-function inlineValue(value: unknown, dir: string, file: string, shared: Map<string, JsonSchema>, chain: readonly string[]): unknown {
+function inlineValue(
+  value: unknown,
+  dir: string,
+  file: string,
+  shared: Map<string, JsonSchema>,
+  chain: readonly string[],
+): unknown {
   return typeof value === "object" && value !== null ? inline(value, dir, file, shared, chain) : value;
 }
 

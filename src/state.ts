@@ -54,20 +54,28 @@ export function emptyState(): TapState {
  * to a reports watermark. Anything else is rejected with a message rather than misread.
  */
 export function parseState(value: JsonValue, label: string): TapState {
-  if (!isJsonObject(value)) throw new StateError(`state ${label}: must be a JSON object, found ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`);
+  if (!isJsonObject(value))
+    throw new StateError(
+      `state ${label}: must be a JSON object, found ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
+    );
   const state = emptyState();
   if (Object.keys(value).length === 0) return state;
   const marker = value.tap_mode;
   if (marker !== undefined) {
-    if (!isJsonObject(marker) || typeof marker.format_version !== "number") throw new StateError(`state ${label}: "tap_mode.format_version" must be a number`);
+    if (!isJsonObject(marker) || typeof marker.format_version !== "number")
+      throw new StateError(`state ${label}: "tap_mode.format_version" must be a number`);
     if (marker.format_version > STATE_FORMAT_VERSION) {
-      throw new StateError(`state ${label}: written by a newer tap-mode (state format ${marker.format_version}, this version reads up to ${STATE_FORMAT_VERSION}); upgrade tap-mode or start without --state`);
+      throw new StateError(
+        `state ${label}: written by a newer tap-mode (state format ${marker.format_version}, this version reads up to ${STATE_FORMAT_VERSION}); upgrade tap-mode or start without --state`,
+      );
     }
     if (typeof marker.sync_started_at === "string") state.tap_mode.sync_started_at = marker.sync_started_at;
   }
   const bookmarks = value.bookmarks;
   if (bookmarks === undefined) {
-    throw new StateError(`state ${label}: has no "bookmarks" object (expected {"bookmarks": {...}, "currently_syncing": ...})`);
+    throw new StateError(
+      `state ${label}: has no "bookmarks" object (expected {"bookmarks": {...}, "currently_syncing": ...})`,
+    );
   }
   if (!isJsonObject(bookmarks)) throw new StateError(`state ${label}: "bookmarks" must be an object`);
   for (const [stream, bookmark] of Object.entries(bookmarks)) {
@@ -75,7 +83,8 @@ export function parseState(value: JsonValue, label: string): TapState {
     state.bookmarks[stream] = marker === undefined ? migrateSdkBookmark(stream, bookmark) : bookmark;
   }
   const syncing = value.currently_syncing;
-  if (syncing !== undefined && syncing !== null && typeof syncing !== "string") throw new StateError(`state ${label}: "currently_syncing" must be a stream name or null`);
+  if (syncing !== undefined && syncing !== null && typeof syncing !== "string")
+    throw new StateError(`state ${label}: "currently_syncing" must be a stream name or null`);
   state.currently_syncing = typeof syncing === "string" ? syncing : null;
   validateOwnBookmarks(state, label);
   return state;
@@ -92,7 +101,11 @@ function migrateSdkBookmark(stream: string, bookmark: JsonObject): JsonObject {
     }
   }
   const key = partitions.find((p) => isJsonObject(p) && typeof p.replication_key === "string");
-  return { replication_key: isJsonObject(key) ? (key.replication_key as string) : "updated_at", replication_key_value: max, migrated_from: `sdk-partitions:${stream}` };
+  return {
+    replication_key: isJsonObject(key) ? (key.replication_key as string) : "updated_at",
+    replication_key_value: max,
+    migrated_from: `sdk-partitions:${stream}`,
+  };
 }
 
 function validateOwnBookmarks(state: TapState, label: string): void {
@@ -101,7 +114,9 @@ function validateOwnBookmarks(state: TapState, label: string): void {
     if (rkv !== undefined && rkv !== null && (typeof rkv !== "string" || Number.isNaN(Date.parse(rkv)))) {
       throw new StateError(`state ${label}: "bookmarks.${stream}.replication_key_value" must be an ISO 8601 timestamp`);
     }
-    if (bookmark.versions !== undefined && !isJsonObject(bookmark.versions)) throw new StateError(`state ${label}: "bookmarks.${stream}.versions" must be an object`);
-    if (bookmark.partitions !== undefined && !isJsonObject(bookmark.partitions)) throw new StateError(`state ${label}: "bookmarks.${stream}.partitions" must be an object`);
+    if (bookmark.versions !== undefined && !isJsonObject(bookmark.versions))
+      throw new StateError(`state ${label}: "bookmarks.${stream}.versions" must be an object`);
+    if (bookmark.partitions !== undefined && !isJsonObject(bookmark.partitions))
+      throw new StateError(`state ${label}: "bookmarks.${stream}.partitions" must be an object`);
   }
 }

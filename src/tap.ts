@@ -47,7 +47,8 @@ function configAndLogger(
   const { config, warnings } = loadConfig(configs, io.env);
   if (config.logLevel === "debug") io.onDebug();
   // The Airbyte command logs through its own factory (LOG messages on stdout); Singer mode logs to stderr.
-  const logger = makeLogger?.(config) ?? createLogger({ level: config.logLevel, format: config.logFormat, destination: io.stderr });
+  const logger =
+    makeLogger?.(config) ?? createLogger({ level: config.logLevel, format: config.logFormat, destination: io.stderr });
   for (const warning of warnings) logger.warn(warning);
   return { config, logger };
 }
@@ -64,7 +65,11 @@ export function createRuntime(
     apiSecret: config.apiSecret,
     userAgent: config.userAgent,
     requestTimeoutMs: config.requestTimeoutSeconds * 1000,
-    rateLimit: { requests: config.rateLimitRequests, windowMs: config.rateLimitWindowSeconds * 1000, maxConcurrent: config.maxConcurrency },
+    rateLimit: {
+      requests: config.rateLimitRequests,
+      windowMs: config.rateLimitWindowSeconds * 1000,
+      maxConcurrent: config.maxConcurrency,
+    },
     maxRetries: overrides.maxRetries ?? config.maxRetries,
     logger,
     ...(io.clock ? { clock: io.clock } : {}),
@@ -76,7 +81,9 @@ export function createRuntime(
 export async function runCommand(command: Command, io: RunIo): Promise<number> {
   switch (command.kind) {
     case "about": {
-      io.stdout.write(renderAbout({ info: packageInfo(), schema: loadConfigSchema(), streams: streamDefinitions() }, command.format));
+      io.stdout.write(
+        renderAbout({ info: packageInfo(), schema: loadConfigSchema(), streams: streamDefinitions() }, command.format),
+      );
       return 0;
     }
     case "discover": {
@@ -89,7 +96,12 @@ export async function runCommand(command: Command, io: RunIo): Promise<number> {
       // One line is the whole answer: request metrics and info logs stay quiet unless debugging.
       const runtime = createRuntime(command.configs, io, {
         maxRetries: 0,
-        createLogger: (config) => createLogger({ level: config.logLevel === "debug" ? "debug" : "warn", format: config.logFormat, destination: io.stderr }),
+        createLogger: (config) =>
+          createLogger({
+            level: config.logLevel === "debug" ? "debug" : "warn",
+            format: config.logFormat,
+            destination: io.stderr,
+          }),
       });
       try {
         const result = await testConnection(runtime.config, runtime.client);
@@ -103,7 +115,12 @@ export async function runCommand(command: Command, io: RunIo): Promise<number> {
       const runtime = createRuntime(command.configs, io);
       try {
         const sink = new SingerOutput(new LineWriter(io.stdout));
-        await syncWith(runtime, sink, { catalogFile: command.catalog, stateFile: command.state, signal: io.signal, clock: io.clock ?? systemClock() });
+        await syncWith(runtime, sink, {
+          catalogFile: command.catalog,
+          stateFile: command.state,
+          signal: io.signal,
+          clock: io.clock ?? systemClock(),
+        });
         return 0;
       } finally {
         await runtime.client.close();
@@ -131,8 +148,14 @@ export interface SyncInputs {
 export async function syncWith(runtime: Runtime, sink: MessageSink, inputs: SyncInputs): Promise<SyncSummary> {
   const { config, logger, client } = runtime;
   // Every input file is read and checked before anything is logged or requested: a bad one is the first and only line.
-  const catalog = inputs.catalogFile === undefined ? inputs.catalogValue : parseCatalog(readJsonObjectFile(inputs.catalogFile, "catalog", InputError), inputs.catalogFile);
-  const state = inputs.stateFile === undefined ? (inputs.stateValue ?? emptyState()) : parseState(readJsonObjectFile(inputs.stateFile, "state", InputError), inputs.stateFile);
+  const catalog =
+    inputs.catalogFile === undefined
+      ? inputs.catalogValue
+      : parseCatalog(readJsonObjectFile(inputs.catalogFile, "catalog", InputError), inputs.catalogFile);
+  const state =
+    inputs.stateFile === undefined
+      ? (inputs.stateValue ?? emptyState())
+      : parseState(readJsonObjectFile(inputs.stateFile, "state", InputError), inputs.stateFile);
   const selection = resolveSelection(catalog, logger);
   const schemas = loadSchemaRegistry();
   const processor = createRecordProcessor({ schemas, logger, invalidRecords: config.invalidRecords });

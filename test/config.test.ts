@@ -24,8 +24,15 @@ describe("loading the config", () => {
   });
 
   it("merges repeated --config sources, later ones winning, and ENV over files when given last", () => {
-    const files = tempFiles({ "a.json": { ...base, rate_limit_requests: 10 }, "b.json": { rate_limit_requests: 20, workspace: "other" } });
-    const env = { TAP_MODE_WORKSPACE: "from-env", TAP_MODE_INCLUDE_PERSONAL_SPACES: "false", TAP_MODE_REPORT_RESULTS: '{"reports":["r1"]}' };
+    const files = tempFiles({
+      "a.json": { ...base, rate_limit_requests: 10 },
+      "b.json": { rate_limit_requests: 20, workspace: "other" },
+    });
+    const env = {
+      TAP_MODE_WORKSPACE: "from-env",
+      TAP_MODE_INCLUDE_PERSONAL_SPACES: "false",
+      TAP_MODE_REPORT_RESULTS: '{"reports":["r1"]}',
+    };
     const { config } = loadConfig([files.path("a.json"), files.path("b.json"), "ENV"], env);
     expect(config.rateLimitRequests).toBe(20);
     expect(config.workspace).toBe("from-env");
@@ -34,16 +41,21 @@ describe("loading the config", () => {
   });
 
   it("normalises start_date to UTC and strips a trailing slash from base_url", () => {
-    const files = tempFiles({ "c.json": { ...base, start_date: "2024-01-01T02:00:00+02:00", base_url: "http://localhost:8080/api/" } });
+    const files = tempFiles({
+      "c.json": { ...base, start_date: "2024-01-01T02:00:00+02:00", base_url: "http://localhost:8080/api/" },
+    });
     const { config } = loadConfig([files.path("c.json")], {});
     expect(config.startDate).toBe("2024-01-01T00:00:00.000Z");
     expect(config.baseUrl).toBe("http://localhost:8080/api");
   });
 
-  it.each(["http://127.0.0.1:1/api", "http://127.9.9.9/api", "http://localhost/api", "http://[::1]:8080/api"])("accepts http:// for the loopback host in %s", (url) => {
-    const files = tempFiles({ "c.json": { ...base, base_url: url } });
-    expect(loadConfig([files.path("c.json")], {}).config.baseUrl).toBe(url);
-  });
+  it.each(["http://127.0.0.1:1/api", "http://127.9.9.9/api", "http://localhost/api", "http://[::1]:8080/api"])(
+    "accepts http:// for the loopback host in %s",
+    (url) => {
+      const files = tempFiles({ "c.json": { ...base, base_url: url } });
+      expect(loadConfig([files.path("c.json")], {}).config.baseUrl).toBe(url);
+    },
+  );
 
   it.each([
     ["http://10.0.0.5/api", /"base_url" must use https:\/\//],

@@ -15,7 +15,12 @@ describe("text logger", () => {
     logger.warn({ endpoint: "/{workspace}/spaces", page: 2 }, "page 2 is empty");
     logger.error({}, "no fields");
     logger.debug("debug line");
-    expect(out.lines).toEqual(['INFO plain message\n', 'WARNING page 2 is empty {"endpoint":"/{workspace}/spaces","page":2}\n', "ERROR no fields\n", "DEBUG debug line\n"]);
+    expect(out.lines).toEqual([
+      "INFO plain message\n",
+      'WARNING page 2 is empty {"endpoint":"/{workspace}/spaces","page":2}\n',
+      "ERROR no fields\n",
+      "DEBUG debug line\n",
+    ]);
   });
 
   it("writes metric lines exactly as singer-python does, and nothing below the level", () => {
@@ -23,7 +28,9 @@ describe("text logger", () => {
     const logger = createLogger({ level: "info", destination: out });
     logger.debug("hidden");
     logMetric(logger, { type: "counter", metric: "record_count", value: 3, tags: { endpoint: "reports" } });
-    expect(out.lines).toEqual(['INFO METRIC: {"type":"counter","metric":"record_count","value":3,"tags":{"endpoint":"reports"}}\n']);
+    expect(out.lines).toEqual([
+      'INFO METRIC: {"type":"counter","metric":"record_count","value":3,"tags":{"endpoint":"reports"}}\n',
+    ]);
   });
 
   it("keeps pino's JSON lines in json format", () => {

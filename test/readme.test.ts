@@ -5,7 +5,9 @@ import { streamDefinitions } from "../src/streams/registry.js";
 import { PROJECT_ROOT } from "./support/run-cli.js";
 
 const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
-const config = JSON.parse(readFileSync(join(PROJECT_ROOT, "schemas", "config.json"), "utf8")) as { properties: Record<string, unknown> };
+const config = JSON.parse(readFileSync(join(PROJECT_ROOT, "schemas", "config.json"), "utf8")) as {
+  properties: Record<string, unknown>;
+};
 
 describe("README", () => {
   it("gives the two quick-start commands", () => {
@@ -14,7 +16,8 @@ describe("README", () => {
   });
 
   it("has a row in the configuration table for every setting of schemas/config.json", () => {
-    for (const key of Object.keys(config.properties)) expect(readme, key).toMatch(new RegExp(`^\\| \`${key}\` \\|`, "m"));
+    for (const key of Object.keys(config.properties))
+      expect(readme, key).toMatch(new RegExp(`^\\| \`${key}\` \\|`, "m"));
   });
 
   it("has a row in the streams table for every stream, with its key", () => {

@@ -50,7 +50,8 @@ export interface ConfiguredStream {
  * Throws CatalogError (a config error) naming the file and the entry.
  */
 export function parseConfiguredCatalog(value: JsonValue, label: string): ConfiguredStream[] {
-  if (!isJsonObject(value) || !Array.isArray(value.streams)) throw new CatalogError(`${label}: must hold a configured Airbyte catalog, {"streams": [...]}`);
+  if (!isJsonObject(value) || !Array.isArray(value.streams))
+    throw new CatalogError(`${label}: must hold a configured Airbyte catalog, {"streams": [...]}`);
   const seen = new Set<string>();
   return value.streams.map((item, index): ConfiguredStream => {
     const at = `${label}: streams[${index}]`;
@@ -61,9 +62,13 @@ export function parseConfiguredCatalog(value: JsonValue, label: string): Configu
     seen.add(name);
     // sync_mode defaults to full_refresh in the protocol (ConfiguredAirbyteStream).
     const syncMode = item.sync_mode ?? "full_refresh";
-    if (syncMode !== "full_refresh" && syncMode !== "incremental") throw new CatalogError(`${at} ("${name}") has sync_mode ${JSON.stringify(syncMode)}; expected full_refresh or incremental`);
+    if (syncMode !== "full_refresh" && syncMode !== "incremental")
+      throw new CatalogError(
+        `${at} ("${name}") has sync_mode ${JSON.stringify(syncMode)}; expected full_refresh or incremental`,
+      );
     const cursor = item.cursor_field ?? [];
-    if (!Array.isArray(cursor) || !cursor.every((segment) => typeof segment === "string")) throw new CatalogError(`${at} ("${name}") has a cursor_field that is not a list of strings`);
+    if (!Array.isArray(cursor) || !cursor.every((segment) => typeof segment === "string"))
+      throw new CatalogError(`${at} ("${name}") has a cursor_field that is not a list of strings`);
     const schema = item.stream.json_schema;
     return { name, jsonSchema: isJsonObject(schema) ? schema : {}, syncMode, cursorField: cursor as string[] };
   });
@@ -84,11 +89,24 @@ export function singerCatalogFor(streams: readonly ConfiguredStream[]): Catalog 
       const metadata: MetadataEntry[] = [
         {
           breadcrumb: [],
-          metadata: { selected: true, "replication-method": method, "forced-replication-method": method, ...(key === undefined ? {} : { "replication-key": key }) },
+          metadata: {
+            selected: true,
+            "replication-method": method,
+            "forced-replication-method": method,
+            ...(key === undefined ? {} : { "replication-key": key }),
+          },
         },
-        ...properties.map((field): MetadataEntry => ({ breadcrumb: ["properties", field], metadata: { selected: true } })),
+        ...properties.map((field): MetadataEntry => ({
+          breadcrumb: ["properties", field],
+          metadata: { selected: true },
+        })),
       ];
-      return { tap_stream_id: stream.name, stream: stream.name, schema: { ...stream.jsonSchema, selected: true }, metadata };
+      return {
+        tap_stream_id: stream.name,
+        stream: stream.name,
+        schema: { ...stream.jsonSchema, selected: true },
+        metadata,
+      };
     }),
   };
 }

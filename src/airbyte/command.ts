@@ -57,7 +57,10 @@ export async function runAirbyte(command: AirbyteCommand, io: RunIo): Promise<nu
 async function check(command: AirbyteCommand, io: RunIo, writer: LineWriter): Promise<void> {
   let runtime: Runtime;
   try {
-    runtime = createRuntime(command.configs, io, { maxRetries: 0, createLogger: (config) => createAirbyteLogger(writer, config.logLevel) });
+    runtime = createRuntime(command.configs, io, {
+      maxRetries: 0,
+      createLogger: (config) => createAirbyteLogger(writer, config.logLevel),
+    });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     await writer.writeJson(connectionStatusMessage(false, oneLine(error)));
@@ -72,14 +75,18 @@ async function check(command: AirbyteCommand, io: RunIo, writer: LineWriter): Pr
 }
 
 async function read(command: AirbyteCommand, io: RunIo, writer: LineWriter, clock: Clock): Promise<void> {
-  const runtime = createRuntime(command.configs, io, { createLogger: (config) => createAirbyteLogger(writer, config.logLevel) });
+  const runtime = createRuntime(command.configs, io, {
+    createLogger: (config) => createAirbyteLogger(writer, config.logLevel),
+  });
   try {
     const catalogFile = command.catalog;
     if (catalogFile === undefined) throw new UsageError("airbyte read needs --catalog");
     const configured = parseConfiguredCatalog(readJsonFile(catalogFile, "catalog", CatalogError), catalogFile);
     const known = new Set(streamDefinitions().map((d) => d.name));
     const resumed =
-      command.state === undefined ? undefined : resumeFromAirbyteState(readJsonFile(command.state, "state", StateError), command.state, configured);
+      command.state === undefined
+        ? undefined
+        : resumeFromAirbyteState(readJsonFile(command.state, "state", StateError), command.state, configured);
     const sink = new AirbyteOutput(writer, {
       streams: configured.map((s) => s.name).filter((name) => known.has(name)),
       clock,
@@ -104,7 +111,9 @@ function readJsonFile(path: string, what: string, ErrorType: new (message: strin
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ErrorType(`${what} file ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
+    throw new ErrorType(
+      `${what} file ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
+    );
   }
   if (text.trim() === "") throw new ErrorType(`${what} file ${path}: is empty`);
   try {

@@ -4,7 +4,14 @@ import type { LineWriter } from "../singer/line-writer.js";
 import { logMessage, type AirbyteLogLevel } from "./messages.js";
 
 // pino's numeric levels -> AirbyteLogMessage levels (airbyte_protocol.yaml: FATAL, ERROR, WARN, INFO, DEBUG, TRACE).
-const LEVELS: Readonly<Record<number, AirbyteLogLevel>> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
+const LEVELS: Readonly<Record<number, AirbyteLogLevel>> = {
+  10: "TRACE",
+  20: "DEBUG",
+  30: "INFO",
+  40: "WARN",
+  50: "ERROR",
+  60: "FATAL",
+};
 const PINO_KEYS = new Set(["level", "time", "pid", "hostname", "msg", "name"]);
 
 /**

@@ -36,7 +36,14 @@ export interface ConnectorSpecification {
 }
 
 export type AirbyteMessage =
-  | { readonly type: "RECORD"; readonly record: { readonly stream: string; readonly data: Readonly<Record<string, unknown>>; readonly emitted_at: number } }
+  | {
+      readonly type: "RECORD";
+      readonly record: {
+        readonly stream: string;
+        readonly data: Readonly<Record<string, unknown>>;
+        readonly emitted_at: number;
+      };
+    }
   | {
       readonly type: "STATE";
       readonly state: {
@@ -45,21 +52,36 @@ export type AirbyteMessage =
         readonly sourceStats: { readonly recordCount: number };
       };
     }
-  | { readonly type: "LOG"; readonly log: { readonly level: AirbyteLogLevel; readonly message: string; readonly stack_trace?: string } }
+  | {
+      readonly type: "LOG";
+      readonly log: { readonly level: AirbyteLogLevel; readonly message: string; readonly stack_trace?: string };
+    }
   | { readonly type: "SPEC"; readonly spec: ConnectorSpecification }
-  | { readonly type: "CONNECTION_STATUS"; readonly connectionStatus: { readonly status: "SUCCEEDED" | "FAILED"; readonly message: string } }
+  | {
+      readonly type: "CONNECTION_STATUS";
+      readonly connectionStatus: { readonly status: "SUCCEEDED" | "FAILED"; readonly message: string };
+    }
   | { readonly type: "CATALOG"; readonly catalog: AirbyteCatalog }
   | {
       readonly type: "TRACE";
       readonly trace: {
         readonly type: "ERROR";
         readonly emitted_at: number;
-        readonly error: { readonly message: string; readonly internal_message?: string; readonly stack_trace?: string; readonly failure_type: FailureType };
+        readonly error: {
+          readonly message: string;
+          readonly internal_message?: string;
+          readonly stack_trace?: string;
+          readonly failure_type: FailureType;
+        };
       };
     };
 
 /** RECORD: `emitted_at` is epoch milliseconds, an integer (AirbyteRecordMessage). */
-export function recordMessage(stream: string, data: Readonly<Record<string, unknown>>, emittedAtMs: number): AirbyteMessage {
+export function recordMessage(
+  stream: string,
+  data: Readonly<Record<string, unknown>>,
+  emittedAtMs: number,
+): AirbyteMessage {
   return { type: "RECORD", record: { stream, data, emitted_at: Math.trunc(emittedAtMs) } };
 }
 
@@ -68,11 +90,21 @@ export function recordMessage(stream: string, data: Readonly<Record<string, unkn
  * its previous STATE, which the platform compares with what it counted (AirbyteStateStats).
  */
 export function streamStateMessage(stream: string, streamState: JsonObject, recordCount: number): AirbyteMessage {
-  return { type: "STATE", state: { type: "STREAM", stream: { stream_descriptor: { name: stream }, stream_state: streamState }, sourceStats: { recordCount } } };
+  return {
+    type: "STATE",
+    state: {
+      type: "STREAM",
+      stream: { stream_descriptor: { name: stream }, stream_state: streamState },
+      sourceStats: { recordCount },
+    },
+  };
 }
 
 export function logMessage(level: AirbyteLogLevel, message: string, stackTrace?: string): AirbyteMessage {
-  return { type: "LOG", log: stackTrace === undefined ? { level, message } : { level, message, stack_trace: stackTrace } };
+  return {
+    type: "LOG",
+    log: stackTrace === undefined ? { level, message } : { level, message, stack_trace: stackTrace },
+  };
 }
 
 export function specMessage(spec: ConnectorSpecification): AirbyteMessage {
@@ -90,7 +122,12 @@ export function catalogMessage(catalog: AirbyteCatalog): AirbyteMessage {
 /** TRACE ERROR: how a source reports the failure that ends it (AirbyteErrorTraceMessage). */
 export function traceErrorMessage(
   emittedAtMs: number,
-  error: { readonly message: string; readonly internalMessage?: string; readonly stackTrace?: string; readonly failureType: FailureType },
+  error: {
+    readonly message: string;
+    readonly internalMessage?: string;
+    readonly stackTrace?: string;
+    readonly failureType: FailureType;
+  },
 ): AirbyteMessage {
   return {
     type: "TRACE",

@@ -13,7 +13,8 @@ const DOCUMENTATION_URL = "https://mode.com/developer/api-reference/";
  */
 export function connectorSpecification(schema: ConfigSchema): ConnectorSpecification {
   const properties: JsonObject = {};
-  for (const [name, property] of Object.entries(schema.properties)) properties[name] = airbyteProperty(property as unknown as JsonValue);
+  for (const [name, property] of Object.entries(schema.properties))
+    properties[name] = airbyteProperty(property as unknown as JsonValue);
   return {
     documentationUrl: DOCUMENTATION_URL,
     connectionSpecification: {

@@ -27,7 +27,11 @@ export interface ResumeBlock {
 }
 
 /** The stream states of one checkpoint: one entry per configured stream, in catalog order. */
-export function streamStatesFor(value: JsonValue, streams: readonly string[], checkpoint: ResumeBlock["checkpoint"]): Array<{ stream: string; state: JsonObject }> {
+export function streamStatesFor(
+  value: JsonValue,
+  streams: readonly string[],
+  checkpoint: ResumeBlock["checkpoint"],
+): Array<{ stream: string; state: JsonObject }> {
   const state = isJsonObject(value) ? value : {};
   const bookmarks = isJsonObject(state.bookmarks) ? state.bookmarks : {};
   const marker = isJsonObject(state.tap_mode) ? state.tap_mode : {};
@@ -62,7 +66,11 @@ export interface ResumedState {
  * bookmark comes only from its own stream state (a stream just added to the connection starts from scratch). Anything
  * else is a StateError naming the entry.
  */
-export function resumeFromAirbyteState(value: JsonValue, label: string, configured: readonly ConfiguredStream[]): ResumedState {
+export function resumeFromAirbyteState(
+  value: JsonValue,
+  label: string,
+  configured: readonly ConfiguredStream[],
+): ResumedState {
   const fullRefresh = new Set(configured.filter((s) => s.syncMode === "full_refresh").map((s) => s.name));
   const names = new Set(configured.map((s) => s.name));
   const withoutFullRefresh = (state: TapState): TapState => {
@@ -70,7 +78,8 @@ export function resumeFromAirbyteState(value: JsonValue, label: string, configur
     return state;
   };
   if (!Array.isArray(value)) {
-    if (!isJsonObject(value)) throw new StateError(`state ${label}: must hold a list of Airbyte state messages (or a legacy state object)`);
+    if (!isJsonObject(value))
+      throw new StateError(`state ${label}: must hold a list of Airbyte state messages (or a legacy state object)`);
     return { state: withoutFullRefresh(parseState(legacyData(value, label), label)), sequence: 0 };
   }
   const streamEntries: Array<{ name: string; state: JsonObject }> = [];
@@ -79,7 +88,8 @@ export function resumeFromAirbyteState(value: JsonValue, label: string, configur
     const at = `state ${label}: [${index}]`;
     if (!isJsonObject(item)) throw new StateError(`${at} is not an Airbyte state message`);
     const type = item.type ?? (item.stream !== undefined ? "STREAM" : "LEGACY");
-    if (type === "GLOBAL") throw new StateError(`${at} is a GLOBAL state; tap-mode writes per-stream (STREAM) state only`);
+    if (type === "GLOBAL")
+      throw new StateError(`${at} is a GLOBAL state; tap-mode writes per-stream (STREAM) state only`);
     if (type === "LEGACY") {
       if (!isJsonObject(item.data)) throw new StateError(`${at} is a LEGACY state without a "data" object`);
       legacy = item.data;
@@ -87,27 +97,39 @@ export function resumeFromAirbyteState(value: JsonValue, label: string, configur
     }
     if (type !== "STREAM") throw new StateError(`${at} has an unknown state type ${JSON.stringify(type)}`);
     const stream = item.stream;
-    if (!isJsonObject(stream) || !isJsonObject(stream.stream_descriptor) || typeof stream.stream_descriptor.name !== "string") {
+    if (
+      !isJsonObject(stream) ||
+      !isJsonObject(stream.stream_descriptor) ||
+      typeof stream.stream_descriptor.name !== "string"
+    ) {
       throw new StateError(`${at} is a STREAM state without stream.stream_descriptor.name`);
     }
     const name = stream.stream_descriptor.name;
     const streamState = stream.stream_state ?? {};
     if (!isJsonObject(streamState)) throw new StateError(`${at} ("${name}"): stream_state must be an object`);
     const foreign = Object.keys(streamState).filter((key) => key !== "bookmark" && key !== "tap_mode");
-    if (foreign.length > 0) throw new StateError(`${at} ("${name}"): stream_state was not written by tap-mode (unexpected ${foreign.map((k) => `"${k}"`).join(", ")})`);
-    if (streamState.bookmark !== undefined && !isJsonObject(streamState.bookmark)) throw new StateError(`${at} ("${name}"): stream_state.bookmark must be an object`);
-    if (streamState.tap_mode !== undefined && !isJsonObject(streamState.tap_mode)) throw new StateError(`${at} ("${name}"): stream_state.tap_mode must be an object`);
+    if (foreign.length > 0)
+      throw new StateError(
+        `${at} ("${name}"): stream_state was not written by tap-mode (unexpected ${foreign.map((k) => `"${k}"`).join(", ")})`,
+      );
+    if (streamState.bookmark !== undefined && !isJsonObject(streamState.bookmark))
+      throw new StateError(`${at} ("${name}"): stream_state.bookmark must be an object`);
+    if (streamState.tap_mode !== undefined && !isJsonObject(streamState.tap_mode))
+      throw new StateError(`${at} ("${name}"): stream_state.tap_mode must be an object`);
     streamEntries.push({ name, state: streamState });
   });
-  if (legacy !== undefined && streamEntries.length > 0) throw new StateError(`state ${label}: mixes LEGACY and STREAM states`);
-  if (legacy !== undefined) return { state: withoutFullRefresh(parseState(legacyData(legacy, label), label)), sequence: 0 };
+  if (legacy !== undefined && streamEntries.length > 0)
+    throw new StateError(`state ${label}: mixes LEGACY and STREAM states`);
+  if (legacy !== undefined)
+    return { state: withoutFullRefresh(parseState(legacyData(legacy, label), label)), sequence: 0 };
 
   let newest: JsonObject | undefined;
   let newestSequence = -1;
   for (const entry of streamEntries) {
     const block = entry.state.tap_mode;
     if (!isJsonObject(block)) continue;
-    const sequence = isJsonObject(block.checkpoint) && typeof block.checkpoint.sequence === "number" ? block.checkpoint.sequence : 0;
+    const sequence =
+      isJsonObject(block.checkpoint) && typeof block.checkpoint.sequence === "number" ? block.checkpoint.sequence : 0;
     if (sequence > newestSequence) {
       newest = block;
       newestSequence = sequence;
@@ -115,8 +137,10 @@ export function resumeFromAirbyteState(value: JsonValue, label: string, configur
   }
   const bookmarks: JsonObject = {};
   if (newest !== undefined && newest.other_bookmarks !== undefined) {
-    if (!isJsonObject(newest.other_bookmarks)) throw new StateError(`state ${label}: tap_mode.other_bookmarks must be an object`);
-    for (const [stream, bookmark] of Object.entries(newest.other_bookmarks)) if (!names.has(stream)) bookmarks[stream] = bookmark;
+    if (!isJsonObject(newest.other_bookmarks))
+      throw new StateError(`state ${label}: tap_mode.other_bookmarks must be an object`);
+    for (const [stream, bookmark] of Object.entries(newest.other_bookmarks))
+      if (!names.has(stream)) bookmarks[stream] = bookmark;
   }
   for (const entry of streamEntries) {
     if (names.has(entry.name) && entry.state.bookmark !== undefined) bookmarks[entry.name] = entry.state.bookmark;
@@ -134,7 +158,10 @@ export function resumeFromAirbyteState(value: JsonValue, label: string, configur
 
 // A legacy state is the Singer state itself; `{}` (an empty legacy state) is no state.
 function legacyData(value: JsonObject, label: string): JsonObject {
-  if (value.type !== undefined && (value.stream !== undefined || value.global !== undefined || value.data !== undefined)) {
+  if (
+    value.type !== undefined &&
+    (value.stream !== undefined || value.global !== undefined || value.data !== undefined)
+  ) {
     throw new StateError(`state ${label}: a single state message must be wrapped in a list`);
   }
   return value;

@@ -41,7 +41,8 @@ function runTap(args: readonly string[], stdoutFile: string, singer = true): Pro
         for (const line of singer ? readFileSync(stdoutFile, "utf8").split("\n") : []) {
           if (line === "") continue;
           const message = JSON.parse(line) as { type: string; stream?: string; value?: unknown };
-          if (message.type === "RECORD" && message.stream) records.set(message.stream, (records.get(message.stream) ?? 0) + 1);
+          if (message.type === "RECORD" && message.stream)
+            records.set(message.stream, (records.get(message.stream) ?? 0) + 1);
           if (message.type === "STATE") lastState = message.value;
         }
         resolvePromise({ code: code ?? 1, seconds: (Date.now() - started) / 1000, records, lastState, stderr });
@@ -52,7 +53,9 @@ function runTap(args: readonly string[], stdoutFile: string, singer = true): Pro
 
 function table(rows: ReadonlyArray<readonly string[]>): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ")).join("\n");
+  return rows
+    .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  "))
+    .join("\n");
 }
 
 function requestsByStream(byRoute: Readonly<Record<string, number>>): Map<string, number> {
@@ -64,7 +67,9 @@ function requestsByStream(byRoute: Readonly<Record<string, number>>): Map<string
 async function main(): Promise<number> {
   const dir = resolve(".tap-mode-demo");
   mkdirSync(dir, { recursive: true });
-  say("tap-mode demo: a Singer tap for the Mode Analytics API, run against the bundled Mode API simulator on loopback.");
+  say(
+    "tap-mode demo: a Singer tap for the Mode Analytics API, run against the bundled Mode API simulator on loopback.",
+  );
   // The simulator enforces Mode's rate limit scaled up 10x (40 requests per second instead of per 10 s), so the demo
   // takes seconds; the tap is configured to the same limit.
   const simulator = await startSimulator({ seed: 7, rateLimit: { requests: 40, windowMs: 1000 }, runDelayMs: 50 });
@@ -86,7 +91,12 @@ async function main(): Promise<number> {
 
     const discovery = await runTap(["--config", configFile, "--discover"], join(dir, "catalog.json"), false);
     if (discovery.code !== 0) throw new Error(`discovery failed:\n${discovery.stderr}`);
-    const catalog = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as { streams: Array<{ tap_stream_id: string; metadata: Array<{ breadcrumb: string[]; metadata: Record<string, unknown> }> }> };
+    const catalog = JSON.parse(readFileSync(join(dir, "catalog.json"), "utf8")) as {
+      streams: Array<{
+        tap_stream_id: string;
+        metadata: Array<{ breadcrumb: string[]; metadata: Record<string, unknown> }>;
+      }>;
+    };
     // Select every stream except query_results (it needs report_results in the config).
     for (const stream of catalog.streams) {
       const root = stream.metadata.find((m) => m.breadcrumb.length === 0);
@@ -101,31 +111,61 @@ async function main(): Promise<number> {
     if (full.code !== 0) throw new Error(`full sync failed (exit ${full.code}):\n${full.stderr}`);
     const fullStats = simulator.model.stats();
     writeFileSync(join(dir, "state.json"), `${JSON.stringify(full.lastState)}\n`);
-    say(`2. full sync: ${[...full.records.values()].reduce((a, b) => a + b, 0)} records in ${full.seconds.toFixed(1)} s, ${fullStats.requests} requests, ${fullStats.rateLimited} answered 429.`);
+    say(
+      `2. full sync: ${[...full.records.values()].reduce((a, b) => a + b, 0)} records in ${full.seconds.toFixed(1)} s, ${fullStats.requests} requests, ${fullStats.rateLimited} answered 429.`,
+    );
 
-    const mutation = simulator.model.mutate({ touchReports: 3, addRunsToReports: 2, runsEach: 1, addReports: 1, deleteReports: 1 });
+    const mutation = simulator.model.mutate({
+      touchReports: 3,
+      addRunsToReports: 2,
+      runsEach: 1,
+      addReports: 1,
+      deleteReports: 1,
+    });
     say(`3. changes in Mode: ${mutation.summary}`);
 
     simulator.model.resetStats();
-    const incremental = await runTap(["--config", configFile, "--catalog", catalogFile, "--state", join(dir, "state.json")], join(dir, "incremental.jsonl"));
-    if (incremental.code !== 0) throw new Error(`incremental sync failed (exit ${incremental.code}):\n${incremental.stderr}`);
+    const incremental = await runTap(
+      ["--config", configFile, "--catalog", catalogFile, "--state", join(dir, "state.json")],
+      join(dir, "incremental.jsonl"),
+    );
+    if (incremental.code !== 0)
+      throw new Error(`incremental sync failed (exit ${incremental.code}):\n${incremental.stderr}`);
     const incStats = simulator.model.stats();
     writeFileSync(join(dir, "state.incremental.json"), `${JSON.stringify(incremental.lastState)}\n`);
-    say(`4. incremental sync from state.json: ${[...incremental.records.values()].reduce((a, b) => a + b, 0)} records in ${incremental.seconds.toFixed(1)} s, ${incStats.requests} requests, ${incStats.rateLimited} answered 429.`);
+    say(
+      `4. incremental sync from state.json: ${[...incremental.records.values()].reduce((a, b) => a + b, 0)} records in ${incremental.seconds.toFixed(1)} s, ${incStats.requests} requests, ${incStats.rateLimited} answered 429.`,
+    );
     say();
 
     const streams = [...new Set([...full.records.keys(), ...incremental.records.keys()])].sort();
-    say(table([["stream", "full", "incremental"], ...streams.map((s) => [s, String(full.records.get(s) ?? 0), String(incremental.records.get(s) ?? 0)])]));
+    say(
+      table([
+        ["stream", "full", "incremental"],
+        ...streams.map((s) => [s, String(full.records.get(s) ?? 0), String(incremental.records.get(s) ?? 0)]),
+      ]),
+    );
     say();
     const routes = [...new Set([...Object.keys(fullStats.byRoute), ...Object.keys(incStats.byRoute)])].sort();
     const fr = requestsByStream(fullStats.byRoute);
     const ir = requestsByStream(incStats.byRoute);
-    say(table([["requests by endpoint", "full", "incremental"], ...routes.map((r) => [r, String(fr.get(r) ?? 0), String(ir.get(r) ?? 0)])]));
+    say(
+      table([
+        ["requests by endpoint", "full", "incremental"],
+        ...routes.map((r) => [r, String(fr.get(r) ?? 0), String(ir.get(r) ?? 0)]),
+      ]),
+    );
     say();
     const skipped = /unchanged and skipped: ([^;\n]*)/.exec(incremental.stderr)?.[1];
-    say(`The incremental run re-read the space and report lists, skipped ${skipped ?? "the unchanged reports"} (no queries, charts or runs fetched for them),`);
-    say("fetched children only for changed reports, listed runs only where last_run_at moved, and marked the deleted report with _sdc_deleted_at.");
-    say(`Singer output: ${join(dir, "full.jsonl")} and ${join(dir, "incremental.jsonl")}; try piping the tap into a target, e.g. target-jsonl.`);
+    say(
+      `The incremental run re-read the space and report lists, skipped ${skipped ?? "the unchanged reports"} (no queries, charts or runs fetched for them),`,
+    );
+    say(
+      "fetched children only for changed reports, listed runs only where last_run_at moved, and marked the deleted report with _sdc_deleted_at.",
+    );
+    say(
+      `Singer output: ${join(dir, "full.jsonl")} and ${join(dir, "incremental.jsonl")}; try piping the tap into a target, e.g. target-jsonl.`,
+    );
     return 0;
   } finally {
     await simulator.stop();

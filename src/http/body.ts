@@ -48,12 +48,17 @@ export async function decodeBuffer(raw: Buffer, contentEncoding: string | undefi
 /** Throws UnsupportedEncodingError before any byte is read when a coding is unknown. */
 export function assertDecodable(contentEncoding: string | undefined): void {
   for (const coding of codings(contentEncoding)) {
-    if (!["gzip", "x-gzip", "deflate", "br"].includes(coding)) throw new UnsupportedEncodingError(`unsupported Content-Encoding "${coding}"`);
+    if (!["gzip", "x-gzip", "deflate", "br"].includes(coding))
+      throw new UnsupportedEncodingError(`unsupported Content-Encoding "${coding}"`);
   }
 }
 
 /** The decoded body as a stream; an error anywhere (socket, zlib) destroys the returned stream with it. */
-export function decodedStream(raw: Readable, contentEncoding: string | undefined, onBytes: (n: number) => void): Readable {
+export function decodedStream(
+  raw: Readable,
+  contentEncoding: string | undefined,
+  onBytes: (n: number) => void,
+): Readable {
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       onBytes(chunk.length);

@@ -21,7 +21,16 @@ import {
 import { collect } from "./collect.js";
 import { paginate } from "./paginate.js";
 import { RateLimiter } from "./rate-limiter.js";
-import { backoffDelay, classify, errorCode, headerValue, numericHeader, rateLimitDelay, type Classification, type ResponseHeaders } from "./retry-policy.js";
+import {
+  backoffDelay,
+  classify,
+  errorCode,
+  headerValue,
+  numericHeader,
+  rateLimitDelay,
+  type Classification,
+  type ResponseHeaders,
+} from "./retry-policy.js";
 import type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } from "./types.js";
 
 export type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } from "./types.js";
@@ -81,7 +90,14 @@ export class ModeClient {
   private readonly ownsDispatcher: boolean;
   private readonly authorization: string;
   private readonly options: ModeClientOptions;
-  private readonly totals: HttpStats = { requests: 0, retries: 0, rateLimited: 0, bytes: 0, rateLimitWaitMs: 0, byTemplate: {} };
+  private readonly totals: HttpStats = {
+    requests: 0,
+    retries: 0,
+    rateLimited: 0,
+    bytes: 0,
+    rateLimitWaitMs: 0,
+    byTemplate: {},
+  };
 
   constructor(options: ModeClientOptions) {
     this.options = options;
@@ -97,7 +113,11 @@ export class ModeClient {
     // One keep-alive pool per origin (an Agent keeps a Pool per origin), as many sockets as requests in flight.
     this.dispatcher =
       options.dispatcher ??
-      new Agent({ connections: maxConcurrent, headersTimeout: options.requestTimeoutMs, bodyTimeout: options.requestTimeoutMs });
+      new Agent({
+        connections: maxConcurrent,
+        headersTimeout: options.requestTimeoutMs,
+        bodyTimeout: options.requestTimeoutMs,
+      });
   }
 
   /** GET a JSON object. Retries per the retry policy; throws a ModeApiError subclass. */
@@ -126,11 +146,21 @@ export class ModeClient {
           assertDecodable(encoding);
         } catch (error) {
           response.body.destroy();
-          if (error instanceof UnsupportedEncodingError) return { status, headers: response.headers, malformed: error.message, durationMs: this.clock.now() - started };
+          if (error instanceof UnsupportedEncodingError)
+            return {
+              status,
+              headers: response.headers,
+              malformed: error.message,
+              durationMs: this.clock.now() - started,
+            };
           throw error;
         }
         const body = decodedStream(response.body, encoding, (n) => this.countBytes(n));
-        const value: StreamResponse = { body, contentType: headerValue(response.headers, "content-type") ?? "", status };
+        const value: StreamResponse = {
+          body,
+          contentType: headerValue(response.headers, "content-type") ?? "",
+          status,
+        };
         return { status, headers: response.headers, value, durationMs: this.clock.now() - started };
       }
       const errorBody = await this.readErrorBody(response);
@@ -166,7 +196,12 @@ export class ModeClient {
   private requestJson(method: Method, spec: RequestSpec, body: string | undefined): Promise<JsonObject> {
     return this.execute(method, spec, async (signal) => {
       const started = this.clock.now();
-      const response = await collect(this.dispatcher, this.dispatchOptions(method, spec, "application/hal+json", body), signal, this.onBytes);
+      const response = await collect(
+        this.dispatcher,
+        this.dispatchOptions(method, spec, "application/hal+json", body),
+        signal,
+        this.onBytes,
+      );
       const { statusCode: status, headers } = response;
       this.heard(headers);
       if (status < 200 || status >= 300) {
@@ -178,12 +213,14 @@ export class ModeClient {
         const encoding = headerValue(headers, "content-encoding");
         text = (encoding === undefined ? response.body : await decodeBuffer(response.body, encoding)).toString("utf8");
       } catch (error) {
-        if (error instanceof UnsupportedEncodingError) return { status, headers, malformed: error.message, durationMs: this.clock.now() - started };
+        if (error instanceof UnsupportedEncodingError)
+          return { status, headers, malformed: error.message, durationMs: this.clock.now() - started };
         // A truncated gzip stream: the body did not arrive whole.
         return { status, headers, bodyValid: false, durationMs: this.clock.now() - started };
       }
       // 202/204 may come without a body (mode-api notes §10: the status of POST .../runs is not pinned down).
-      if ((status === 202 || status === 204) && text.trim() === "") return { status, headers, value: {}, durationMs: this.clock.now() - started };
+      if ((status === 202 || status === 204) && text.trim() === "")
+        return { status, headers, value: {}, durationMs: this.clock.now() - started };
       let parsed: JsonValue;
       try {
         parsed = parseJsonLossless(text);
@@ -191,13 +228,18 @@ export class ModeClient {
         // Truncated JSON, or an HTML page from a proxy answering 200 (mode-api notes §6.2).
         return { status, headers, bodyValid: false, durationMs: this.clock.now() - started };
       }
-      if (!isJsonObject(parsed)) return { status, headers, malformed: "body is not a JSON object", durationMs: this.clock.now() - started };
+      if (!isJsonObject(parsed))
+        return { status, headers, malformed: "body is not a JSON object", durationMs: this.clock.now() - started };
       return { status, headers, value: parsed, durationMs: this.clock.now() - started };
     });
   }
 
   /** The retry loop around one kind of attempt. */
-  private async execute<T>(method: Method, spec: RequestSpec, attemptOnce: (signal: AbortSignal | undefined) => Promise<Attempt<T>>): Promise<T> {
+  private async execute<T>(
+    method: Method,
+    spec: RequestSpec,
+    attemptOnce: (signal: AbortSignal | undefined) => Promise<Attempt<T>>,
+  ): Promise<T> {
     const signal = spec.signal;
     const details = { method, template: spec.template };
     const maxRetries = Math.max(0, this.options.maxRetries);
@@ -215,10 +257,16 @@ export class ModeClient {
         }
       }, signal);
       this.record(method, spec.template, result);
-      if (result.malformed !== undefined) throw new MalformedResponseError({ ...details, ...statusOf(result) }, result.malformed);
+      if (result.malformed !== undefined)
+        throw new MalformedResponseError({ ...details, ...statusOf(result) }, result.malformed);
       const decision = classify({ method, ...result, nowMs: this.clock.now() });
       if (decision.action === "success" && result.value !== undefined) return result.value;
-      const failure: ApiErrorDetails = { ...details, ...statusOf(result), ...codeOf(result), ...this.redacted(modeErrorFields(result.errorBody)) };
+      const failure: ApiErrorDetails = {
+        ...details,
+        ...statusOf(result),
+        ...codeOf(result),
+        ...this.redacted(modeErrorFields(result.errorBody)),
+      };
       if (decision.action !== "retry") throw this.finalError(decision, failure);
       const reason = describeRetry(decision, result);
       const error = decision.timeout ? new TimeoutError(failure, reason) : new TransientApiError(failure, reason);
@@ -228,7 +276,13 @@ export class ModeClient {
         ? (decision.retryAfterMs ?? rateLimitDelay(attempt, this.random, this.options.rateLimit.windowMs, maxBackoffMs))
         : (decision.retryAfterMs ?? backoffDelay(attempt, this.random, maxBackoffMs));
       this.logger.warn(
-        { method, endpoint: spec.template, ...(result.status === undefined ? { error_code: decision.reason } : { http_status_code: result.status }), attempt, delay_ms: delayMs },
+        {
+          method,
+          endpoint: spec.template,
+          ...(result.status === undefined ? { error_code: decision.reason } : { http_status_code: result.status }),
+          attempt,
+          delay_ms: delayMs,
+        },
         `Retrying ${method} ${spec.template} after ${decision.reason} (attempt ${attempt} of ${maxRetries + 1}) in ${delayMs} ms`,
       );
       // A 429 pauses the whole limiter (this request waits in it like every other); other retries wait alone.
@@ -255,19 +309,35 @@ export class ModeClient {
     }
   }
 
-  private send(method: Method, spec: RequestSpec, accept: string, body: string | undefined, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
-    return this.dispatcher.request({ ...this.dispatchOptions(method, spec, accept, body), ...(signal === undefined ? {} : { signal }) }).then((response) => {
-      this.heard(response.headers);
-      return response;
-    });
+  private send(
+    method: Method,
+    spec: RequestSpec,
+    accept: string,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Dispatcher.ResponseData> {
+    return this.dispatcher
+      .request({ ...this.dispatchOptions(method, spec, accept, body), ...(signal === undefined ? {} : { signal }) })
+      .then((response) => {
+        this.heard(response.headers);
+        return response;
+      });
   }
 
   /** Every response feeds the limiter what the server says of its budget (`X-RateLimit-*`, mode-api notes §6.1). */
   private heard(headers: ResponseHeaders): void {
-    this.limiter.onHeaders({ limit: numericHeader(headers, "x-ratelimit-limit"), remaining: numericHeader(headers, "x-ratelimit-remaining") });
+    this.limiter.onHeaders({
+      limit: numericHeader(headers, "x-ratelimit-limit"),
+      remaining: numericHeader(headers, "x-ratelimit-remaining"),
+    });
   }
 
-  private dispatchOptions(method: Method, spec: RequestSpec, accept: string, body: string | undefined): Dispatcher.DispatchOptions {
+  private dispatchOptions(
+    method: Method,
+    spec: RequestSpec,
+    accept: string,
+    body: string | undefined,
+  ): Dispatcher.DispatchOptions {
     const target = this.resolve(spec.path, spec.query, { method, template: spec.template });
     const headers: Record<string, string> = {
       authorization: this.authorization,
@@ -293,14 +363,21 @@ export class ModeClient {
    * Credentials go to the base origin only. Plain paths built from tokens (the common case, once
    * per request) are joined as strings; anything else goes through WHATWG URL parsing.
    */
-  private resolve(path: string, query: RequestSpec["query"], details: ApiErrorDetails): { origin: string; path: string } {
+  private resolve(
+    path: string,
+    query: RequestSpec["query"],
+    details: ApiErrorDetails,
+  ): { origin: string; path: string } {
     let url: URL;
     if (/^https?:\/\//i.test(path)) {
       url = new URL(path);
-      if (url.origin !== this.base.origin) throw new FatalApiError(details, "refusing to send credentials to a link on another origin");
+      if (url.origin !== this.base.origin)
+        throw new FatalApiError(details, "refusing to send credentials to a link on another origin");
     } else {
       const rooted = path.startsWith("/") ? path : `/${path}`;
-      const isHref = this.basePath !== "" && (rooted === this.basePath || rooted.startsWith(`${this.basePath}/`) || rooted.startsWith(`${this.basePath}?`));
+      const isHref =
+        this.basePath !== "" &&
+        (rooted === this.basePath || rooted.startsWith(`${this.basePath}/`) || rooted.startsWith(`${this.basePath}?`));
       const joined = isHref ? rooted : `${this.basePath}${rooted}`;
       if (PLAIN_PATH.test(joined) && !DOT_SEGMENT.test(joined)) {
         const search = queryString(query);
@@ -308,7 +385,8 @@ export class ModeClient {
       }
       url = new URL(joined, this.base.origin);
     }
-    for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    for (const [name, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, String(value));
     return { origin: url.origin, path: `${url.pathname}${url.search}` };
   }
 
@@ -335,7 +413,9 @@ export class ModeClient {
    * otherwise carry the credential into an error message.
    */
   private redacted(fields: { modeId?: string; modeMessage?: string }): { modeId?: string; modeMessage?: string } {
-    const secrets = [this.authorization.slice("Basic ".length), this.options.apiToken, this.options.apiSecret].filter((s) => s.length >= 4);
+    const secrets = [this.authorization.slice("Basic ".length), this.options.apiToken, this.options.apiSecret].filter(
+      (s) => s.length >= 4,
+    );
     const scrub = (text: string): string => secrets.reduce((acc, secret) => acc.split(secret).join("[REDACTED]"), text);
     const result: { modeId?: string; modeMessage?: string } = {};
     if (fields.modeId !== undefined) result.modeId = scrub(fields.modeId);
@@ -356,12 +436,18 @@ export class ModeClient {
     entry.requests += 1;
     const key = result.status !== undefined ? String(result.status) : (errorCode(result.error) ?? "error");
     entry.statuses[key] = (entry.statuses[key] ?? 0) + 1;
-    const succeeded = result.status !== undefined && result.status >= 200 && result.status < 300 && result.value !== undefined;
+    const succeeded =
+      result.status !== undefined && result.status >= 200 && result.status < 300 && result.value !== undefined;
     logMetric(this.logger, {
       type: "timer",
       metric: "http_request_duration",
       value: result.durationMs / 1000,
-      tags: { endpoint: template, method, ...(result.status === undefined ? {} : { http_status_code: result.status }), status: succeeded ? "succeeded" : "failed" },
+      tags: {
+        endpoint: template,
+        method,
+        ...(result.status === undefined ? {} : { http_status_code: result.status }),
+        status: succeeded ? "succeeded" : "failed",
+      },
     });
   }
 }

@@ -18,7 +18,12 @@ export interface CollectedResponse {
  * Errors are undici's own (UND_ERR_SOCKET, UND_ERR_HEADERS_TIMEOUT, ECONNRESET, ...) so the retry policy classifies
  * them as before; an abort rejects with the signal's reason.
  */
-export function collect(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<CollectedResponse> {
+export function collect(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  signal: AbortSignal | undefined,
+  onBytes: (n: number) => void,
+): Promise<CollectedResponse> {
   return new Promise<CollectedResponse>((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason as Error);

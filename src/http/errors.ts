@@ -145,12 +145,14 @@ export function modeErrorFields(body: JsonValue | undefined): { modeId?: string;
   if (typeof body.id === "string") fields.modeId = body.id.slice(0, MAX_MESSAGE_CHARS);
   const message = body.message;
   if (typeof message === "string") fields.modeMessage = message.slice(0, MAX_MESSAGE_CHARS);
-  else if (message !== undefined && message !== null) fields.modeMessage = JSON.stringify(message).slice(0, MAX_MESSAGE_CHARS);
+  else if (message !== undefined && message !== null)
+    fields.modeMessage = JSON.stringify(message).slice(0, MAX_MESSAGE_CHARS);
   return fields;
 }
 
 function describe(details: ApiErrorDetails): string {
-  const outcome = details.status !== undefined ? ` HTTP ${details.status}` : details.code !== undefined ? ` ${details.code}` : "";
+  const outcome =
+    details.status !== undefined ? ` HTTP ${details.status}` : details.code !== undefined ? ` ${details.code}` : "";
   const mode = [details.modeId, details.modeMessage].filter((part) => part !== undefined).join(": ");
   return `${details.method} ${details.template}${outcome}${mode.length > 0 ? ` (${mode})` : ""}`;
 }

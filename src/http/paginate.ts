@@ -30,16 +30,25 @@ interface Target {
  * back to a URL or cursor it already read, and warns when the items seen differ from
  * `total_count`: a list is never cut short silently (OpenMetadata issue #33190).
  */
-export async function* paginate(source: PageSource, request: PageRequest, logger: Logger): AsyncGenerator<Page, void, undefined> {
+export async function* paginate(
+  source: PageSource,
+  request: PageRequest,
+  logger: Logger,
+): AsyncGenerator<Page, void, undefined> {
   const template = request.template;
   const details = { method: "GET", template };
   const cursorMode = request.cursor ?? "page";
-  const baseQuery: Query = { ...request.query, ...(request.perPage === undefined ? {} : { per_page: request.perPage }) };
+  const baseQuery: Query = {
+    ...request.query,
+    ...(request.perPage === undefined ? {} : { per_page: request.perPage }),
+  };
   const visited = new Set<string>();
   const cursors = new Set<string>();
   const seenTokens = new Set<string>();
   let next: Target | undefined =
-    cursorMode === "page" && request.paged ? { path: request.path, query: { ...baseQuery, page: 1 }, page: 1 } : { path: request.path, query: baseQuery };
+    cursorMode === "page" && request.paged
+      ? { path: request.path, query: { ...baseQuery, page: 1 }, page: 1 }
+      : { path: request.path, query: baseQuery };
   let pageNumber = 0;
   let itemCount = 0;
   let totalCount: number | undefined;
@@ -49,9 +58,15 @@ export async function* paginate(source: PageSource, request: PageRequest, logger
   while (next !== undefined) {
     const target: Target = next;
     const key = canonical(target, source);
-    if (visited.has(key)) throw new PaginationLoopError(details, `page ${pageNumber + 1} repeats an already visited page`);
+    if (visited.has(key))
+      throw new PaginationLoopError(details, `page ${pageNumber + 1} repeats an already visited page`);
     visited.add(key);
-    const body = await source.getJson({ path: target.path, template, query: target.query, ...(request.signal ? { signal: request.signal } : {}) });
+    const body = await source.getJson({
+      path: target.path,
+      template,
+      query: target.query,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
     if (!isHalObject(body)) throw new MalformedResponseError(details, "body is not a HAL object");
     let items: readonly JsonObject[];
     try {
@@ -59,7 +74,10 @@ export async function* paginate(source: PageSource, request: PageRequest, logger
       items = extracted.items;
       if (extracted.fallbackKey !== undefined && !warnedFallback) {
         warnedFallback = true;
-        logger.warn({ endpoint: template }, `${template}: no _embedded.${request.embeddedKey}; using the only list, _embedded.${extracted.fallbackKey}`);
+        logger.warn(
+          { endpoint: template },
+          `${template}: no _embedded.${request.embeddedKey}; using the only list, _embedded.${extracted.fallbackKey}`,
+        );
       }
     } catch (error) {
       if (error instanceof HalShapeError) throw new MalformedResponseError(details, error.message);
@@ -71,7 +89,10 @@ export async function* paginate(source: PageSource, request: PageRequest, logger
     const current = counters?.page ?? target.page ?? pageNumber;
     if (items.length === 0) {
       if (counters?.totalPages !== undefined && current < counters.totalPages) {
-        logger.warn({ endpoint: template, page: current, total_pages: counters.totalPages }, `${template}: page ${current} of ${counters.totalPages} is empty; stopping`);
+        logger.warn(
+          { endpoint: template, page: current, total_pages: counters.totalPages },
+          `${template}: page ${current} of ${counters.totalPages} is empty; stopping`,
+        );
       }
       break;
     }
@@ -84,7 +105,10 @@ export async function* paginate(source: PageSource, request: PageRequest, logger
       const fresh = items.filter((item) => !seenTokens.has(tokenOf(item)));
       if (fresh.length === 0) {
         // Some lists ignore `page` and answer the whole list every time (mode-api notes §2.4, §7.9).
-        logger.debug({ endpoint: template, page: current }, `${template}: page ${current} brings nothing new; the endpoint ignores page, stopping`);
+        logger.debug(
+          { endpoint: template, page: current },
+          `${template}: page ${current} brings nothing new; the endpoint ignores page, stopping`,
+        );
         break;
       }
       for (const item of items) seenTokens.add(tokenOf(item));
@@ -102,7 +126,10 @@ export async function* paginate(source: PageSource, request: PageRequest, logger
   }
 
   if (totalCount !== undefined && totalCount !== itemCount) {
-    logger.warn({ endpoint: template, seen: itemCount, total_count: totalCount }, `${template}: read ${itemCount} items but total_count says ${totalCount}`);
+    logger.warn(
+      { endpoint: template, seen: itemCount, total_count: totalCount },
+      `${template}: read ${itemCount} items but total_count says ${totalCount}`,
+    );
   }
 }
 
@@ -120,7 +147,11 @@ function nextByPage(input: NextByPage): Target | undefined {
   const { request, baseQuery, counters, current, nextHref } = input;
   if (counters?.totalPages !== undefined) {
     if (current >= counters.totalPages) {
-      if (nextHref !== undefined) input.logger.debug({ endpoint: request.template }, `${request.template}: ignoring next_page past the last page (mode-api notes §2.4)`);
+      if (nextHref !== undefined)
+        input.logger.debug(
+          { endpoint: request.template },
+          `${request.template}: ignoring next_page past the last page (mode-api notes §2.4)`,
+        );
       return undefined;
     }
     return { path: request.path, query: { ...baseQuery, page: current + 1 }, page: current + 1 };
@@ -133,11 +164,18 @@ function nextByPage(input: NextByPage): Target | undefined {
     const page = Number(own.get("page"));
     return { path: nextHref, query, ...(Number.isInteger(page) && page > 0 ? { page } : {}) };
   }
-  if (input.fallback && request.paged) return { path: request.path, query: { ...baseQuery, page: current + 1 }, page: current + 1 };
+  if (input.fallback && request.paged)
+    return { path: request.path, query: { ...baseQuery, page: current + 1 }, page: current + 1 };
   return undefined;
 }
 
-function nextByCursor(body: JsonObject, request: PageRequest, baseQuery: Query, seen: Set<string>, details: { method: string; template: string }): Target | undefined {
+function nextByCursor(
+  body: JsonObject,
+  request: PageRequest,
+  baseQuery: Query,
+  seen: Set<string>,
+  details: { method: string; template: string },
+): Target | undefined {
   const raw = body.next_token;
   const token = typeof raw === "string" ? raw : typeof raw === "number" ? String(raw) : "";
   if (token === "") return undefined;

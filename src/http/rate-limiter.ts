@@ -112,7 +112,10 @@ export class RateLimiter {
     const now = this.clock.now();
     if (now >= this.pausedUntil && this.limit > 1) {
       this.limit = Math.max(1, Math.floor(this.limit * DECREASE_FACTOR));
-      this.logger?.info({ limit: this.limit }, `Rate limited by the server; lowering to ${this.limit} requests per window`);
+      this.logger?.info(
+        { limit: this.limit },
+        `Rate limited by the server; lowering to ${this.limit} requests per window`,
+      );
     }
     this.pause(pauseMs);
     // Recovery counts clean windows from the end of the pause, not from the 429.

@@ -63,13 +63,24 @@ const RETRIABLE_CODES = new Set([
   "Z_DATA_ERROR",
 ]);
 
-const TIMEOUT_CODES = new Set(["ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+const TIMEOUT_CODES = new Set([
+  "ETIMEDOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
 
 /**
  * Failures where the request certainly never reached the application, so even a POST (which
  * creates a report run) can be repeated without creating a second run.
  */
-const NOT_DELIVERED_CODES = new Set(["ECONNREFUSED", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const NOT_DELIVERED_CODES = new Set([
+  "ECONNREFUSED",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 const NOT_PROCESSED_STATUSES = new Set([429, 503]);
 
 /** Longest `Retry-After` honoured: a proxy asking for hours would otherwise stall the tap silently. */

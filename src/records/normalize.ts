@@ -25,7 +25,13 @@ export type ObjectPlan = ReadonlyMap<string, FieldPlan>;
  * values that change on every fetch (`web_preview_image`, a pre-signed S3 URL; `flamingo_signature`, which embeds a
  * timestamp). Dropping them silently keeps records stable between syncs.
  */
-export const DROPPED_KEYS: ReadonlySet<string> = new Set(["_links", "_forms", "_embedded", "web_preview_image", "flamingo_signature"]);
+export const DROPPED_KEYS: ReadonlySet<string> = new Set([
+  "_links",
+  "_forms",
+  "_embedded",
+  "web_preview_image",
+  "flamingo_signature",
+]);
 
 /** The plan of every declared top-level property of an object schema. */
 export function planObject(schema: JsonSchema): ObjectPlan {
@@ -66,8 +72,13 @@ export function normalizeValue(plan: FieldPlan, value: unknown): unknown {
     case "string":
       return plan.dateTime ? (canonicalTimestamp(value) ?? value) : value;
     case "object":
-      if (Array.isArray(value)) return plan.items === undefined ? value : value.map((item: unknown) => normalizeValue(plan.items as FieldPlan, item));
-      return plan.object === undefined ? value : normalizeObject(plan.object, value as Readonly<Record<string, unknown>>);
+      if (Array.isArray(value))
+        return plan.items === undefined
+          ? value
+          : value.map((item: unknown) => normalizeValue(plan.items as FieldPlan, item));
+      return plan.object === undefined
+        ? value
+        : normalizeObject(plan.object, value as Readonly<Record<string, unknown>>);
     default:
       return value;
   }

@@ -32,7 +32,12 @@ export interface RecordProcessor {
    * replication keys always kept); ids and timestamps normalised by the schema; context fields added (they win over the
    * item's own value); the result validated.
    */
-  process(stream: StreamDefinition | string, raw: Readonly<Record<string, unknown>>, context: StreamContext, selectedFields?: ReadonlySet<string>): OutputRecord | null;
+  process(
+    stream: StreamDefinition | string,
+    raw: Readonly<Record<string, unknown>>,
+    context: StreamContext,
+    selectedFields?: ReadonlySet<string>,
+  ): OutputRecord | null;
   /** Counts since creation. */
   stats(): RecordProcessorStats;
 }
@@ -83,7 +88,9 @@ export function createRecordProcessor(options: RecordProcessorOptions): RecordPr
     const id = `${stream}\u0000${field}`;
     if (driftWarned.has(id)) return;
     driftWarned.add(id);
-    logger.warn(`${stream}: Mode sent field "${field}", which the schema does not declare; dropping it from every ${stream} record (schema drift; reported once)`);
+    logger.warn(
+      `${stream}: Mode sent field "${field}", which the schema does not declare; dropping it from every ${stream} record (schema drift; reported once)`,
+    );
   };
 
   return {
@@ -112,7 +119,8 @@ export function createRecordProcessor(options: RecordProcessorOptions): RecordPr
       if (plan.validate(out)) return out;
 
       const first = plan.validate.errors?.[0];
-      const { field, text } = first === undefined ? { field: "(record)", text: "does not match the schema" } : describeError(first, out);
+      const { field, text } =
+        first === undefined ? { field: "(record)", text: "does not match the schema" } : describeError(first, out);
       const message = `${definition.name} record ${describeKey(out, definition.keyProperties)}: ${text}`;
       if (!skipInvalid) throw new RecordValidationError(message, definition.name, field);
       skipped += 1;

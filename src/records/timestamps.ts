@@ -24,7 +24,8 @@ export function canonicalTimestamp(value: string): string | undefined {
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60)
+    return undefined;
   const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
   const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis));
   date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999

@@ -18,11 +18,16 @@ export class RecordValidationError extends Error {
 
 /** `token=abc123`, or `query_run_token=q1 row_number=3` for a composite key. */
 export function describeKey(record: Readonly<Record<string, unknown>>, keyProperties: readonly string[]): string {
-  return keyProperties.map((key) => `${key}=${record[key] === undefined ? "(missing)" : brief(record[key], false)}`).join(" ");
+  return keyProperties
+    .map((key) => `${key}=${record[key] === undefined ? "(missing)" : brief(record[key], false)}`)
+    .join(" ");
 }
 
 /** One line describing the first ajv error: `field "archived" must be boolean or null, got "yes"`. */
-export function describeError(error: ErrorObject, record: Readonly<Record<string, unknown>>): { field: string; text: string } {
+export function describeError(
+  error: ErrorObject,
+  record: Readonly<Record<string, unknown>>,
+): { field: string; text: string } {
   const path = pointerSegments(error.instancePath);
   if (error.keyword === "required") {
     const missing = String((error.params as { missingProperty?: unknown }).missingProperty);
@@ -38,7 +43,9 @@ function constraint(error: ErrorObject): string {
   switch (error.keyword) {
     case "type": {
       const declared = (error.params as { type?: unknown }).type;
-      const types = (Array.isArray(declared) ? declared.map(String) : String(declared).split(",")).filter((t) => t !== "");
+      const types = (Array.isArray(declared) ? declared.map(String) : String(declared).split(",")).filter(
+        (t) => t !== "",
+      );
       const ordered = [...types.filter((t) => t !== "null"), ...types.filter((t) => t === "null")];
       return `must be ${ordered.length <= 1 ? (ordered[0] ?? "of another type") : `${ordered.slice(0, -1).join(", ")} or ${ordered[ordered.length - 1]}`}`;
     }
@@ -51,7 +58,10 @@ function constraint(error: ErrorObject): string {
 
 function pointerSegments(pointer: string): string[] {
   if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 function valueAt(record: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {

@@ -34,7 +34,11 @@ export function extractedRun(state: TapState, report: string): ResultsPartition 
  * Whether a run is already covered by the partition: the same run, or one that completed before the extracted one
  * (runs are immutable once complete, so their results never need a second extraction).
  */
-export function alreadyExtracted(partition: ResultsPartition | undefined, runToken: string, completedAt: string | null): boolean {
+export function alreadyExtracted(
+  partition: ResultsPartition | undefined,
+  runToken: string,
+  completedAt: string | null,
+): boolean {
   if (partition === undefined) return false;
   if (partition.run_token === runToken) return true;
   return completedAt !== null && partition.completed_at !== null && completedAt < partition.completed_at;

@@ -44,7 +44,13 @@ export class ResultStreamError extends Error {
  * sync.
  */
 export function endsOnlyTheReport(error: unknown): boolean {
-  if (error instanceof ReportFailedError || error instanceof MalformedResultError || error instanceof ResultStreamError || error instanceof TruncatedResultError) return true;
+  if (
+    error instanceof ReportFailedError ||
+    error instanceof MalformedResultError ||
+    error instanceof ResultStreamError ||
+    error instanceof TruncatedResultError
+  )
+    return true;
   if (error instanceof AuthenticationError) return error instanceof ForbiddenError;
   return error instanceof ModeApiError;
 }

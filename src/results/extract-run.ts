@@ -44,7 +44,12 @@ const MAX_RETRY_PAUSE_MS = 30_000;
  * A result that Mode no longer has (purged: 404 "run results not found", mode-api notes §4) is a warning and counts as
  * extracted. A download that breaks off mid-body is retried from the start, skipping the rows already emitted.
  */
-export async function extractRun(ctx: SyncContext, report: string, run: JsonObject, settings: ExtractSettings): Promise<ExtractedRun> {
+export async function extractRun(
+  ctx: SyncContext,
+  report: string,
+  run: JsonObject,
+  settings: ExtractSettings,
+): Promise<ExtractedRun> {
   const runToken = requiredToken(run, "a run");
   const completedAt = timestampOf(run, "completed_at");
   const workspace = ctx.config.workspace;
@@ -59,7 +64,10 @@ export async function extractRun(ctx: SyncContext, report: string, run: JsonObje
   let rows = 0;
   let queries = 0;
   let purged = 0;
-  const add = async (record: Readonly<Record<string, unknown>>, context: Readonly<Record<string, string>>): Promise<void> => {
+  const add = async (
+    record: Readonly<Record<string, unknown>>,
+    context: Readonly<Record<string, string>>,
+  ): Promise<void> => {
     unit.add(RESULTS_STREAM, record, context);
     rows++;
     if (++inUnit >= settings.chunkRows) {
@@ -86,7 +94,9 @@ export async function extractRun(ctx: SyncContext, report: string, run: JsonObje
     if (outcome === "purged") {
       purged++;
       const purgedAt = timestampOf(run, "purge_completed_at") ?? timestampOf(run, "purge_started_at");
-      ctx.logger.warn(`${label}: Mode no longer has this result (404 "run results not found"${purgedAt === null ? "" : `; results purged at ${purgedAt}`}); skipping it`);
+      ctx.logger.warn(
+        `${label}: Mode no longer has this result (404 "run results not found"${purgedAt === null ? "" : `; results purged at ${purgedAt}`}); skipping it`,
+      );
     } else queries++;
   }
 
@@ -96,7 +106,9 @@ export async function extractRun(ctx: SyncContext, report: string, run: JsonObje
 }
 
 function finish(unit: Unit, report: string, runToken: string, completedAt: string | null, syncId: string): void {
-  unit.onCommit((state) => markExtracted(state, report, { run_token: runToken, completed_at: completedAt, sync_id: syncId }));
+  unit.onCommit((state) =>
+    markExtracted(state, report, { run_token: runToken, completed_at: completedAt, sync_id: syncId }),
+  );
 }
 
 type RowSink = (row: JsonObject, rowNumber: number) => Promise<void>;
@@ -105,12 +117,23 @@ type RowSink = (row: JsonObject, rowNumber: number) => Promise<void>;
  * Streams one result into `onRow` (row numbers from 1), retrying a download that breaks off (reset, gzip error, body
  * cut short) up to `attempts` times in all, each retry skipping the rows already passed on. Resolves "purged" on 404.
  */
-async function streamResult(ctx: SyncContext, label: string, path: string, settings: ExtractSettings, onRow: RowSink): Promise<"done" | "purged"> {
+async function streamResult(
+  ctx: SyncContext,
+  label: string,
+  path: string,
+  settings: ExtractSettings,
+  onRow: RowSink,
+): Promise<"done" | "purged"> {
   let delivered = 0;
   for (let attempt = 1; ; attempt++) {
     let body: Readable;
     try {
-      ({ body } = await ctx.client.getStream({ path, template: CONTENT, accept: "application/json", signal: ctx.signal }));
+      ({ body } = await ctx.client.getStream({
+        path,
+        template: CONTENT,
+        accept: "application/json",
+        signal: ctx.signal,
+      }));
     } catch (error) {
       if (error instanceof NotFoundError) return "purged";
       throw error;
@@ -120,7 +143,10 @@ async function streamResult(ctx: SyncContext, label: string, path: string, setti
       for await (const item of jsonArrayItems(guarded(body))) {
         seen++;
         if (seen <= delivered) continue;
-        if (!isJsonObject(item)) throw new MalformedResultError(`row ${seen} is ${Array.isArray(item) ? "an array" : typeof item === "object" ? "null" : `a ${typeof item}`}, not an object of columns`);
+        if (!isJsonObject(item))
+          throw new MalformedResultError(
+            `row ${seen} is ${Array.isArray(item) ? "an array" : typeof item === "object" ? "null" : `a ${typeof item}`}, not an object of columns`,
+          );
         await onRow(item, seen);
         delivered = seen;
         if (settings.rowLimit !== undefined && delivered >= settings.rowLimit) {
@@ -135,9 +161,14 @@ async function streamResult(ctx: SyncContext, label: string, path: string, setti
       if (error instanceof MalformedResultError) throw new MalformedResultError(`${label}: ${error.message}`);
       const retriable = error instanceof ResultStreamError || error instanceof TruncatedResultError;
       if (!retriable) throw error;
-      if (attempt >= settings.attempts) throw new ResultStreamError(`${label}: the result download broke off ${attempt} times; last time after ${seen} rows: ${error.message}`);
+      if (attempt >= settings.attempts)
+        throw new ResultStreamError(
+          `${label}: the result download broke off ${attempt} times; last time after ${seen} rows: ${error.message}`,
+        );
       const pause = Math.min(1000 * 2 ** (attempt - 1), MAX_RETRY_PAUSE_MS);
-      ctx.logger.warn(`${label}: the result download broke off after ${seen} rows (${error.message}); downloading it again in ${pause} ms, skipping the ${delivered} rows already extracted (attempt ${attempt + 1} of ${settings.attempts})`);
+      ctx.logger.warn(
+        `${label}: the result download broke off after ${seen} rows (${error.message}); downloading it again in ${pause} ms, skipping the ${delivered} rows already extracted (attempt ${attempt + 1} of ${settings.attempts})`,
+      );
       await ctx.clock.sleep(pause, ctx.signal);
     }
   }

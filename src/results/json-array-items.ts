@@ -51,7 +51,10 @@ const enum At {
  * anywhere. A body with nothing but whitespace is an empty result; a body that ends before `]` throws
  * TruncatedResultError; anything else that is not an array throws MalformedResultError.
  */
-export async function* jsonArrayItems(source: AsyncIterable<Buffer | string>, options: JsonArrayOptions = {}): AsyncGenerator<JsonValue, void, undefined> {
+export async function* jsonArrayItems(
+  source: AsyncIterable<Buffer | string>,
+  options: JsonArrayOptions = {},
+): AsyncGenerator<JsonValue, void, undefined> {
   const maxItemBytes = options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES;
   let at: At = At.BeforeArray;
   let sawAnyByte = false;
@@ -64,7 +67,8 @@ export async function* jsonArrayItems(source: AsyncIterable<Buffer | string>, op
   let escaped = false;
   let firstChunk = true;
 
-  const malformed = (what: string): MalformedResultError => new MalformedResultError(`result is not a JSON array of rows: ${what} (after ${items} rows)`);
+  const malformed = (what: string): MalformedResultError =>
+    new MalformedResultError(`result is not a JSON array of rows: ${what} (after ${items} rows)`);
   const parse = (chunk: Buffer, start: number, end: number): JsonValue => {
     const tail = chunk.subarray(start, end);
     const bytes = pieces.length === 0 ? tail : Buffer.concat([...pieces, tail]);
@@ -142,7 +146,8 @@ export async function* jsonArrayItems(source: AsyncIterable<Buffer | string>, op
             at = At.AfterArray;
             break;
           }
-          if (byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte === 0x3a) throw malformed(`unexpected ${JSON.stringify(String.fromCharCode(byte))}`);
+          if (byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte === 0x3a)
+            throw malformed(`unexpected ${JSON.stringify(String.fromCharCode(byte))}`);
           at = At.InItem;
           itemStart = i;
           depth = byte === OPEN_BRACE || byte === OPEN_BRACKET ? 1 : 0;

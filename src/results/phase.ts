@@ -5,7 +5,13 @@ import type { SyncContext } from "../sync/context.js";
 import { timestampOf } from "../sync/lists.js";
 import { TaskPool } from "../sync/task-pool.js";
 import { alreadyExtracted, extractedRun, RESULTS_STREAM } from "./bookmarks.js";
-import { describeFailure, endsOnlyTheReport, ReportFailedError, ReportResultsError, type ReportFailure } from "./errors.js";
+import {
+  describeFailure,
+  endsOnlyTheReport,
+  ReportFailedError,
+  ReportResultsError,
+  type ReportFailure,
+} from "./errors.js";
 import { extractRun, type ExtractedRun } from "./extract-run.js";
 import { fetchRun, runOutcome, triggerRun, waitForRun } from "./report-runs.js";
 import { fetchReport, lastSuccessfulRun, notFound, reportTargets, type ReportTarget } from "./targets.js";
@@ -65,7 +71,9 @@ export function reportResultsPhase(): ReportResultsPhase {
       if (!ctx.selected.has(RESULTS_STREAM)) return;
       const settings = ctx.config.reportResults;
       if (settings === undefined || (settings.reports.length === 0 && settings.spaces.length === 0)) {
-        ctx.logger.warn(`${RESULTS_STREAM} is selected but report_results names no reports or spaces in the config; no results extracted`);
+        ctx.logger.warn(
+          `${RESULTS_STREAM} is selected but report_results names no reports or spaces in the config; no results extracted`,
+        );
         return;
       }
       const started = ctx.clock.now();
@@ -110,14 +118,24 @@ export function reportResultsPhase(): ReportResultsPhase {
 }
 
 /** One report: pick (or start) its run, skip it when already extracted, extract it. */
-async function syncReport(ctx: SyncContext, settings: ReportResultsConfig, target: ReportTarget): Promise<ReportOutcome> {
+async function syncReport(
+  ctx: SyncContext,
+  settings: ReportResultsConfig,
+  target: ReportTarget,
+): Promise<ReportOutcome> {
   const report = target.token;
-  const extract = { chunkRows: RESULT_CHUNK_ROWS, attempts: ctx.config.maxRetries + 1, ...(settings.rowLimit !== undefined ? { rowLimit: settings.rowLimit } : {}) };
+  const extract = {
+    chunkRows: RESULT_CHUNK_ROWS,
+    attempts: ctx.config.maxRetries + 1,
+    ...(settings.rowLimit !== undefined ? { rowLimit: settings.rowLimit } : {}),
+  };
   let run: JsonObject;
   if (settings.triggerRun) {
     const previous = extractedRun(ctx.output.state, report);
     if (previous?.sync_id === ctx.syncId) {
-      ctx.logger.info(`report results: ${report}: run ${previous.run_token} was extracted by the interrupted sync this one resumes; not running the report again`);
+      ctx.logger.info(
+        `report results: ${report}: run ${previous.run_token} was extracted by the interrupted sync this one resumes; not running the report again`,
+      );
       return { kind: "unchanged", run: previous.run_token };
     }
     let started: JsonObject;
@@ -127,16 +145,25 @@ async function syncReport(ctx: SyncContext, settings: ReportResultsConfig, targe
       if (error instanceof NotFoundError) throw notFound(ctx);
       throw error;
     }
-    ctx.logger.info(`report results: ${report}: started run ${String(started.token)}; waiting for it (up to ${settings.waitTimeoutSeconds} s)`);
-    run = await waitForRun(ctx, report, started, { timeoutMs: settings.waitTimeoutSeconds * 1000, firstPollMs: settings.pollIntervalSeconds * 1000 });
+    ctx.logger.info(
+      `report results: ${report}: started run ${String(started.token)}; waiting for it (up to ${settings.waitTimeoutSeconds} s)`,
+    );
+    run = await waitForRun(ctx, report, started, {
+      timeoutMs: settings.waitTimeoutSeconds * 1000,
+      firstPollMs: settings.pollIntervalSeconds * 1000,
+    });
   } else {
     const item = target.listed ?? (await fetchReport(ctx, report));
     const token = lastSuccessfulRun(item);
     if (token === null) {
-      ctx.logger.warn(`report results: ${report}: the report has no successful run; nothing to extract (set trigger_run to run it)`);
+      ctx.logger.warn(
+        `report results: ${report}: the report has no successful run; nothing to extract (set trigger_run to run it)`,
+      );
       return { kind: "no-run" };
     }
-    if (alreadyExtracted(extractedRun(ctx.output.state, report), token, timestampOf(item, "last_successfully_run_at"))) {
+    if (
+      alreadyExtracted(extractedRun(ctx.output.state, report), token, timestampOf(item, "last_successfully_run_at"))
+    ) {
       ctx.logger.info(`report results: ${report}: run ${token} was already extracted; skipping it`);
       return { kind: "unchanged", run: token };
     }
@@ -146,10 +173,13 @@ async function syncReport(ctx: SyncContext, settings: ReportResultsConfig, targe
       // The run the report names is gone (deleted, or purged with its results, mode-api notes §4): like purged
       // results, a warning rather than a failed report.
       if (!(error instanceof NotFoundError)) throw error;
-      ctx.logger.warn(`report results: ${report}: its latest successful run ${token} is no longer in Mode (404); nothing to extract`);
+      ctx.logger.warn(
+        `report results: ${report}: its latest successful run ${token} is no longer in Mode (404); nothing to extract`,
+      );
       return { kind: "no-run" };
     }
-    if (runOutcome(run.state) !== "succeeded") throw new ReportFailedError(`its latest successful run ${token} is "${String(run.state)}"`);
+    if (runOutcome(run.state) !== "succeeded")
+      throw new ReportFailedError(`its latest successful run ${token} is "${String(run.state)}"`);
   }
   const extracted = await extractRun(ctx, report, run, extract);
   ctx.logger.info(

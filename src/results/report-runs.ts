@@ -45,7 +45,11 @@ const POLL_BACKOFF = 1.5;
 
 /** `GET …/reports/{report}/runs/{run}` (mode-api notes §3.6). */
 export function fetchRun(ctx: SyncContext, report: string, run: string): Promise<JsonObject> {
-  return ctx.client.getJson({ path: fillPath(RUN, { workspace: ctx.config.workspace, report, run }), template: RUN, signal: ctx.signal });
+  return ctx.client.getJson({
+    path: fillPath(RUN, { workspace: ctx.config.workspace, report, run }),
+    template: RUN,
+    signal: ctx.signal,
+  });
 }
 
 /**
@@ -54,22 +58,36 @@ export function fetchRun(ctx: SyncContext, report: string, run: string): Promise
  * second run is never started by accident.
  */
 export async function triggerRun(ctx: SyncContext, report: string, parameters: JsonObject): Promise<JsonObject> {
-  const run = await ctx.client.postJson({ path: fillPath(RUNS, { workspace: ctx.config.workspace, report }), template: RUNS, body: { parameters }, signal: ctx.signal });
+  const run = await ctx.client.postJson({
+    path: fillPath(RUNS, { workspace: ctx.config.workspace, report }),
+    template: RUNS,
+    body: { parameters },
+    signal: ctx.signal,
+  });
   if (typeof run.token === "string" && run.token !== "") return run;
   // The 202 of this POST is not pinned down (mode-api notes §10) and may come without a body; the created run is then
   // the report's newest (a client saw it at report_runs[0] at once, mode-api notes §4).
   const runs = ctx.definitions.get("runs");
   if (runs !== undefined) {
-    for await (const page of listPages(ctx, runs, { workspace: ctx.config.workspace, report }, { order: "desc", order_by: "created_at" })) {
+    for await (const page of listPages(
+      ctx,
+      runs,
+      { workspace: ctx.config.workspace, report },
+      { order: "desc", order_by: "created_at" },
+    )) {
       const newest = page.items[0];
       if (newest !== undefined && runOutcome(newest.state) === "in-progress") {
-        ctx.logger.warn(`report results: ${report}: Mode accepted the run without naming it; following the report's newest run ${requiredToken(newest, "a run")}`);
+        ctx.logger.warn(
+          `report results: ${report}: Mode accepted the run without naming it; following the report's newest run ${requiredToken(newest, "a run")}`,
+        );
         return newest;
       }
       break;
     }
   }
-  throw new ReportFailedError("Mode accepted the run request but named no run, and the report has no run in progress to follow");
+  throw new ReportFailedError(
+    "Mode accepted the run request but named no run, and the report has no run in progress to follow",
+  );
 }
 
 export interface WaitSettings {
@@ -83,7 +101,12 @@ export interface WaitSettings {
  * once it succeeded; throws ReportFailedError when it failed or was cancelled (with the query runs' `error_code` and
  * `error_message`, mode-api notes §3.7) or is still running at the deadline. A timed-out run is left running in Mode.
  */
-export async function waitForRun(ctx: SyncContext, report: string, started: JsonObject, settings: WaitSettings): Promise<JsonObject> {
+export async function waitForRun(
+  ctx: SyncContext,
+  report: string,
+  started: JsonObject,
+  settings: WaitSettings,
+): Promise<JsonObject> {
   const token = requiredToken(started, "a run");
   const deadline = ctx.clock.now() + settings.timeoutMs;
   let run = started;
@@ -122,11 +145,15 @@ export async function describeRunFailure(ctx: SyncContext, report: string, run: 
     try {
       for await (const page of listPages(ctx, queryRuns, { workspace: ctx.config.workspace, report, run: token })) {
         for (const item of page.items) {
-          if (runOutcome(item.state) !== "failed" && item.error_code === undefined && item.error_message === undefined) continue;
+          if (runOutcome(item.state) !== "failed" && item.error_code === undefined && item.error_message === undefined)
+            continue;
           const name = typeof item.query_name === "string" ? `"${oneLine(item.query_name)}"` : "a query";
           const query = typeof item.query_token === "string" ? ` (${item.query_token})` : "";
           const code = typeof item.error_code === "string" ? `${item.error_code}: ` : "";
-          const message = typeof item.error_message === "string" ? oneLine(item.error_message) : `state ${String(item.state)}, no error message from Mode`;
+          const message =
+            typeof item.error_message === "string"
+              ? oneLine(item.error_message)
+              : `state ${String(item.state)}, no error message from Mode`;
           details.push(`query ${name}${query}: ${code}${message}`);
         }
       }

@@ -21,7 +21,11 @@ const REPORT = "/{workspace}/reports/{report}";
  * reports here (they live under `…/datasets`). A space that cannot be listed is passed to `onSpaceFailure` and the
  * others go on.
  */
-export async function* reportTargets(ctx: SyncContext, settings: ReportResultsConfig, onSpaceFailure: (space: string, error: unknown) => void): AsyncGenerator<ReportTarget, void, undefined> {
+export async function* reportTargets(
+  ctx: SyncContext,
+  settings: ReportResultsConfig,
+  onSpaceFailure: (space: string, error: unknown) => void,
+): AsyncGenerator<ReportTarget, void, undefined> {
   const seen = new Set<string>();
   for (const token of settings.reports) {
     if (seen.has(token)) continue;
@@ -34,10 +38,16 @@ export async function* reportTargets(ctx: SyncContext, settings: ReportResultsCo
     const found: JsonObject[] = [];
     try {
       // The space's list is read to its end before its reports start, so a failure halfway never leaves half a space.
-      for await (const page of listPages(ctx, reports, { workspace: ctx.config.workspace, space })) found.push(...page.items);
+      for await (const page of listPages(ctx, reports, { workspace: ctx.config.workspace, space }))
+        found.push(...page.items);
     } catch (error) {
       if (ctx.signal.aborted || !endsOnlyTheReport(error)) throw error;
-      onSpaceFailure(space, statusOf(error) === 404 || statusOf(error) === 403 ? new ReportFailedError(`the space was not found or the token may not list it (HTTP ${statusOf(error)})`) : error);
+      onSpaceFailure(
+        space,
+        statusOf(error) === 404 || statusOf(error) === 403
+          ? new ReportFailedError(`the space was not found or the token may not list it (HTTP ${statusOf(error)})`)
+          : error,
+      );
       continue;
     }
     ctx.logger.info(`report results: space ${space} has ${found.length} reports`);
@@ -59,7 +69,11 @@ export async function* reportTargets(ctx: SyncContext, settings: ReportResultsCo
 /** `GET /{ws}/reports/{report}` (mode-api notes §3.3); a 404 becomes a clear report failure. */
 export async function fetchReport(ctx: SyncContext, report: string): Promise<JsonObject> {
   try {
-    return await ctx.client.getJson({ path: fillPath(REPORT, { workspace: ctx.config.workspace, report }), template: REPORT, signal: ctx.signal });
+    return await ctx.client.getJson({
+      path: fillPath(REPORT, { workspace: ctx.config.workspace, report }),
+      template: REPORT,
+      signal: ctx.signal,
+    });
   } catch (error) {
     if (error instanceof NotFoundError) throw notFound(ctx);
     throw error;
@@ -68,7 +82,9 @@ export async function fetchReport(ctx: SyncContext, report: string): Promise<Jso
 
 /** A report Mode does not know (404), as a failure of that report. */
 export function notFound(ctx: SyncContext): ReportFailedError {
-  return new ReportFailedError(`report not found in workspace ${ctx.config.workspace} (deleted, or the token cannot see it)`);
+  return new ReportFailedError(
+    `report not found in workspace ${ctx.config.workspace} (deleted, or the token cannot see it)`,
+  );
 }
 
 /**
@@ -83,7 +99,11 @@ export function lastSuccessfulRun(report: JsonObject): string | null {
   if (links !== null && typeof links === "object" && !Array.isArray(links)) {
     const link = links.last_successful_run;
     if (link !== null && typeof link === "object" && !Array.isArray(link) && typeof link.href === "string") {
-      const segment = link.href.split("?")[0]?.split("/").filter((s) => s !== "").at(-1);
+      const segment = link.href
+        .split("?")[0]
+        ?.split("/")
+        .filter((s) => s !== "")
+        .at(-1);
       if (segment !== undefined && segment !== "runs") return segment;
     }
   }

@@ -54,7 +54,9 @@ function faultKinds(value: string | undefined): Partial<Record<FaultKind, number
 }
 
 /** Parses argv; `{ help: true }` when --help was given. Throws RangeError/TypeError on bad flags. */
-export function parseSimulatorArgs(argv: readonly string[]): { help: true } | { help: false; options: SimulatorOptions } {
+export function parseSimulatorArgs(
+  argv: readonly string[],
+): { help: true } | { help: false; options: SimulatorOptions } {
   const sizeOptions = Object.fromEntries(SIZE_FLAGS.map(([flag]) => [flag, { type: "string" as const }]));
   const { values } = parseArgs({
     args: [...argv],
@@ -101,7 +103,10 @@ export function parseSimulatorArgs(argv: readonly string[]): { help: true } | { 
     admin: values["no-admin"] === true ? false : undefined,
     integerIds: values["integer-ids"] === true ? true : undefined,
     rateLimit: rateLimit(str("rate-limit"), values["no-retry-after"] !== true),
-    faults: faultRate === undefined ? undefined : { rate: Number(faultRate), kinds: faultKinds(str("fault-kinds")), slowMs: int("slow-ms", str("slow-ms")) },
+    faults:
+      faultRate === undefined
+        ? undefined
+        : { rate: Number(faultRate), kinds: faultKinds(str("fault-kinds")), slowMs: int("slow-ms", str("slow-ms")) },
     runDelayMs: int("run-delay-ms", str("run-delay-ms")),
     latencyMs: int("latency-ms", str("latency-ms")),
     size,

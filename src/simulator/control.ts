@@ -22,14 +22,25 @@ const ENDPOINTS = [
   "GET /__control/minimal-requests?runsPerPage=&schedulesPerPage=&spacesPerPage=&streams=a,b&start=&end=",
 ];
 
-const MUTATION_KEYS = new Set(["touchReports", "addRunsToReports", "runsEach", "addReports", "deleteReports", "addQueries", "deleteQueries", "archiveReports", "purgeRuns"]);
+const MUTATION_KEYS = new Set([
+  "touchReports",
+  "addRunsToReports",
+  "runsEach",
+  "addReports",
+  "deleteReports",
+  "addQueries",
+  "deleteQueries",
+  "archiveReports",
+  "purgeRuns",
+]);
 
 function parseMutation(body: JsonValue | undefined): Mutation | string {
   if (!isJsonObject(body)) return "body must be a JSON object";
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(body)) {
     if (!MUTATION_KEYS.has(key)) return `unknown mutation: ${key}`;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) return `${key} must be a non-negative integer`;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0)
+      return `${key} must be a non-negative integer`;
     out[key] = value;
   }
   return out as Mutation;
@@ -46,15 +57,25 @@ function minimalOptions(query: URLSearchParams): MinimalRequestsOptions {
   const streams = query.get("streams");
   return {
     ...(optionalInt(query, "runsPerPage") !== undefined ? { runsPerPage: optionalInt(query, "runsPerPage") } : {}),
-    ...(optionalInt(query, "schedulesPerPage") !== undefined ? { schedulesPerPage: optionalInt(query, "schedulesPerPage") } : {}),
-    ...(optionalInt(query, "spacesPerPage") !== undefined ? { spacesPerPage: optionalInt(query, "spacesPerPage") } : {}),
+    ...(optionalInt(query, "schedulesPerPage") !== undefined
+      ? { schedulesPerPage: optionalInt(query, "schedulesPerPage") }
+      : {}),
+    ...(optionalInt(query, "spacesPerPage") !== undefined
+      ? { spacesPerPage: optionalInt(query, "spacesPerPage") }
+      : {}),
     ...(start !== null && end !== null ? { auditLogs: { start, end } } : {}),
     ...(streams !== null ? { streams: streams.split(",").filter((s) => s !== "") } : {}),
   };
 }
 
 /** Answers one control request; `path` is below `/__control` ("" or "/stats", ...). */
-export function handleControl(model: WorkspaceModel, method: string, path: string, query: URLSearchParams, body: JsonValue | undefined): ControlAnswer {
+export function handleControl(
+  model: WorkspaceModel,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: JsonValue | undefined,
+): ControlAnswer {
   const route = `${method} ${path === "" ? "/" : path}`;
   try {
     switch (route) {
@@ -71,13 +92,16 @@ export function handleControl(model: WorkspaceModel, method: string, path: strin
         return { status: 200, body: model.truth() };
       case "POST /mutate": {
         const mutation = parseMutation(body);
-        return typeof mutation === "string" ? { status: 400, body: { error: mutation } } : { status: 200, body: model.mutate(mutation) };
+        return typeof mutation === "string"
+          ? { status: 400, body: { error: mutation } }
+          : { status: 200, body: model.mutate(mutation) };
       }
       case "GET /faults":
         return { status: 200, body: model.faults() };
       case "PUT /faults":
       case "POST /faults":
-        if (body !== null && !isJsonObject(body)) return { status: 400, body: { error: "body must be a fault settings object or null" } };
+        if (body !== null && !isJsonObject(body))
+          return { status: 400, body: { error: "body must be a fault settings object or null" } };
         model.setFaults(body === null ? null : (body as unknown as FaultOptions));
         return { status: 200, body: model.faults() };
       case "GET /minimal-requests":

@@ -35,7 +35,10 @@ export class FaultInjector {
     validateFaults(next);
     this.options = { ...next };
     this.prng = createPrng(next.seed ?? this.defaultSeed);
-    this.weights = KINDS.map((kind): [FaultKind, number] => [kind, next.kinds === undefined ? 1 : (next.kinds[kind] ?? 0)]).filter(([, w]) => w > 0);
+    this.weights = KINDS.map((kind): [FaultKind, number] => [
+      kind,
+      next.kinds === undefined ? 1 : (next.kinds[kind] ?? 0),
+    ]).filter(([, w]) => w > 0);
     this.totalWeight = this.weights.reduce((sum, [, w]) => sum + w, 0);
     this.bursts.clear();
   }

@@ -1,6 +1,15 @@
 import { between, hash32, unit } from "./random.js";
 import { summarizeBaseRuns } from "./runs.js";
-import type { MemberState, QueryState, ReportState, ReportTrait, SpaceKind, SpaceState, SqlVariant, WorkspaceState } from "./state.js";
+import type {
+  MemberState,
+  QueryState,
+  ReportState,
+  ReportTrait,
+  SpaceKind,
+  SpaceState,
+  SqlVariant,
+  WorkspaceState,
+} from "./state.js";
 import { memberUsername } from "./text.js";
 import { DAY, HISTORY_END, HISTORY_START, MINUTE } from "./time.js";
 import { TokenKind, type Tokens } from "./tokens.js";
@@ -14,7 +23,15 @@ import type { World } from "./world.js";
  */
 
 // Awkward cases planted in every workspace.
-const TRAITS: readonly ReportTrait[] = ["neverRun", "noQueries", "archived", "failing", "unicode", "untitled", "longSql"];
+const TRAITS: readonly ReportTrait[] = [
+  "neverRun",
+  "noQueries",
+  "archived",
+  "failing",
+  "unicode",
+  "untitled",
+  "longSql",
+];
 
 // Reports are created between these instants (their runs follow until HISTORY_END).
 const REPORTS_FROM = HISTORY_START + 30 * DAY;
@@ -56,7 +73,14 @@ interface Counters {
   trait: number;
 }
 
-function makeReport(world: World, counters: Counters, space: SpaceState, j: number, createdAt: number, dataset: boolean): ReportState {
+function makeReport(
+  world: World,
+  counters: Counters,
+  space: SpaceState,
+  j: number,
+  createdAt: number,
+  dataset: boolean,
+): ReportState {
   const { seed, size, tokens } = world;
   const serial = counters.report++;
   const trait: ReportTrait = dataset ? "normal" : traitOf(seed, counters, j, serial);
@@ -90,18 +114,29 @@ function makeReport(world: World, counters: Counters, space: SpaceState, j: numb
     subscriptions: dataset || size.schedulesPerReport === 0 ? 0 : size.subscriptionsPerReport,
     importedDataset: null,
   };
-  for (let q = 0; q < queryCount; q++) report.queries.push(makeQuery(world, counters, report, q, createdAt + 45 * (q + 1), dataset ? 0 : size.chartsPerQuery));
+  for (let q = 0; q < queryCount; q++)
+    report.queries.push(
+      makeQuery(world, counters, report, q, createdAt + 45 * (q + 1), dataset ? 0 : size.chartsPerQuery),
+    );
   const summary = summarizeBaseRuns(world, report);
   report.lastRunAt = summary.lastRunAt;
   report.latestSuccess = summary.latestSuccess;
   report.failuresSinceSuccess = summary.failuresSinceSuccess;
   // A run bumps updated_at a few ms after it completes (DataHub fixtures, mode-api §3.3).
-  report.updatedAt = summary.lastCompletedAt === null ? report.savedAt : Math.max(report.savedAt, summary.lastCompletedAt + 17);
+  report.updatedAt =
+    summary.lastCompletedAt === null ? report.savedAt : Math.max(report.savedAt, summary.lastCompletedAt + 17);
   for (const query of report.queries) query.updatedAt = Math.max(query.updatedAt, report.editedAt - 3);
   return report;
 }
 
-function makeQuery(world: World, counters: Counters, report: ReportState, q: number, createdAt: number, charts: number): QueryState {
+function makeQuery(
+  world: World,
+  counters: Counters,
+  report: ReportState,
+  q: number,
+  createdAt: number,
+  charts: number,
+): QueryState {
   const { seed, size, tokens } = world;
   const serial = counters.query++;
   // The last data source stays unused ("a data source with no reports") when there are two or more.
@@ -165,14 +200,19 @@ export function generateWorkspace(world: Omit<World, "state">): WorkspaceState {
   for (const space of spaces) {
     if (space.kind === "empty") continue;
     for (let j = 0; j < size.reportsPerSpace; j++) {
-      space.reports.push(makeReport(full, counters, space, j, creationTime(seed, space.ordinal, j, size.reportsPerSpace, 71), false));
+      space.reports.push(
+        makeReport(full, counters, space, j, creationTime(seed, space.ordinal, j, size.reportsPerSpace, 71), false),
+      );
     }
     for (let d = 0; d < size.datasetsPerSpace; d++) {
-      space.datasets.push(makeReport(full, counters, space, d, creationTime(seed, space.ordinal, d, size.datasetsPerSpace, 72), true));
+      space.datasets.push(
+        makeReport(full, counters, space, d, creationTime(seed, space.ordinal, d, size.datasetsPerSpace, 72), true),
+      );
     }
     linkImportedDatasets(full, space);
   }
-  for (const space of spaces) for (const report of [...space.reports, ...space.datasets]) state.reportsByToken.set(report.token, report);
+  for (const space of spaces)
+    for (const report of [...space.reports, ...space.datasets]) state.reportsByToken.set(report.token, report);
   state.nextReportSerial = counters.report;
   state.nextQuerySerial = counters.query;
   return state;

@@ -25,7 +25,12 @@ export function links(rels: Readonly<Record<string, string | JsonObject | null>>
   return out;
 }
 
-export function form(method: "get" | "post" | "patch" | "put" | "delete", action: string, input?: JsonObject, contentType?: string): JsonObject {
+export function form(
+  method: "get" | "post" | "patch" | "put" | "delete",
+  action: string,
+  input?: JsonObject,
+  contentType?: string,
+): JsonObject {
   const out: JsonObject = { method, action };
   if (contentType !== undefined) out.content_type = contentType;
   if (input !== undefined) out.input = input;
@@ -62,7 +67,9 @@ export interface ListPage {
 }
 
 export function listBody(page: ListPage): JsonObject {
-  const body: JsonObject = { _links: links({ self: page.self, next_page: page.next ?? null, prev_page: page.prev ?? null }) };
+  const body: JsonObject = {
+    _links: links({ self: page.self, next_page: page.next ?? null, prev_page: page.prev ?? null }),
+  };
   if (page.pagination !== undefined) body.pagination = { ...page.pagination };
   body._embedded = { [page.key]: page.items };
   if (page.extra !== undefined) Object.assign(body, page.extra);

@@ -31,7 +31,13 @@ export async function readJsonBody(req: IncomingMessage): Promise<JsonValue | un
 export type BodyFault = Extract<FaultKind, "reset" | "truncate"> | null;
 
 /** Writes a complete body, or half of it followed by a reset / a clean end (`truncate`). */
-export function writeBuffer(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: Buffer, fault: BodyFault): void {
+export function writeBuffer(
+  res: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  body: Buffer,
+  fault: BodyFault,
+): void {
   if (fault === "truncate") {
     const cut = body.subarray(0, Math.floor(body.length / 2));
     res.writeHead(status, { ...headers, "Content-Length": cut.length });
@@ -51,7 +57,13 @@ export function writeBuffer(res: ServerResponse, status: number, headers: Outgoi
  * `writeBuffer` for a UTF-8 text body. Without a fault the string goes to the socket as is: Node
  * sends headers and body in one write and encodes straight into it, with no intermediate Buffer.
  */
-export function writeText(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, text: string, fault: BodyFault): void {
+export function writeText(
+  res: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  text: string,
+  fault: BodyFault,
+): void {
   if (fault !== null) {
     writeBuffer(res, status, headers, Buffer.from(text, "utf8"), fault);
     return;
@@ -70,7 +82,14 @@ function firstChunk(chunks: Iterable<string>): string {
  * when the client accepts it (mode-api §1.3: results arrive gzip-encoded). Resolves to whether the
  * body was written completely.
  */
-export async function writeStream(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, chunks: Iterable<string>, gzip: boolean, fault: BodyFault): Promise<boolean> {
+export async function writeStream(
+  res: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  chunks: Iterable<string>,
+  gzip: boolean,
+  fault: BodyFault,
+): Promise<boolean> {
   res.writeHead(status, gzip ? { ...headers, "Content-Encoding": "gzip", Vary: "Accept-Encoding" } : headers);
   if (fault !== null) {
     const first = firstChunk(chunks);

@@ -60,7 +60,12 @@ export interface Timestamped {
  * Applies `filter`, `order` and `order_by`. Unknown `order`/`order_by` values fall back to the
  * endpoint's default, as Rails apps usually do. Ties are broken by the original order (stable sort).
  */
-export function filterAndOrder<T>(items: readonly T[], times: (item: T) => Timestamped, query: URLSearchParams, defaults: { order: "asc" | "desc"; orderBy: TimeField }): T[] | ApiResponse {
+export function filterAndOrder<T>(
+  items: readonly T[],
+  times: (item: T) => Timestamped,
+  query: URLSearchParams,
+  defaults: { order: "asc" | "desc"; orderBy: TimeField },
+): T[] | ApiResponse {
   const filter = parseTimeFilter(query.get("filter"));
   if (filter !== undefined && "kind" in filter) return filter;
   let selected = items.slice();
@@ -76,7 +81,11 @@ export function filterAndOrder<T>(items: readonly T[], times: (item: T) => Times
   const order = orderParam === "asc" || orderParam === "desc" ? orderParam : defaults.order;
   const orderBy: TimeField = byParam === "created_at" || byParam === "updated_at" ? byParam : defaults.orderBy;
   const sign = order === "asc" ? 1 : -1;
-  const keyed = selected.map((item, i) => ({ item, i, key: orderBy === "created_at" ? times(item).createdAt : times(item).updatedAt }));
+  const keyed = selected.map((item, i) => ({
+    item,
+    i,
+    key: orderBy === "created_at" ? times(item).createdAt : times(item).updatedAt,
+  }));
   keyed.sort((a, b) => (a.key - b.key) * sign || (a.i - b.i) * sign);
   return keyed.map((k) => k.item);
 }
@@ -88,10 +97,14 @@ function positiveInt(value: string | null): number | undefined {
 }
 
 /** The page numbers a request asks for. */
-export function pageRequest(query: URLSearchParams, policy: PagePolicy): { page: number; perPage: number; explicit: boolean } {
+export function pageRequest(
+  query: URLSearchParams,
+  policy: PagePolicy,
+): { page: number; perPage: number; explicit: boolean } {
   const page = positiveInt(query.get("page")) ?? 1;
   const asked = positiveInt(query.get("per_page"));
-  const perPage = policy.honoursPerPage && asked !== undefined ? Math.min(asked, policy.maxPerPage) : policy.defaultPerPage;
+  const perPage =
+    policy.honoursPerPage && asked !== undefined ? Math.min(asked, policy.maxPerPage) : policy.defaultPerPage;
   return { page, perPage, explicit: query.has("page") || query.has("per_page") };
 }
 
@@ -112,7 +125,15 @@ export function selfHref(path: string, query: URLSearchParams): string {
  * the client asked for a page, when the list spans several pages, or always for endpoints that
  * always send them. A page past the end is an empty list under the same key (mode-api §2.4).
  */
-export function paginate(all: readonly JsonValue[] | ((from: number, to: number) => JsonValue[]), total: number, key: string, path: string, query: URLSearchParams, policy: PagePolicy, options: { bogusNextPage?: boolean } = {}): ListPage {
+export function paginate(
+  all: readonly JsonValue[] | ((from: number, to: number) => JsonValue[]),
+  total: number,
+  key: string,
+  path: string,
+  query: URLSearchParams,
+  policy: PagePolicy,
+  options: { bogusNextPage?: boolean } = {},
+): ListPage {
   const { page, perPage, explicit } = pageRequest(query, policy);
   const from = Math.min((page - 1) * perPage, total);
   const to = Math.min(from + perPage, total);
@@ -120,7 +141,13 @@ export function paginate(all: readonly JsonValue[] | ((from: number, to: number)
   const totalPages = Math.ceil(total / perPage);
   const show = policy.alwaysPaginate || explicit || totalPages > 1;
   if (!show) return { self: selfHref(path, query), key, items };
-  const pagination: Pagination = { page, per_page: perPage, count: items.length, total_pages: totalPages, total_count: total };
+  const pagination: Pagination = {
+    page,
+    per_page: perPage,
+    count: items.length,
+    total_pages: totalPages,
+    total_count: total,
+  };
   const hasNext = page < totalPages || options.bogusNextPage === true;
   const result: ListPage = {
     self: selfHref(path, query),

@@ -12,7 +12,14 @@ import { createSqlTexts } from "./text.js";
 import { createMonotonicNow, GENERATED_BEFORE, type MonotonicNow } from "./time.js";
 import { createTokens } from "./tokens.js";
 import { computeTruth, countMinimalRequests, type Truth } from "./truth.js";
-import type { FaultOptions, MinimalRequests, MinimalRequestsOptions, Mutation, MutationResult, SimulatorStats } from "./types.js";
+import type {
+  FaultOptions,
+  MinimalRequests,
+  MinimalRequestsOptions,
+  Mutation,
+  MutationResult,
+  SimulatorStats,
+} from "./types.js";
 import type { World } from "./world.js";
 
 /**
@@ -33,16 +40,31 @@ export class WorkspaceModel {
 
   constructor(options: ResolvedOptions) {
     this.options = options;
-    const base = { seed: options.seed, workspace: options.workspace, size: options.size, tokens: createTokens(options.seed), integerIds: options.integerIds, sql: createSqlTexts(options.seed) };
+    const base = {
+      seed: options.seed,
+      workspace: options.workspace,
+      size: options.size,
+      tokens: createTokens(options.seed),
+      integerIds: options.integerIds,
+      sql: createSqlTexts(options.seed),
+    };
     this.world = { ...base, state: generateWorkspace(base) };
     const clock = options.clock;
     // Mutations come after every generated timestamp (all before 2026-06-01), whatever the clock says.
     this.clockNow = createMonotonicNow(() => clock.now(), GENERATED_BEFORE);
-    this.mutation = { world: this.world, now: this.clockNow, prng: createPrng(options.seed ^ 0x6d75_7461), runsBumpUpdatedAt: options.runsBumpReportUpdatedAt };
+    this.mutation = {
+      world: this.world,
+      now: this.clockNow,
+      prng: createPrng(options.seed ^ 0x6d75_7461),
+      runsBumpUpdatedAt: options.runsBumpReportUpdatedAt,
+    };
     this.recorder = new StatsRecorder(() => clock.now());
     this.faultInjector = new FaultInjector(options.seed);
     if (options.faults !== undefined) this.faultInjector.set(options.faults);
-    this.limiter = options.rateLimit === false ? null : new LeakyBucketLimiter(options.rateLimit.requests, options.rateLimit.windowMs, () => clock.now());
+    this.limiter =
+      options.rateLimit === false
+        ? null
+        : new LeakyBucketLimiter(options.rateLimit.requests, options.rateLimit.windowMs, () => clock.now());
   }
 
   /** Every primary key per tap stream, sorted (see truth.ts for what is included). */

@@ -32,7 +32,12 @@ function bump(ctx: MutationContext, report: ReportState, edited: boolean): void 
 }
 
 /** Starts a run now (state `enqueued`); `finishRun` completes it. */
-export function startRun(ctx: MutationContext, report: ReportState, parameters: JsonObject, executedBy: number): AddedRun {
+export function startRun(
+  ctx: MutationContext,
+  report: ReportState,
+  parameters: JsonObject,
+  executedBy: number,
+): AddedRun {
   const { state } = ctx.world;
   const serial = state.nextRunSerial++;
   const createdAt = ctx.now.next();
@@ -90,7 +95,8 @@ function newQuery(ctx: MutationContext, report: ReportState): QueryState {
     createdAt,
     updatedAt: createdAt,
     charts: world.size.chartsPerQuery,
-    dataSource: world.size.dataSources === 0 ? -1 : hash32(world.seed, serial, 42) % Math.max(1, world.size.dataSources - 1),
+    dataSource:
+      world.size.dataSources === 0 ? -1 : hash32(world.seed, serial, 42) % Math.max(1, world.size.dataSources - 1),
     sql: "plain",
     unicodeName: false,
     deleted: false,
@@ -191,7 +197,11 @@ export function applyMutation(ctx: MutationContext, m: Mutation): MutationResult
   const deleted = sample(liveReports(world), m.deleteReports ?? 0, prng);
   for (const report of deleted) deleteReport(world, report);
 
-  const archived = sample(liveReports(world).filter((r) => !r.archived), m.archiveReports ?? 0, prng);
+  const archived = sample(
+    liveReports(world).filter((r) => !r.archived),
+    m.archiveReports ?? 0,
+    prng,
+  );
   for (const report of archived) {
     report.archived = true;
     bump(ctx, report, false);
@@ -205,7 +215,11 @@ export function applyMutation(ctx: MutationContext, m: Mutation): MutationResult
   }
 
   const addedQueries: QueryState[] = [];
-  for (const report of sample(liveReports(world).filter((r) => r.queries.length < MAX_QUERIES), m.addQueries ?? 0, prng)) {
+  for (const report of sample(
+    liveReports(world).filter((r) => r.queries.length < MAX_QUERIES),
+    m.addQueries ?? 0,
+    prng,
+  )) {
     const query = newQuery(ctx, report);
     report.queries.push(query);
     addedQueries.push(query);
@@ -213,7 +227,11 @@ export function applyMutation(ctx: MutationContext, m: Mutation): MutationResult
     updated.add(report);
   }
 
-  const deletedQueries = sample(liveReports(world).flatMap((r) => r.queries.filter((q) => !q.deleted)), m.deleteQueries ?? 0, prng);
+  const deletedQueries = sample(
+    liveReports(world).flatMap((r) => r.queries.filter((q) => !q.deleted)),
+    m.deleteQueries ?? 0,
+    prng,
+  );
   for (const query of deletedQueries) {
     query.deleted = true;
     bump(ctx, query.report, true);
@@ -221,7 +239,11 @@ export function applyMutation(ctx: MutationContext, m: Mutation): MutationResult
   }
 
   const runsEach = Math.max(1, m.runsEach ?? 1);
-  const runReports = sample(liveReports(world).filter((r) => !r.archived), m.addRunsToReports ?? 0, prng);
+  const runReports = sample(
+    liveReports(world).filter((r) => !r.archived),
+    m.addRunsToReports ?? 0,
+    prng,
+  );
   const addedRuns: AddedRun[] = [];
   const addedQueryRuns: string[] = [];
   for (const report of runReports) {
@@ -229,7 +251,8 @@ export function applyMutation(ctx: MutationContext, m: Mutation): MutationResult
       const run = startRun(ctx, report, {}, report.creator);
       finishRun(ctx, report, run);
       addedRuns.push(run);
-      for (const queryRun of queryRunsOf(world, runAt(world, report, runCount(report) - 1))) addedQueryRuns.push(queryRun.token);
+      for (const queryRun of queryRunsOf(world, runAt(world, report, runCount(report) - 1)))
+        addedQueryRuns.push(queryRun.token);
     }
     if (ctx.runsBumpUpdatedAt) updated.add(report);
   }

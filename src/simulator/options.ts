@@ -25,7 +25,11 @@ export const DEFAULT_SIZE: Readonly<WorkspaceSize> = Object.freeze({
 });
 
 /** Mode's documented limit: about 40 requests every 10 seconds per username (mode-api §6.1). */
-export const DEFAULT_RATE_LIMIT: Readonly<RateLimitOptions> = Object.freeze({ requests: 40, windowMs: 10_000, retryAfter: true });
+export const DEFAULT_RATE_LIMIT: Readonly<RateLimitOptions> = Object.freeze({
+  requests: 40,
+  windowMs: 10_000,
+  retryAfter: true,
+});
 
 // Limits imposed by the token layout (tokens.ts): 8 bits for small children, 12 for runs per report.
 const SIZE_LIMITS: Partial<Record<keyof WorkspaceSize, number>> = {
@@ -67,19 +71,24 @@ export interface ResolvedOptions {
 const WORKSPACE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function nonNegativeInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new RangeError(`simulator option ${name} must be an integer in 0..${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new RangeError(`simulator option ${name} must be an integer in 0..${max}, got ${value}`);
   return value;
 }
 
 /** Fills defaults and validates; throws RangeError naming the bad option. */
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
   const size: WorkspaceSize = { ...DEFAULT_SIZE, ...options.size };
-  for (const key of Object.keys(size) as (keyof WorkspaceSize)[]) nonNegativeInteger(`size.${key}`, size[key], SIZE_LIMITS[key]);
-  if (size.members < 1) throw new RangeError("simulator option size.members must be at least 1 (member 0 is the API user)");
+  for (const key of Object.keys(size) as (keyof WorkspaceSize)[])
+    nonNegativeInteger(`size.${key}`, size[key], SIZE_LIMITS[key]);
+  if (size.members < 1)
+    throw new RangeError("simulator option size.members must be at least 1 (member 0 is the API user)");
   const workspace = options.workspace ?? "acme";
-  if (!WORKSPACE.test(workspace) || workspace === "verify" || workspace === "account") throw new RangeError(`simulator option workspace is not a valid username: ${workspace}`);
+  if (!WORKSPACE.test(workspace) || workspace === "verify" || workspace === "account")
+    throw new RangeError(`simulator option workspace is not a valid username: ${workspace}`);
   const rateLimit = options.rateLimit === false ? false : { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
-  if (rateLimit !== false && (!(rateLimit.requests > 0) || !(rateLimit.windowMs > 0))) throw new RangeError("simulator option rateLimit needs requests > 0 and windowMs > 0");
+  if (rateLimit !== false && (!(rateLimit.requests > 0) || !(rateLimit.windowMs > 0)))
+    throw new RangeError("simulator option rateLimit needs requests > 0 and windowMs > 0");
   if (options.faults !== undefined) validateFaults(options.faults);
   return {
     host: options.host ?? "127.0.0.1",
@@ -105,10 +114,13 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
 
 /** Throws RangeError when fault settings are out of range. */
 export function validateFaults(faults: FaultOptions): void {
-  if (typeof faults.rate !== "number" || !(faults.rate >= 0 && faults.rate <= 1)) throw new RangeError("faults.rate must be a number in 0..1");
+  if (typeof faults.rate !== "number" || !(faults.rate >= 0 && faults.rate <= 1))
+    throw new RangeError("faults.rate must be a number in 0..1");
   for (const [kind, weight] of Object.entries(faults.kinds ?? {})) {
-    if (!["500", "502", "503", "429", "reset", "truncate", "slow"].includes(kind)) throw new RangeError(`faults.kinds has an unknown kind: ${kind}`);
-    if (typeof weight !== "number" || !(weight >= 0)) throw new RangeError(`faults.kinds.${kind} must be a non-negative number`);
+    if (!["500", "502", "503", "429", "reset", "truncate", "slow"].includes(kind))
+      throw new RangeError(`faults.kinds has an unknown kind: ${kind}`);
+    if (typeof weight !== "number" || !(weight >= 0))
+      throw new RangeError(`faults.kinds.${kind} must be a non-negative number`);
   }
   if (faults.slowMs !== undefined) nonNegativeInteger("faults.slowMs", faults.slowMs);
   if (faults.burst !== undefined) nonNegativeInteger("faults.burst", faults.burst);

@@ -48,7 +48,10 @@ export function pick<T>(list: readonly T[], ...parts: readonly number[]): T {
 /** `count` hex digits from a hash stream (signatures, S3 keys). */
 export function hexDigits(count: number, ...parts: readonly number[]): string {
   let out = "";
-  for (let i = 0; out.length < count; i++) out += hash32(...parts, i).toString(16).padStart(8, "0");
+  for (let i = 0; out.length < count; i++)
+    out += hash32(...parts, i)
+      .toString(16)
+      .padStart(8, "0");
   return out.slice(0, count);
 }
 

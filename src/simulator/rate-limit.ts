@@ -45,15 +45,30 @@ export class LeakyBucketLimiter {
     if (bucket.level + 1 > this.limit + 1e-9) {
       // Whole milliseconds first, so float noise (1000.0000001 ms) does not round a second up.
       const waitMs = Math.ceil((bucket.level + 1 - this.limit) / this.drainPerMs - 1e-6);
-      return { allowed: false, limit: this.limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+      return {
+        allowed: false,
+        limit: this.limit,
+        remaining: 0,
+        retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+      };
     }
     bucket.level += 1;
-    return { allowed: true, limit: this.limit, remaining: Math.max(0, Math.floor(this.limit - bucket.level + 1e-9)), retryAfterSeconds: 0 };
+    return {
+      allowed: true,
+      limit: this.limit,
+      remaining: Math.max(0, Math.floor(this.limit - bucket.level + 1e-9)),
+      retryAfterSeconds: 0,
+    };
   }
 
   /** The headers' view for a response that did not consume a slot. */
   peek(key: string): RateDecision {
     const bucket = this.drained(key);
-    return { allowed: bucket.level + 1 <= this.limit + 1e-9, limit: this.limit, remaining: Math.max(0, Math.floor(this.limit - bucket.level + 1e-9)), retryAfterSeconds: 0 };
+    return {
+      allowed: bucket.level + 1 <= this.limit + 1e-9,
+      limit: this.limit,
+      remaining: Math.max(0, Math.floor(this.limit - bucket.level + 1e-9)),
+      retryAfterSeconds: 0,
+    };
   }
 }

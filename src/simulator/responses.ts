@@ -2,7 +2,12 @@ import type { JsonValue } from "../json.js";
 
 /** What a route handler answers; server.ts turns it into bytes (and applies faults). */
 export type ApiResponse =
-  | { readonly kind: "json"; readonly status: number; readonly body: JsonValue; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly kind: "json";
+      readonly status: number;
+      readonly body: JsonValue;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | {
       readonly kind: "stream";
       readonly status: number;

@@ -50,7 +50,18 @@ export function resultColumns(queryRun: QueryRunView): readonly Column[] {
 }
 
 // Names that need CSV quoting or careful JSON escaping.
-const NAMES = ["Ada Lovelace", "O'Brien, Ltd.", 'The "Quoted" Co', "Zoë Müller 🎉", "multi\nline", "山田太郎", "Grace Hopper", "Alan Turing", "Barbara Liskov", "  padded  "];
+const NAMES = [
+  "Ada Lovelace",
+  "O'Brien, Ltd.",
+  'The "Quoted" Co',
+  "Zoë Müller 🎉",
+  "multi\nline",
+  "山田太郎",
+  "Grace Hopper",
+  "Alan Turing",
+  "Barbara Liskov",
+  "  padded  ",
+];
 const STATES = ["CA", "GA", "NY"];
 const NOTES = Array.from({ length: 97 }, (_, i) => `note ${i}`);
 const ROW_EPOCH = Date.UTC(2024, 0, 1);
@@ -70,7 +81,8 @@ interface Choice {
   readonly csv: string;
   readonly json: string;
 }
-const choices = (list: readonly string[]): readonly Choice[] => list.map((value) => ({ value, csv: csvField(value), json: JSON.stringify(value) }));
+const choices = (list: readonly string[]): readonly Choice[] =>
+  list.map((value) => ({ value, csv: csvField(value), json: JSON.stringify(value) }));
 const NAME_CHOICES = choices(NAMES);
 const STATE_CHOICES = choices(STATES);
 const NOTE_CHOICES = choices(NOTES);
@@ -141,7 +153,8 @@ export function* jsonChunks(world: World, queryRun: QueryRunView, rows: number):
   for (let r = 0; r < rows; r++) {
     const rowHash = rowHashOf(world, queryRun, r);
     let text = r === 0 ? "" : ",";
-    for (let c = 0; c < columns.length; c++) text += (keys[c] as string) + cellText(rowHash, r, c, columns[c] as Column, clock, false);
+    for (let c = 0; c < columns.length; c++)
+      text += (keys[c] as string) + cellText(rowHash, r, c, columns[c] as Column, clock, false);
     buffer += `${text}}`;
     if (buffer.length >= CHUNK_CHARS) {
       yield buffer;
@@ -159,7 +172,8 @@ export function* csvChunks(world: World, queryRun: QueryRunView, rows: number): 
   for (let r = 0; r < rows; r++) {
     const rowHash = rowHashOf(world, queryRun, r);
     let line = "";
-    for (let c = 0; c < columns.length; c++) line += (c === 0 ? "" : ",") + cellText(rowHash, r, c, columns[c] as Column, clock, true);
+    for (let c = 0; c < columns.length; c++)
+      line += (c === 0 ? "" : ",") + cellText(rowHash, r, c, columns[c] as Column, clock, true);
     buffer += `${line}\n`;
     if (buffer.length >= CHUNK_CHARS) {
       yield buffer;
@@ -174,5 +188,7 @@ export function resultRow(world: World, queryRun: QueryRunView, row: number): Re
   const columns = resultColumns(queryRun);
   const rowHash = rowHashOf(world, queryRun, row);
   const clock = new RowClock();
-  return Object.fromEntries(columns.map((c, i) => [c.name, JSON.parse(cellText(rowHash, row, i, c, clock, false)) as Cell]));
+  return Object.fromEntries(
+    columns.map((c, i) => [c.name, JSON.parse(cellText(rowHash, row, i, c, clock, false)) as Cell]),
+  );
 }

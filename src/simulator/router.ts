@@ -51,7 +51,11 @@ export class Router {
     routes: readonly Route[],
     private readonly workspace: string,
   ) {
-    this.routes = routes.map((r) => ({ ...r, segments: r.template.split("/").slice(1), name: `${r.method} ${r.template}` }));
+    this.routes = routes.map((r) => ({
+      ...r,
+      segments: r.template.split("/").slice(1),
+      name: `${r.method} ${r.template}`,
+    }));
     for (const route of this.routes) {
       const byLength = this.byShape.get(route.method) ?? [];
       this.byShape.set(route.method, byLength);

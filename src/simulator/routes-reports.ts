@@ -11,7 +11,11 @@ import { TokenKind } from "./tokens.js";
 
 /** A report, its queries and charts, filters, schedules, subscriptions; datasets by `/datasets/{d}`. */
 
-export function withReport(request: RouteRequest, then: (report: ReportState) => ApiResponse, param = "report"): ApiResponse {
+export function withReport(
+  request: RouteRequest,
+  then: (report: ReportState) => ApiResponse,
+  param = "report",
+): ApiResponse {
   const report = request.model.report(request.params[param] ?? "");
   return report === undefined ? notFound("Report") : then(report);
 }
@@ -34,11 +38,23 @@ function unpaged(request: RouteRequest, key: string, items: JsonValue[]): ApiRes
 }
 
 function listQueries(request: RouteRequest): ApiResponse {
-  return withReport(request, (report) => unpaged(request, "queries", liveQueries(report).map((q) => queryBody(request.world, q))));
+  return withReport(request, (report) =>
+    unpaged(
+      request,
+      "queries",
+      liveQueries(report).map((q) => queryBody(request.world, q)),
+    ),
+  );
 }
 
 function listCharts(request: RouteRequest): ApiResponse {
-  return withQuery(request, (query) => unpaged(request, "charts", Array.from({ length: query.charts }, (_, c) => chartBody(request.world, query, c))));
+  return withQuery(request, (query) =>
+    unpaged(
+      request,
+      "charts",
+      Array.from({ length: query.charts }, (_, c) => chartBody(request.world, query, c)),
+    ),
+  );
 }
 
 function getChart(request: RouteRequest): ApiResponse {
@@ -49,20 +65,46 @@ function getChart(request: RouteRequest): ApiResponse {
 }
 
 function listFilters(request: RouteRequest): ApiResponse {
-  return withReport(request, (report) => unpaged(request, "report_filters", Array.from({ length: report.filters }, (_, i) => filterBody(request.world, report, i))));
+  return withReport(request, (report) =>
+    unpaged(
+      request,
+      "report_filters",
+      Array.from({ length: report.filters }, (_, i) => filterBody(request.world, report, i)),
+    ),
+  );
 }
 
 function listSubscriptions(request: RouteRequest): ApiResponse {
-  return withReport(request, (report) => unpaged(request, "report_subscriptions", Array.from({ length: report.subscriptions }, (_, i) => subscriptionBody(request.world, report, i))));
+  return withReport(request, (report) =>
+    unpaged(
+      request,
+      "report_subscriptions",
+      Array.from({ length: report.subscriptions }, (_, i) => subscriptionBody(request.world, report, i)),
+    ),
+  );
 }
 
 // Schedules take `page` (swagger `listReportSchedules`); datasets' schedules share the key (mode-api §7.4).
 function schedulesPage(request: RouteRequest, report: ReportState): ApiResponse {
-  const page = paginate((from, to) => Array.from({ length: to - from }, (_, i) => scheduleBody(request.world, report, from + i)), report.schedules, "report_schedules", request.path, request.query, PagePolicies.schedules);
+  const page = paginate(
+    (from, to) => Array.from({ length: to - from }, (_, i) => scheduleBody(request.world, report, from + i)),
+    report.schedules,
+    "report_schedules",
+    request.path,
+    request.query,
+    PagePolicies.schedules,
+  );
   return json(200, listBody(page));
 }
 
-function child(request: RouteRequest, kind: TokenKind, param: string, count: (r: ReportState) => number, render: (r: ReportState, i: number) => ApiResponse, resource: string): ApiResponse {
+function child(
+  request: RouteRequest,
+  kind: TokenKind,
+  param: string,
+  count: (r: ReportState) => number,
+  render: (r: ReportState, i: number) => ApiResponse,
+  resource: string,
+): ApiResponse {
   return withReport(request, (report) => {
     const i = childIndex(request.world, kind, report, request.params[param] ?? "", count(report));
     return i === undefined ? notFound(resource) : render(report, i);
@@ -72,18 +114,74 @@ function child(request: RouteRequest, kind: TokenKind, param: string, count: (r:
 export function reportRoutes(): Route[] {
   return [
     // Datasets answer on `/reports/{d}` too (DataHub's Mode source reads them there).
-    { method: "GET", template: "/{ws}/reports/{report}", handler: (r) => withReport(r, (report) => json(200, reportDetail(r.body, report))) },
+    {
+      method: "GET",
+      template: "/{ws}/reports/{report}",
+      handler: (r) => withReport(r, (report) => json(200, reportDetail(r.body, report))),
+    },
     { method: "GET", template: "/{ws}/reports/{report}/queries", handler: listQueries },
-    { method: "GET", template: "/{ws}/reports/{report}/queries/{query}", handler: (r) => withQuery(r, (q) => json(200, queryBody(r.world, q))) },
+    {
+      method: "GET",
+      template: "/{ws}/reports/{report}/queries/{query}",
+      handler: (r) => withQuery(r, (q) => json(200, queryBody(r.world, q))),
+    },
     { method: "GET", template: "/{ws}/reports/{report}/queries/{query}/charts", handler: listCharts },
     { method: "GET", template: "/{ws}/reports/{report}/queries/{query}/charts/{chart}", handler: getChart },
     { method: "GET", template: "/{ws}/reports/{report}/filters", handler: listFilters },
-    { method: "GET", template: "/{ws}/reports/{report}/filters/{filter}", handler: (r) => child(r, TokenKind.filter, "filter", (x) => x.filters, (x, i) => json(200, filterBody(r.world, x, i)), "Filter") },
-    { method: "GET", template: "/{ws}/reports/{report}/schedules", handler: (r) => withReport(r, (report) => schedulesPage(r, report)) },
-    { method: "GET", template: "/{ws}/reports/{report}/schedules/{schedule}", handler: (r) => child(r, TokenKind.schedule, "schedule", (x) => x.schedules, (x, i) => json(200, scheduleBody(r.world, x, i)), "Schedule") },
+    {
+      method: "GET",
+      template: "/{ws}/reports/{report}/filters/{filter}",
+      handler: (r) =>
+        child(
+          r,
+          TokenKind.filter,
+          "filter",
+          (x) => x.filters,
+          (x, i) => json(200, filterBody(r.world, x, i)),
+          "Filter",
+        ),
+    },
+    {
+      method: "GET",
+      template: "/{ws}/reports/{report}/schedules",
+      handler: (r) => withReport(r, (report) => schedulesPage(r, report)),
+    },
+    {
+      method: "GET",
+      template: "/{ws}/reports/{report}/schedules/{schedule}",
+      handler: (r) =>
+        child(
+          r,
+          TokenKind.schedule,
+          "schedule",
+          (x) => x.schedules,
+          (x, i) => json(200, scheduleBody(r.world, x, i)),
+          "Schedule",
+        ),
+    },
     { method: "GET", template: "/{ws}/reports/{report}/subscriptions", handler: listSubscriptions },
-    { method: "GET", template: "/{ws}/reports/{report}/subscriptions/{subscription}", handler: (r) => child(r, TokenKind.subscription, "subscription", (x) => x.subscriptions, (x, i) => json(200, subscriptionBody(r.world, x, i)), "Subscription") },
-    { method: "GET", template: "/{ws}/datasets/{dataset}", handler: (r) => withDataset(r, (d) => json(200, reportDetail(r.body, d))) },
-    { method: "GET", template: "/{ws}/datasets/{dataset}/schedules", handler: (r) => withDataset(r, (d) => schedulesPage(r, d)) },
+    {
+      method: "GET",
+      template: "/{ws}/reports/{report}/subscriptions/{subscription}",
+      handler: (r) =>
+        child(
+          r,
+          TokenKind.subscription,
+          "subscription",
+          (x) => x.subscriptions,
+          (x, i) => json(200, subscriptionBody(r.world, x, i)),
+          "Subscription",
+        ),
+    },
+    {
+      method: "GET",
+      template: "/{ws}/datasets/{dataset}",
+      handler: (r) => withDataset(r, (d) => json(200, reportDetail(r.body, d))),
+    },
+    {
+      method: "GET",
+      template: "/{ws}/datasets/{dataset}/schedules",
+      handler: (r) => withDataset(r, (d) => schedulesPage(r, d)),
+    },
   ];
 }

@@ -5,7 +5,16 @@ import { filterAndOrder, paginate, PagePolicies, selfHref } from "./listing.js";
 import { badRequest, json, modeError, notFound, paramMissing, type ApiResponse } from "./responses.js";
 import { csvChunks, jsonChunks } from "./results.js";
 import type { Route, RouteRequest } from "./router.js";
-import { findQueryRun, findRun, queryRunAt, queryRunsOf, resultsAvailable, runsOf, type QueryRunView, type RunView } from "./runs.js";
+import {
+  findQueryRun,
+  findRun,
+  queryRunAt,
+  queryRunsOf,
+  resultsAvailable,
+  runsOf,
+  type QueryRunView,
+  type RunView,
+} from "./runs.js";
 import type { ReportState } from "./state.js";
 import { withDataset, withReport } from "./routes-reports.js";
 
@@ -13,9 +22,19 @@ import { withDataset, withReport } from "./routes-reports.js";
 
 // Runs are newest first by default (several clients take `report_runs[0]` as the latest, mode-api §3.6).
 function runsPage(request: RouteRequest, report: ReportState, render: (run: RunView) => JsonObject): ApiResponse {
-  const ordered = filterAndOrder(runsOf(request.world, report), (run) => run, request.query, { order: "desc", orderBy: "created_at" });
+  const ordered = filterAndOrder(runsOf(request.world, report), (run) => run, request.query, {
+    order: "desc",
+    orderBy: "created_at",
+  });
   if (!Array.isArray(ordered)) return ordered;
-  const page = paginate((from, to) => ordered.slice(from, to).map(render), ordered.length, "report_runs", request.path, request.query, PagePolicies.runs);
+  const page = paginate(
+    (from, to) => ordered.slice(from, to).map(render),
+    ordered.length,
+    "report_runs",
+    request.path,
+    request.query,
+    PagePolicies.runs,
+  );
   return json(200, listBody(page));
 }
 
@@ -58,14 +77,35 @@ function content(request: RouteRequest, format: "json" | "csv"): ApiResponse {
     const rows = request.world.size.resultRows;
     const { world } = request;
     return format === "json"
-      ? { kind: "stream", status: 200, contentType: "application/json; charset=utf-8", chunks: () => jsonChunks(world, queryRun, rows), rows }
-      : { kind: "stream", status: 200, contentType: "text/csv; charset=utf-8", chunks: () => csvChunks(world, queryRun, rows), rows };
+      ? {
+          kind: "stream",
+          status: 200,
+          contentType: "application/json; charset=utf-8",
+          chunks: () => jsonChunks(world, queryRun, rows),
+          rows,
+        }
+      : {
+          kind: "stream",
+          status: 200,
+          contentType: "text/csv; charset=utf-8",
+          chunks: () => csvChunks(world, queryRun, rows),
+          rows,
+        };
   });
 }
 
 function listQueryRuns(request: RouteRequest): ApiResponse {
   return withReport(request, (report) =>
-    withRun(request, report, (run) => json(200, listBody({ self: selfHref(request.path, request.query), key: "query_runs", items: queryRunsOf(request.world, run).map((qr) => queryRunBody(request.world, qr)) }))),
+    withRun(request, report, (run) =>
+      json(
+        200,
+        listBody({
+          self: selfHref(request.path, request.query),
+          key: "query_runs",
+          items: queryRunsOf(request.world, run).map((qr) => queryRunBody(request.world, qr)),
+        }),
+      ),
+    ),
   );
 }
 
@@ -78,9 +118,21 @@ function listRunsOfQuery(request: RouteRequest): ApiResponse {
       const position = run.queries.indexOf(query);
       return position < 0 ? [] : [queryRunAt(request.world, run, position)];
     });
-    const ordered = filterAndOrder(queryRuns, (qr) => ({ createdAt: qr.createdAt, updatedAt: qr.completedAt ?? qr.createdAt }), request.query, { order: "desc", orderBy: "created_at" });
+    const ordered = filterAndOrder(
+      queryRuns,
+      (qr) => ({ createdAt: qr.createdAt, updatedAt: qr.completedAt ?? qr.createdAt }),
+      request.query,
+      { order: "desc", orderBy: "created_at" },
+    );
     if (!Array.isArray(ordered)) return ordered;
-    const page = paginate((from, to) => ordered.slice(from, to).map((qr) => queryRunBody(request.world, qr)), ordered.length, "query_runs", request.path, request.query, PagePolicies.runs);
+    const page = paginate(
+      (from, to) => ordered.slice(from, to).map((qr) => queryRunBody(request.world, qr)),
+      ordered.length,
+      "query_runs",
+      request.path,
+      request.query,
+      PagePolicies.runs,
+    );
     return json(200, listBody(page));
   });
 }
@@ -88,17 +140,52 @@ function listRunsOfQuery(request: RouteRequest): ApiResponse {
 export function runRoutes(): Route[] {
   const qr = "/{ws}/reports/{report}/runs/{run}/query_runs/{query_run}";
   return [
-    { method: "GET", template: "/{ws}/reports/{report}/runs", handler: (r) => withReport(r, (report) => runsPage(r, report, (run) => reportRunBody(r.world, run))) },
-    { method: "POST", template: "/{ws}/reports/{report}/runs", handler: (r) => withReport(r, (report) => createRun(r, report, (run) => reportRunBody(r.world, run))) },
-    { method: "GET", template: "/{ws}/reports/{report}/runs/{run}", handler: (r) => withReport(r, (report) => withRun(r, report, (run) => json(200, reportRunBody(r.world, run)))) },
+    {
+      method: "GET",
+      template: "/{ws}/reports/{report}/runs",
+      handler: (r) => withReport(r, (report) => runsPage(r, report, (run) => reportRunBody(r.world, run))),
+    },
+    {
+      method: "POST",
+      template: "/{ws}/reports/{report}/runs",
+      handler: (r) => withReport(r, (report) => createRun(r, report, (run) => reportRunBody(r.world, run))),
+    },
+    {
+      method: "GET",
+      template: "/{ws}/reports/{report}/runs/{run}",
+      handler: (r) => withReport(r, (report) => withRun(r, report, (run) => json(200, reportRunBody(r.world, run)))),
+    },
     { method: "GET", template: "/{ws}/reports/{report}/runs/{run}/query_runs", handler: listQueryRuns },
     { method: "GET", template: "/{ws}/reports/{report}/queries/{query}/runs", handler: listRunsOfQuery },
-    { method: "GET", template: qr, handler: (r) => withQueryRun(r, (queryRun) => json(200, queryRunBody(r.world, queryRun))) },
-    { method: "GET", template: `${qr}/results`, handler: (r) => withQueryRun(r, (queryRun) => (resultsAvailable(queryRun) ? json(200, resultsBody(r.world, queryRun)) : RESULTS_GONE())) },
+    {
+      method: "GET",
+      template: qr,
+      handler: (r) => withQueryRun(r, (queryRun) => json(200, queryRunBody(r.world, queryRun))),
+    },
+    {
+      method: "GET",
+      template: `${qr}/results`,
+      handler: (r) =>
+        withQueryRun(r, (queryRun) =>
+          resultsAvailable(queryRun) ? json(200, resultsBody(r.world, queryRun)) : RESULTS_GONE(),
+        ),
+    },
     { method: "GET", template: `${qr}/results/content.json`, handler: (r) => content(r, "json") },
     { method: "GET", template: `${qr}/results/content.csv`, handler: (r) => content(r, "csv") },
-    { method: "GET", template: "/{ws}/datasets/{dataset}/runs", handler: (r) => withDataset(r, (d) => runsPage(r, d, (run) => datasetRunBody(r.world, run))) },
-    { method: "POST", template: "/{ws}/datasets/{dataset}/runs", handler: (r) => withDataset(r, (d) => createRun(r, d, (run) => datasetRunBody(r.world, run))) },
-    { method: "GET", template: "/{ws}/datasets/{dataset}/runs/{run}", handler: (r) => withDataset(r, (d) => withRun(r, d, (run) => json(200, datasetRunBody(r.world, run)))) },
+    {
+      method: "GET",
+      template: "/{ws}/datasets/{dataset}/runs",
+      handler: (r) => withDataset(r, (d) => runsPage(r, d, (run) => datasetRunBody(r.world, run))),
+    },
+    {
+      method: "POST",
+      template: "/{ws}/datasets/{dataset}/runs",
+      handler: (r) => withDataset(r, (d) => createRun(r, d, (run) => datasetRunBody(r.world, run))),
+    },
+    {
+      method: "GET",
+      template: "/{ws}/datasets/{dataset}/runs/{run}",
+      handler: (r) => withDataset(r, (d) => withRun(r, d, (run) => json(200, datasetRunBody(r.world, run)))),
+    },
   ];
 }

@@ -19,7 +19,14 @@ function visibleSpaces(request: RouteRequest): SpaceState[] {
 
 function listSpaces(request: RouteRequest): ApiResponse {
   const spaces = visibleSpaces(request);
-  const page = paginate((from, to) => spaces.slice(from, to).map((s) => spaceBody(request.world, s)), spaces.length, "spaces", request.path, request.query, PagePolicies.spaces);
+  const page = paginate(
+    (from, to) => spaces.slice(from, to).map((s) => spaceBody(request.world, s)),
+    spaces.length,
+    "spaces",
+    request.path,
+    request.query,
+    PagePolicies.spaces,
+  );
   return json(200, listBody(page));
 }
 
@@ -29,11 +36,22 @@ function withSpace(request: RouteRequest, then: (space: SpaceState) => ApiRespon
 }
 
 // Reports and datasets lists share filter/order/paging: 30 per page, `per_page` ignored.
-function listReportLike(request: RouteRequest, items: readonly ReportState[], render: (report: ReportState) => JsonValue): ApiResponse {
+function listReportLike(
+  request: RouteRequest,
+  items: readonly ReportState[],
+  render: (report: ReportState) => JsonValue,
+): ApiResponse {
   // [UNCERTAIN] Mode's default order is not documented; the simulator lists oldest first.
   const ordered = filterAndOrder(items, (r) => r, request.query, { order: "asc", orderBy: "created_at" });
   if (!Array.isArray(ordered)) return ordered;
-  const page = paginate((from, to) => ordered.slice(from, to).map(render), ordered.length, "reports", request.path, request.query, PagePolicies.reports);
+  const page = paginate(
+    (from, to) => ordered.slice(from, to).map(render),
+    ordered.length,
+    "reports",
+    request.path,
+    request.query,
+    PagePolicies.reports,
+  );
   return json(200, listBody(page));
 }
 
@@ -43,12 +61,16 @@ function listReportsInSpace(request: RouteRequest): ApiResponse {
 
 // Datasets come back under `_embedded.reports` (mode-api §7.4).
 function listDatasetsInSpace(request: RouteRequest): ApiResponse {
-  return withSpace(request, (space) => listReportLike(request, space.datasets, (d) => datasetListItem(request.body, d)));
+  return withSpace(request, (space) =>
+    listReportLike(request, space.datasets, (d) => datasetListItem(request.body, d)),
+  );
 }
 
 function listSpaceMemberships(request: RouteRequest): ApiResponse {
   return withSpace(request, (space) => {
-    const items = spaceMemberIndexes(request.world, space).map((member, i) => spaceMembershipBody(request.world, space, i, member));
+    const items = spaceMemberIndexes(request.world, space).map((member, i) =>
+      spaceMembershipBody(request.world, space, i, member),
+    );
     return json(200, listBody({ self: selfHref(request.path, request.query), key: "space_memberships", items }));
   });
 }
@@ -57,7 +79,11 @@ function listSpaceMemberships(request: RouteRequest): ApiResponse {
 export function spaceRoutes(segment: "spaces" | "collections"): Route[] {
   return [
     { method: "GET", template: `/{ws}/${segment}`, handler: listSpaces },
-    { method: "GET", template: `/{ws}/${segment}/{space}`, handler: (r) => withSpace(r, (s) => json(200, spaceBody(r.world, s))) },
+    {
+      method: "GET",
+      template: `/{ws}/${segment}/{space}`,
+      handler: (r) => withSpace(r, (s) => json(200, spaceBody(r.world, s))),
+    },
     { method: "GET", template: `/{ws}/${segment}/{space}/reports`, handler: listReportsInSpace },
     { method: "GET", template: `/{ws}/${segment}/{space}/datasets`, handler: listDatasetsInSpace },
     { method: "GET", template: `/{ws}/${segment}/{space}/memberships`, handler: listSpaceMemberships },

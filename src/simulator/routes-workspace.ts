@@ -1,7 +1,21 @@
 import type { JsonValue } from "../json.js";
 import { userAccount, verifyBody, workspaceAccount } from "./bodies/account.js";
-import { AUDIT_LOG_PAGE_SIZE, auditLogBody, decodeCursor, encodeCursor, firstAuditLogAtOrAfter } from "./bodies/audit-logs.js";
-import { dataSourceBody, definitionBody, definitionToken, groupBody, groupMemberIndexes, groupMembershipBody, membershipBody } from "./bodies/management.js";
+import {
+  AUDIT_LOG_PAGE_SIZE,
+  auditLogBody,
+  decodeCursor,
+  encodeCursor,
+  firstAuditLogAtOrAfter,
+} from "./bodies/audit-logs.js";
+import {
+  dataSourceBody,
+  definitionBody,
+  definitionToken,
+  groupBody,
+  groupMemberIndexes,
+  groupMembershipBody,
+  membershipBody,
+} from "./bodies/management.js";
 import { TokenKind } from "./tokens.js";
 import { form, listBody } from "./hal.js";
 import { paginate, PagePolicies, selfHref } from "./listing.js";
@@ -16,7 +30,12 @@ function range(n: number): number[] {
 }
 
 // Index of a workspace-level entity from its token (tokens decode to their ordinal, tokens.ts).
-function indexOfToken(request: RouteRequest, kind: TokenKind, count: number, token: string | undefined): number | undefined {
+function indexOfToken(
+  request: RouteRequest,
+  kind: TokenKind,
+  count: number,
+  token: string | undefined,
+): number | undefined {
   const i = request.world.tokens.ordinalOf(kind, token ?? "");
   return i !== undefined && i < count ? i : undefined;
 }
@@ -24,7 +43,8 @@ function indexOfToken(request: RouteRequest, kind: TokenKind, count: number, tok
 // `GET /api/account` is "(Not Supported)" in swagger and answers 400 for API keys ([SECONDARY], mode-api §1.4).
 function account(request: RouteRequest): ApiResponse {
   const member = request.world.state.members[0];
-  if (request.model.options.legacyAccountEndpoint && member !== undefined) return json(200, userAccount(request.world, member));
+  if (request.model.options.legacyAccountEndpoint && member !== undefined)
+    return json(200, userAccount(request.world, member));
   return badRequest("This endpoint is unsupported for use with Api Keys");
 }
 
@@ -47,15 +67,31 @@ function listDefinitions(request: RouteRequest): ApiResponse {
     const wanted = new Set((query.get("tokens") ?? "").split(",").filter((t) => t !== ""));
     indexes = indexes.filter((i) => wanted.has(definitionToken(world, i)));
   }
-  return json(200, listBody({ self: selfHref(request.path, query), key: "definitions", items: indexes.map((i) => definitionBody(world, i)), extra: { _forms: { create: form("post", apiPath(world, "definitions")) } } }));
+  return json(
+    200,
+    listBody({
+      self: selfHref(request.path, query),
+      key: "definitions",
+      items: indexes.map((i) => definitionBody(world, i)),
+      extra: { _forms: { create: form("post", apiPath(world, "definitions")) } },
+    }),
+  );
 }
 
 function listGroups(request: RouteRequest): ApiResponse {
   return adminOnly(request, () => {
     const { world } = request;
-    const page = paginate((from, to) => range(to - from).map((i) => groupBody(world, from + i)), world.size.groups, "groups", request.path, request.query, PagePolicies.groups, {
-      bogusNextPage: request.model.options.quirks.groupsBogusNextPage === true,
-    });
+    const page = paginate(
+      (from, to) => range(to - from).map((i) => groupBody(world, from + i)),
+      world.size.groups,
+      "groups",
+      request.path,
+      request.query,
+      PagePolicies.groups,
+      {
+        bogusNextPage: request.model.options.quirks.groupsBogusNextPage === true,
+      },
+    );
     return json(200, listBody(page));
   });
 }
@@ -77,10 +113,12 @@ function parseInstant(value: string | null): number | undefined {
 function listAuditLogs(request: RouteRequest): ApiResponse {
   return adminOnly(request, () => {
     const { world, query } = request;
-    for (const name of ["start_timestamp", "end_timestamp"]) if (!query.has(name) || query.get(name) === "") return paramMissing(name);
+    for (const name of ["start_timestamp", "end_timestamp"])
+      if (!query.has(name) || query.get(name) === "") return paramMissing(name);
     const start = parseInstant(query.get("start_timestamp"));
     const end = parseInstant(query.get("end_timestamp"));
-    if (start === undefined || end === undefined) return badRequest("start_timestamp and end_timestamp must be ISO 8601 timestamps");
+    if (start === undefined || end === undefined)
+      return badRequest("start_timestamp and end_timestamp must be ISO 8601 timestamps");
     const first = firstAuditLogAtOrAfter(world, start);
     const stop = Math.max(first, firstAuditLogAtOrAfter(world, end));
     let offset = first;
@@ -92,17 +130,35 @@ function listAuditLogs(request: RouteRequest): ApiResponse {
     }
     const to = Math.min(stop, offset + AUDIT_LOG_PAGE_SIZE);
     const items = range(Math.max(0, to - offset)).map((i) => auditLogBody(world, offset + i));
-    return json(200, listBody({ self: selfHref(request.path, query), key: "audit_logs", items, extra: { next_token: to < stop ? encodeCursor(to, start, end) : null } }));
+    return json(
+      200,
+      listBody({
+        self: selfHref(request.path, query),
+        key: "audit_logs",
+        items,
+        extra: { next_token: to < stop ? encodeCursor(to, start, end) : null },
+      }),
+    );
   });
 }
 
 export function workspaceRoutes(): Route[] {
-  const unpaged = (r: RouteRequest, key: string, items: JsonValue[]): ApiResponse => json(200, listBody({ self: selfHref(r.path, r.query), key, items }));
+  const unpaged = (r: RouteRequest, key: string, items: JsonValue[]): ApiResponse =>
+    json(200, listBody({ self: selfHref(r.path, r.query), key, items }));
   return [
     { method: "GET", template: "/verify", handler: (r) => json(200, verifyBody(r.world)) },
     { method: "GET", template: "/account", handler: account },
     { method: "GET", template: "/{ws}", handler: (r) => json(200, workspaceAccount(r.world)) },
-    { method: "GET", template: "/{ws}/data_sources", handler: (r) => unpaged(r, "data_sources", range(r.world.size.dataSources).map((i) => dataSourceBody(r.world, i))) },
+    {
+      method: "GET",
+      template: "/{ws}/data_sources",
+      handler: (r) =>
+        unpaged(
+          r,
+          "data_sources",
+          range(r.world.size.dataSources).map((i) => dataSourceBody(r.world, i)),
+        ),
+    },
     {
       method: "GET",
       template: "/{ws}/data_sources/{data_source}",
@@ -121,21 +177,45 @@ export function workspaceRoutes(): Route[] {
         return i === undefined ? notFound("Definition") : json(200, definitionBody(r.world, i));
       },
     },
-    { method: "GET", template: "/{ws}/memberships", handler: (r) => unpaged(r, "memberships", r.world.state.members.map((m) => membershipBody(r.world, m))) },
+    {
+      method: "GET",
+      template: "/{ws}/memberships",
+      handler: (r) =>
+        unpaged(
+          r,
+          "memberships",
+          r.world.state.members.map((m) => membershipBody(r.world, m)),
+        ),
+    },
     {
       method: "GET",
       template: "/{ws}/memberships/{membership}",
       handler: (r) => {
-        const member = r.world.state.members.find((m) => m.username === r.params.membership || m.token === r.params.membership);
-        return member === undefined ? modeError(404, "not_found", "Membership not found for Workspace") : json(200, membershipBody(r.world, member));
+        const member = r.world.state.members.find(
+          (m) => m.username === r.params.membership || m.token === r.params.membership,
+        );
+        return member === undefined
+          ? modeError(404, "not_found", "Membership not found for Workspace")
+          : json(200, membershipBody(r.world, member));
       },
     },
     { method: "GET", template: "/{ws}/groups", handler: listGroups },
-    { method: "GET", template: "/{ws}/groups/{group}", handler: (r) => withGroup(r, (g) => json(200, groupBody(r.world, g))) },
+    {
+      method: "GET",
+      template: "/{ws}/groups/{group}",
+      handler: (r) => withGroup(r, (g) => json(200, groupBody(r.world, g))),
+    },
     {
       method: "GET",
       template: "/{ws}/groups/{group}/memberships",
-      handler: (r) => withGroup(r, (g) => unpaged(r, "group_memberships", groupMemberIndexes(r.world, g).map((member, m) => groupMembershipBody(r.world, g, m, member)))),
+      handler: (r) =>
+        withGroup(r, (g) =>
+          unpaged(
+            r,
+            "group_memberships",
+            groupMemberIndexes(r.world, g).map((member, m) => groupMembershipBody(r.world, g, m, member)),
+          ),
+        ),
     },
     { method: "GET", template: "/{ws}/audit_logs", handler: listAuditLogs },
     { method: "GET", template: "/{username}", handler: userOrUnknown },

@@ -11,5 +11,12 @@ import { workspaceRoutes } from "./routes-workspace.js";
 export function apiRoutes(): Route[] {
   const workspace = workspaceRoutes();
   const catchAllUser = workspace.filter((r) => r.template === "/{username}");
-  return [...workspace.filter((r) => r.template !== "/{username}"), ...spaceRoutes("spaces"), ...spaceRoutes("collections"), ...reportRoutes(), ...runRoutes(), ...catchAllUser];
+  return [
+    ...workspace.filter((r) => r.template !== "/{username}"),
+    ...spaceRoutes("spaces"),
+    ...spaceRoutes("collections"),
+    ...reportRoutes(),
+    ...runRoutes(),
+    ...catchAllUser,
+  ];
 }

@@ -140,13 +140,16 @@ export function runsOf(world: World, report: ReportState): RunView[] {
 export function lastRunToken(world: World, report: ReportState): string | null {
   const added = report.added[report.added.length - 1];
   if (added !== undefined) return added.token;
-  return report.baseRuns === 0 ? null : world.tokens.make(TokenKind.run, report.serial * RUNS_PER_REPORT_SLOTS + report.baseRuns - 1);
+  return report.baseRuns === 0
+    ? null
+    : world.tokens.make(TokenKind.run, report.serial * RUNS_PER_REPORT_SLOTS + report.baseRuns - 1);
 }
 
 /** Every run token of a report without building views (truth). */
 export function runTokensOf(world: World, report: ReportState): string[] {
   const tokens: string[] = [];
-  for (let k = 0; k < report.baseRuns; k++) tokens.push(world.tokens.make(TokenKind.run, report.serial * RUNS_PER_REPORT_SLOTS + k));
+  for (let k = 0; k < report.baseRuns; k++)
+    tokens.push(world.tokens.make(TokenKind.run, report.serial * RUNS_PER_REPORT_SLOTS + k));
   for (const run of report.added) tokens.push(run.token);
   return tokens;
 }
@@ -217,13 +220,19 @@ export interface BaseRunSummary {
 }
 
 export function summarizeBaseRuns(world: World, report: ReportState): BaseRunSummary {
-  if (report.baseRuns === 0) return { lastRunAt: null, lastCompletedAt: null, latestSuccess: null, failuresSinceSuccess: false };
+  if (report.baseRuns === 0)
+    return { lastRunAt: null, lastCompletedAt: null, latestSuccess: null, failuresSinceSuccess: false };
   const last = baseRun(world, report, report.baseRuns - 1);
   let failuresSinceSuccess = false;
   for (let k = report.baseRuns - 1; k >= 0; k--) {
     const run = k === last.index ? last : baseRun(world, report, k);
     if (run.state === "succeeded" && run.completedAt !== null) {
-      return { lastRunAt: last.createdAt, lastCompletedAt: last.completedAt, latestSuccess: { index: k, token: run.token, completedAt: run.completedAt, createdAt: run.createdAt }, failuresSinceSuccess };
+      return {
+        lastRunAt: last.createdAt,
+        lastCompletedAt: last.completedAt,
+        latestSuccess: { index: k, token: run.token, completedAt: run.completedAt, createdAt: run.createdAt },
+        failuresSinceSuccess,
+      };
     }
     if (run.state === "failed") failuresSinceSuccess = true;
   }

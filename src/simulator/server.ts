@@ -27,7 +27,8 @@ export interface RunningSimulator {
 
 const HAL_JSON = "application/hal+json; charset=utf-8";
 
-const BAD_GATEWAY_HTML = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
+const BAD_GATEWAY_HTML =
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
 
 interface BasicAuth {
   readonly user: string;
@@ -45,7 +46,9 @@ function basicAuth(header: string, token: string, secret: string): BasicAuth {
 }
 
 function rateHeaders(decision: RateDecision | null): OutgoingHttpHeaders {
-  return decision === null ? {} : { "X-RateLimit-Limit": String(decision.limit), "X-RateLimit-Remaining": String(decision.remaining) };
+  return decision === null
+    ? {}
+    : { "X-RateLimit-Limit": String(decision.limit), "X-RateLimit-Remaining": String(decision.remaining) };
 }
 
 function splitApiPath(pathname: string): string[] {
@@ -74,7 +77,9 @@ class ApiServer {
     const { model } = this;
     const { options } = model;
     const method = req.method ?? "GET";
-    const match: RouteMatch | undefined = url.pathname.startsWith("/api/") ? this.router.match(method, splitApiPath(url.pathname)) : undefined;
+    const match: RouteMatch | undefined = url.pathname.startsWith("/api/")
+      ? this.router.match(method, splitApiPath(url.pathname))
+      : undefined;
     const finish = model.recorder.begin(match?.name ?? `${method} (unmatched)`);
     res.on("close", finish);
     const auth = this.authenticate(req.headers.authorization ?? "");
@@ -89,7 +94,14 @@ class ApiServer {
       else return this.injected(res, fault.kind, bucketKey);
     }
     if (!auth.ok) {
-      return this.send(res, modeError(401, "unauthorized", "You must be authenticated to access this resource"), this.peek(bucketKey), null, req, { "WWW-Authenticate": 'Basic realm="Mode"' });
+      return this.send(
+        res,
+        modeError(401, "unauthorized", "You must be authenticated to access this resource"),
+        this.peek(bucketKey),
+        null,
+        req,
+        { "WWW-Authenticate": 'Basic realm="Mode"' },
+      );
     }
     let decision: RateDecision | null = null;
     if (model.limiter !== null) {
@@ -100,7 +112,15 @@ class ApiServer {
     if (match === undefined) return this.send(res, modeError(404, "not_found", "Not found"), decision, bodyFault, req);
     let response: ApiResponse;
     try {
-      response = match.route.handler({ model, world: model.world, body: { world: model.world, nonce: model.nextNonce(), now: options.clock.now() }, params: match.params, query: url.searchParams, path: url.pathname.replace(/\/$/, ""), json });
+      response = match.route.handler({
+        model,
+        world: model.world,
+        body: { world: model.world, nonce: model.nextNonce(), now: options.clock.now() },
+        params: match.params,
+        query: url.searchParams,
+        path: url.pathname.replace(/\/$/, ""),
+        json,
+      });
     } catch (error) {
       options.logger?.error({ err: error, route: match.route.template }, "simulator handler failed");
       response = modeError(500, "internal_server_error", "Internal Server Error");
@@ -125,7 +145,13 @@ class ApiServer {
     const headers: OutgoingHttpHeaders = rateHeaders(decision);
     if (limit !== false && limit.retryAfter !== false) headers["Retry-After"] = String(decision.retryAfterSeconds);
     this.model.recorder.status(429);
-    writeBuffer(res, 429, { ...headers, "Content-Type": HAL_JSON }, Buffer.from(JSON.stringify({ id: "rate_limited", message: "Rate limit exceeded. Please retry later." })), null);
+    writeBuffer(
+      res,
+      429,
+      { ...headers, "Content-Type": HAL_JSON },
+      Buffer.from(JSON.stringify({ id: "rate_limited", message: "Rate limit exceeded. Please retry later." })),
+      null,
+    );
   }
 
   /** 500/502/503/429 injected before the application sees the request. */
@@ -146,32 +172,75 @@ class ApiServer {
       headers["X-RateLimit-Remaining"] = "0";
       headers["Retry-After"] = "1";
     }
-    writeBuffer(res, Number(kind), { ...headers, "Content-Type": HAL_JSON }, Buffer.from(JSON.stringify(bodies[kind])), null);
+    writeBuffer(
+      res,
+      Number(kind),
+      { ...headers, "Content-Type": HAL_JSON },
+      Buffer.from(JSON.stringify(bodies[kind])),
+      null,
+    );
   }
 
-  private send(res: ServerResponse, response: ApiResponse, decision: RateDecision | null, fault: BodyFault, req: IncomingMessage, extra: OutgoingHttpHeaders = {}): void | Promise<void> {
+  private send(
+    res: ServerResponse,
+    response: ApiResponse,
+    decision: RateDecision | null,
+    fault: BodyFault,
+    req: IncomingMessage,
+    extra: OutgoingHttpHeaders = {},
+  ): void | Promise<void> {
     const { recorder } = this.model;
     recorder.status(response.status);
     const headers = { ...rateHeaders(decision), ...extra };
     if (response.kind === "json") {
-      writeText(res, response.status, { ...headers, ...response.headers, "Content-Type": HAL_JSON }, JSON.stringify(response.body), fault);
+      writeText(
+        res,
+        response.status,
+        { ...headers, ...response.headers, "Content-Type": HAL_JSON },
+        JSON.stringify(response.body),
+        fault,
+      );
       return;
     }
     if (response.kind === "html") {
       writeText(res, response.status, { ...headers, "Content-Type": "text/html" }, response.body, fault);
       return;
     }
-    return writeStream(res, response.status, { ...headers, "Content-Type": response.contentType }, response.chunks(), acceptsGzip(req), fault).then((complete) => {
+    return writeStream(
+      res,
+      response.status,
+      { ...headers, "Content-Type": response.contentType },
+      response.chunks(),
+      acceptsGzip(req),
+      fault,
+    ).then((complete) => {
       if (complete) recorder.rows(response.rows);
     });
   }
 }
 
-async function handleControlRequest(model: WorkspaceModel, req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<void> {
+async function handleControlRequest(
+  model: WorkspaceModel,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: RequestTarget,
+): Promise<void> {
   const method = req.method ?? "GET";
   const body = method === "GET" ? undefined : await readJsonBody(req);
-  const answer = handleControl(model, method, url.pathname.slice("/__control".length).replace(/\/$/, ""), url.searchParams, body === undefined && method !== "GET" ? null : body);
-  writeBuffer(res, answer.status, { "Content-Type": "application/json; charset=utf-8" }, Buffer.from(JSON.stringify(answer.body)), null);
+  const answer = handleControl(
+    model,
+    method,
+    url.pathname.slice("/__control".length).replace(/\/$/, ""),
+    url.searchParams,
+    body === undefined && method !== "GET" ? null : body,
+  );
+  writeBuffer(
+    res,
+    answer.status,
+    { "Content-Type": "application/json; charset=utf-8" },
+    Buffer.from(JSON.stringify(answer.body)),
+    null,
+  );
 }
 
 /**
@@ -185,11 +254,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const server = createServer((req, res) => {
     const url = parseRequestTarget(req.url ?? "/");
     let work: Promise<void>;
-    if (url.pathname === "/__control" || url.pathname.startsWith("/__control/")) work = handleControlRequest(model, req, res, url);
+    if (url.pathname === "/__control" || url.pathname.startsWith("/__control/"))
+      work = handleControlRequest(model, req, res, url);
     else work = api.handle(req, res, url);
     work.catch((error: unknown) => {
       resolved.logger?.error({ err: error }, "simulator request failed");
-      if (!res.headersSent) writeBuffer(res, 500, { "Content-Type": HAL_JSON }, Buffer.from(JSON.stringify({ id: "internal_server_error", message: "Internal Server Error" })), null);
+      if (!res.headersSent)
+        writeBuffer(
+          res,
+          500,
+          { "Content-Type": HAL_JSON },
+          Buffer.from(JSON.stringify({ id: "internal_server_error", message: "Internal Server Error" })),
+          null,
+        );
       else res.destroy();
     });
   });

@@ -20,7 +20,8 @@ export interface SpaceState {
 }
 
 /** Awkward cases planted in every workspace (simulator brief: "including awkward cases"). */
-export type ReportTrait = "normal" | "neverRun" | "noQueries" | "archived" | "failing" | "unicode" | "untitled" | "longSql";
+export type ReportTrait =
+  "normal" | "neverRun" | "noQueries" | "archived" | "failing" | "unicode" | "untitled" | "longSql";
 
 export type SqlVariant = "plain" | "liquid" | "unicode" | "long";
 

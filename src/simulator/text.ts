@@ -3,8 +3,42 @@ import type { SqlVariant } from "./state.js";
 
 /** Names and SQL for the synthetic workspace: plain, unicode, Liquid-templated and very long variants. */
 
-const FIRST = ["ada", "grace", "alan", "edsger", "barbara", "donald", "margaret", "ken", "frances", "tim", "radia", "john", "hedy", "linus", "sophie", "dennis"];
-const LAST = ["lovelace", "hopper", "turing", "dijkstra", "liskov", "knuth", "hamilton", "thompson", "allen", "lee", "perlman", "backus", "lamarr", "torvalds", "wilson", "ritchie"];
+const FIRST = [
+  "ada",
+  "grace",
+  "alan",
+  "edsger",
+  "barbara",
+  "donald",
+  "margaret",
+  "ken",
+  "frances",
+  "tim",
+  "radia",
+  "john",
+  "hedy",
+  "linus",
+  "sophie",
+  "dennis",
+];
+const LAST = [
+  "lovelace",
+  "hopper",
+  "turing",
+  "dijkstra",
+  "liskov",
+  "knuth",
+  "hamilton",
+  "thompson",
+  "allen",
+  "lee",
+  "perlman",
+  "backus",
+  "lamarr",
+  "torvalds",
+  "wilson",
+  "ritchie",
+];
 
 export function memberUsername(index: number): string {
   const first = FIRST[index % FIRST.length] as string;
@@ -19,22 +53,62 @@ export function memberDisplayName(index: number): string {
   return `${cap(first)} ${cap(last)}`;
 }
 
-const SPACE_NAMES = ["Marketing", "Finance", "Growth Analytics", "Product & Data", "Sales Ops", "Customer Success", "Données Produit", "データ分析", "Engineering Metrics", "Executive"];
+const SPACE_NAMES = [
+  "Marketing",
+  "Finance",
+  "Growth Analytics",
+  "Product & Data",
+  "Sales Ops",
+  "Customer Success",
+  "Données Produit",
+  "データ分析",
+  "Engineering Metrics",
+  "Executive",
+];
 
 export function spaceName(seed: number, index: number): string {
   const base = SPACE_NAMES[(index + (seed % SPACE_NAMES.length)) % SPACE_NAMES.length] as string;
   return index >= SPACE_NAMES.length ? `${base} ${Math.floor(index / SPACE_NAMES.length) + 1}` : base;
 }
 
-const ADJECTIVES = ["Weekly", "Monthly", "Daily", "Quarterly", "Rolling", "Cohort", "Funnel", "Regional", "Top", "Churn"];
-const NOUNS = ["Revenue", "Signups", "Retention", "Orders", "Sessions", "Pipeline", "Usage", "Tickets", "Margin", "Activation"];
+const ADJECTIVES = [
+  "Weekly",
+  "Monthly",
+  "Daily",
+  "Quarterly",
+  "Rolling",
+  "Cohort",
+  "Funnel",
+  "Regional",
+  "Top",
+  "Churn",
+];
+const NOUNS = [
+  "Revenue",
+  "Signups",
+  "Retention",
+  "Orders",
+  "Sessions",
+  "Pipeline",
+  "Usage",
+  "Tickets",
+  "Margin",
+  "Activation",
+];
 
 export function reportName(seed: number, serial: number): string {
   return `${pick(ADJECTIVES, seed, serial, 1)} ${pick(NOUNS, seed, serial, 2)} ${serial}`;
 }
 
 /** Names that exercise UTF-8 handling end to end (accents, CJK, emoji outside the BMP, RTL, quotes). */
-export const UNICODE_NAMES = ["Umsatz 📈 – Übersicht «Q3»", "売上レポート（月次）", "Отчёт по выручке", "تقرير المبيعات", "Café “naïve” ☕ résumé", "🚀 Launch KPIs 🧪"];
+export const UNICODE_NAMES = [
+  "Umsatz 📈 – Übersicht «Q3»",
+  "売上レポート（月次）",
+  "Отчёт по выручке",
+  "تقرير المبيعات",
+  "Café “naïve” ☕ résumé",
+  "🚀 Launch KPIs 🧪",
+];
 
 export function unicodeName(seed: number, serial: number): string {
   return pick(UNICODE_NAMES, seed, serial, 3);
@@ -74,12 +148,22 @@ export function querySql(seed: number, serial: number, variant: "plain" | "liqui
 
 // About 24 KB of SQL: a wide CASE expression with Liquid loops, the kind analysts paste into Mode.
 function longSql(seed: number, serial: number, table: string): string {
-  const lines = [`-- generated report ${serial}: very long SQL`, `{% assign regions = "north,south,east,west" | split: "," %}`, `SELECT`];
+  const lines = [
+    `-- generated report ${serial}: very long SQL`,
+    `{% assign regions = "north,south,east,west" | split: "," %}`,
+    `SELECT`,
+  ];
   for (let i = 0; i < 320; i++) {
     const threshold = hash32(seed, serial, i) % 10_000;
-    lines.push(`  SUM(CASE WHEN amount > ${threshold} AND region = '{{ regions[${i % 4}] }}' THEN amount ELSE 0 END) AS bucket_${i},`);
+    lines.push(
+      `  SUM(CASE WHEN amount > ${threshold} AND region = '{{ regions[${i % 4}] }}' THEN amount ELSE 0 END) AS bucket_${i},`,
+    );
   }
-  lines.push(`  COUNT(*) AS total_rows`, `FROM analytics.${table}`, `{% if include_tests %}WHERE is_test = false{% endif %}`);
+  lines.push(
+    `  COUNT(*) AS total_rows`,
+    `FROM analytics.${table}`,
+    `{% if include_tests %}WHERE is_test = false{% endif %}`,
+  );
   return lines.join("\n");
 }
 

@@ -63,7 +63,9 @@ export function encodeToken(key: number, kind: TokenKind, ordinal: number): stri
 const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 function hex24(value: number): string {
-  return (HEX_BYTE[value >>> 16] as string) + (HEX_BYTE[(value >>> 8) & 0xff] as string) + (HEX_BYTE[value & 0xff] as string);
+  return (
+    (HEX_BYTE[value >>> 16] as string) + (HEX_BYTE[(value >>> 8) & 0xff] as string) + (HEX_BYTE[value & 0xff] as string)
+  );
 }
 
 const TOKEN = /^[0-9a-f]{12}$/;

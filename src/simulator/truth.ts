@@ -1,5 +1,11 @@
 import { auditLogId, auditLogTime, AUDIT_LOG_PAGE_SIZE } from "./bodies/audit-logs.js";
-import { definitionToken, dataSourceToken, groupMemberIndexes, groupMembershipToken, groupToken } from "./bodies/management.js";
+import {
+  definitionToken,
+  dataSourceToken,
+  groupMemberIndexes,
+  groupMembershipToken,
+  groupToken,
+} from "./bodies/management.js";
 import { chartTokens } from "./bodies/queries.js";
 import { filterToken, scheduleToken, subscriptionToken } from "./bodies/distribution.js";
 import { liveQueries } from "./bodies/reports.js";
@@ -31,9 +37,12 @@ function queryRunTokens(world: World, report: ReportState): string[] {
   const out: string[] = [];
   for (let k = 0; k < report.baseRuns; k++) {
     const runOrdinal = report.serial * 4096 + k;
-    for (let p = 0; p < report.baseQueryCount; p++) out.push(world.tokens.make(TokenKind.queryRun, runOrdinal * 256 + p));
+    for (let p = 0; p < report.baseQueryCount; p++)
+      out.push(world.tokens.make(TokenKind.queryRun, runOrdinal * 256 + p));
   }
-  for (const run of report.added) for (let p = 0; p < run.queries.length; p++) out.push(world.tokens.make(TokenKind.addedQueryRun, run.serial * 256 + p));
+  for (const run of report.added)
+    for (let p = 0; p < run.queries.length; p++)
+      out.push(world.tokens.make(TokenKind.addedQueryRun, run.serial * 256 + p));
   return out;
 }
 
@@ -53,7 +62,9 @@ export function computeTruth(world: World): Truth {
   return {
     workspaces: [state.accountToken],
     spaces: sorted(state.spaces.map((s) => s.token)),
-    space_memberships: sorted(state.spaces.flatMap((s) => spaceMemberIndexes(world, s).map((_m, i) => spaceMembershipToken(world, s, i)))),
+    space_memberships: sorted(
+      state.spaces.flatMap((s) => spaceMemberIndexes(world, s).map((_m, i) => spaceMembershipToken(world, s, i))),
+    ),
     reports: sorted(reports.map((r) => r.token)),
     queries: sorted(queries.map((q) => q.token)),
     charts: sorted(queries.flatMap((q) => chartTokens(world, q))),
@@ -70,7 +81,9 @@ export function computeTruth(world: World): Truth {
     definitions: sorted(range(size.definitions, (i) => definitionToken(world, i))),
     memberships: sorted(state.members.map((m) => m.token)),
     groups: sorted(range(size.groups, (g) => groupToken(world, g))),
-    group_memberships: sorted(range(size.groups, (g) => groupMemberIndexes(world, g).map((_m, i) => groupMembershipToken(world, g, i))).flat()),
+    group_memberships: sorted(
+      range(size.groups, (g) => groupMemberIndexes(world, g).map((_m, i) => groupMembershipToken(world, g, i))).flat(),
+    ),
     audit_logs: sorted(range(size.auditLogs, (i) => auditLogId(world, i))),
   };
 }
@@ -88,7 +101,11 @@ const pages = (count: number, perPage: number): number => Math.max(1, Math.ceil(
  * listed with `filter=all`; only reports (not datasets) fan out to queries, charts, filters,
  * subscriptions and query runs. With `admin: false`, groups and audit logs cost their one 403.
  */
-export function countMinimalRequests(world: World, admin: boolean, options: MinimalRequestsOptions = {}): MinimalRequests {
+export function countMinimalRequests(
+  world: World,
+  admin: boolean,
+  options: MinimalRequestsOptions = {},
+): MinimalRequests {
   const runsPerPage = Math.min(Math.max(1, options.runsPerPage ?? 100), PagePolicies.runs.maxPerPage);
   const schedulesPerPage = Math.min(Math.max(1, options.schedulesPerPage ?? 100), PagePolicies.schedules.maxPerPage);
   const spacesPerPage = Math.min(Math.max(1, options.spacesPerPage ?? 30), PagePolicies.spaces.maxPerPage);
@@ -129,6 +146,8 @@ export function countMinimalRequests(world: World, admin: boolean, options: Mini
     audit_logs: admin ? pages(auditEntries, AUDIT_LOG_PAGE_SIZE) : 1,
   };
   const wanted = options.streams === undefined ? undefined : new Set(options.streams);
-  const selected = Object.fromEntries(Object.entries(byStream).filter(([stream]) => wanted === undefined || wanted.has(stream)));
+  const selected = Object.fromEntries(
+    Object.entries(byStream).filter(([stream]) => wanted === undefined || wanted.has(stream)),
+  );
   return { total: Object.values(selected).reduce((a, b) => a + b, 0), byStream: selected };
 }

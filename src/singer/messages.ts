@@ -36,14 +36,25 @@ export type SingerMessage = SchemaMessage | RecordMessage | StateMessage | Activ
 
 export const SINGER_MESSAGE_TYPES: ReadonlySet<string> = new Set(["SCHEMA", "RECORD", "STATE", "ACTIVATE_VERSION"]);
 
-export function schemaMessage(stream: string, schema: JsonObject, keyProperties: readonly string[], bookmarkProperties?: readonly string[]): SchemaMessage {
+export function schemaMessage(
+  stream: string,
+  schema: JsonObject,
+  keyProperties: readonly string[],
+  bookmarkProperties?: readonly string[],
+): SchemaMessage {
   return bookmarkProperties && bookmarkProperties.length > 0
     ? { type: "SCHEMA", stream, schema, key_properties: keyProperties, bookmark_properties: bookmarkProperties }
     : { type: "SCHEMA", stream, schema, key_properties: keyProperties };
 }
 
-export function recordMessage(stream: string, record: Readonly<Record<string, unknown>>, timeExtracted?: string): RecordMessage {
-  return timeExtracted === undefined ? { type: "RECORD", stream, record } : { type: "RECORD", stream, record, time_extracted: timeExtracted };
+export function recordMessage(
+  stream: string,
+  record: Readonly<Record<string, unknown>>,
+  timeExtracted?: string,
+): RecordMessage {
+  return timeExtracted === undefined
+    ? { type: "RECORD", stream, record }
+    : { type: "RECORD", stream, record, time_extracted: timeExtracted };
 }
 
 export function stateMessage(value: JsonValue): StateMessage {

@@ -7,7 +7,12 @@ import { recordMessage, schemaMessage, stateMessage } from "./messages.js";
  * adapter. Each method resolves when the message is written (or buffered within the pipe's limit).
  */
 export interface MessageSink {
-  schema(stream: string, schema: JsonObject, keyProperties: readonly string[], bookmarkProperties?: readonly string[]): Promise<void>;
+  schema(
+    stream: string,
+    schema: JsonObject,
+    keyProperties: readonly string[],
+    bookmarkProperties?: readonly string[],
+  ): Promise<void>;
   record(stream: string, record: Readonly<Record<string, unknown>>, timeExtracted: string): Promise<void>;
   state(value: JsonValue): Promise<void>;
   flush(): Promise<void>;
@@ -19,7 +24,12 @@ export class SingerOutput implements MessageSink {
 
   constructor(private readonly writer: LineWriter) {}
 
-  schema(stream: string, schema: JsonObject, keyProperties: readonly string[], bookmarkProperties?: readonly string[]): Promise<void> {
+  schema(
+    stream: string,
+    schema: JsonObject,
+    keyProperties: readonly string[],
+    bookmarkProperties?: readonly string[],
+  ): Promise<void> {
     return this.writer.writeJson(schemaMessage(stream, schema, keyProperties, bookmarkProperties));
   }
 

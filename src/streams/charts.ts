@@ -10,5 +10,6 @@ export const chartsStream: StreamDefinition = {
   paged: false,
   parent: "queries",
   contextFields: { report_token: "report", query_token: "query" },
-  description: "Charts of each query, with their visualisation settings; incremental: re-read only for changed reports.",
+  description:
+    "Charts of each query, with their visualisation settings; incremental: re-read only for changed reports.",
 };

@@ -19,5 +19,6 @@ export const queryRunsStream: StreamDefinition = {
     if (typeof record.query_token === "string") context.query = record.query_token;
     return context;
   },
-  description: "Query runs of each report run: executed SQL, state, errors; incremental: read for new and changed runs.",
+  description:
+    "Query runs of each report run: executed SQL, state, errors; incremental: read for new and changed runs.",
 };

@@ -54,6 +54,9 @@ export function streamDefinitions(): readonly StreamDefinition[] {
 }
 
 /** The definition named `name` (tap_stream_id), if there is one. */
-export function findStream(name: string, definitions: readonly StreamDefinition[] = streamDefinitions()): StreamDefinition | undefined {
+export function findStream(
+  name: string,
+  definitions: readonly StreamDefinition[] = streamDefinitions(),
+): StreamDefinition | undefined {
   return definitions.find((definition) => definition.name === name);
 }

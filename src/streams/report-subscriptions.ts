@@ -21,7 +21,8 @@ export const reportSubscriptionsStream: StreamDefinition = {
   paged: false,
   parent: "reports",
   contextFields: { report_token: "report" },
-  description: "Delivery subscriptions of each report (email/Slack settings); incremental: re-read only for changed reports.",
+  description:
+    "Delivery subscriptions of each report (email/Slack settings); incremental: re-read only for changed reports.",
   transform: (raw) => {
     const derived: Record<string, unknown> = {};
     if (raw.token === undefined || raw.token === null) {

@@ -19,5 +19,6 @@ export const spaceMembershipsStream: StreamDefinition = {
   contextFields: { space_token: "space" },
   tolerate: [403, 404],
   selectedByDefault: false,
-  description: "Memberships of each space (who can view or edit it); Mode marks the endpoint deprecated; not selected by default.",
+  description:
+    "Memberships of each space (who can view or edit it); Mode marks the endpoint deprecated; not selected by default.",
 };

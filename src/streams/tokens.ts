@@ -11,7 +11,11 @@ export function tokenOf(record: Readonly<Record<string, unknown>>, field = "toke
   const value = record[field];
   if (typeof value === "string" && value !== "") return value;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  throw new Error(stream === undefined ? `record has no "${field}" to address its children` : `malformed ${stream} item from Mode: missing "${field}"`);
+  throw new Error(
+    stream === undefined
+      ? `record has no "${field}" to address its children`
+      : `malformed ${stream} item from Mode: missing "${field}"`,
+  );
 }
 
 /** The href of a HAL link (`_links.<rel>.href`), if the item carries it (mode-api notes §2.1). */

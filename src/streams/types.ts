@@ -10,27 +10,29 @@ export type ReplicationMethod = "FULL_TABLE" | "INCREMENTAL";
 
 /** One Mode stream, declared as data. */
 export interface StreamDefinition {
-  readonly name: string;                       // tap_stream_id == stream
-  readonly path: string | null;                // template, e.g. "/{workspace}/spaces/{space}/reports"; null for query_results
+  readonly name: string; // tap_stream_id == stream
+  readonly path: string | null; // template, e.g. "/{workspace}/spaces/{space}/reports"; null for query_results
   readonly kind: "list" | "object" | "results"; // list endpoint, single-object endpoint (workspaces), or results rows
-  readonly embeddedKey?: string;               // "_embedded" key for list endpoints
-  readonly paged: boolean;                     // the endpoint pages (page/per_page) vs returns all at once
-  readonly perPage?: number;                   // per_page to ask for (largest honoured), e.g. runs 100
-  readonly cursor?: "page" | "next_token";     // audit_logs uses next_token
+  readonly embeddedKey?: string; // "_embedded" key for list endpoints
+  readonly paged: boolean; // the endpoint pages (page/per_page) vs returns all at once
+  readonly perPage?: number; // per_page to ask for (largest honoured), e.g. runs 100
+  readonly cursor?: "page" | "next_token"; // audit_logs uses next_token
   readonly keyProperties: readonly string[];
-  readonly validReplicationKeys: readonly string[];   // [] for full table
+  readonly validReplicationKeys: readonly string[]; // [] for full table
   readonly replicationMethods: readonly ReplicationMethod[]; // e.g. ["INCREMENTAL","FULL_TABLE"] or ["FULL_TABLE"]
   readonly defaultReplicationKey?: string;
-  readonly parent?: string;                    // parent stream name ("reports" for queries)
+  readonly parent?: string; // parent stream name ("reports" for queries)
   /** Record fields filled from the context: e.g. { space_token: "space" } for reports. */
   readonly contextFields: Readonly<Record<string, string>>;
   /** Context for children of one record of this stream, e.g. reports -> { report: record.token }. */
   readonly childContext?: (record: Readonly<Record<string, unknown>>) => Record<string, string>;
   readonly query?: (config: StreamQueryConfig) => Record<string, string>; // e.g. spaces: { filter: "all" }
-  readonly tolerate?: readonly number[];       // statuses that skip the stream/partition with a warning (403 for admin-only)
+  readonly tolerate?: readonly number[]; // statuses that skip the stream/partition with a warning (403 for admin-only)
   readonly selectedByDefault: boolean;
-  readonly description: string;                // one line, for README/--about
+  readonly description: string; // one line, for README/--about
   readonly transform?: (raw: Readonly<Record<string, unknown>>) => Record<string, unknown>; // escape hatch
 }
 
-export interface StreamQueryConfig { readonly includePersonalSpaces: boolean }
+export interface StreamQueryConfig {
+  readonly includePersonalSpaces: boolean;
+}

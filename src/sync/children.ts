@@ -27,18 +27,30 @@ export function versionedDescendants(ctx: SyncContext, parent: string): string[]
  * workspace does not have) skips that list with a warning and keeps the rest of the unit: a deleted parent is then
  * reported by the next sync, when its list no longer names it.
  */
-export async function syncChildren(ctx: SyncContext, unit: Unit, parent: string, context: StreamContext, include: (child: StreamDefinition) => boolean): Promise<void> {
+export async function syncChildren(
+  ctx: SyncContext,
+  unit: Unit,
+  parent: string,
+  context: StreamContext,
+  include: (child: StreamDefinition) => boolean,
+): Promise<void> {
   for (const child of neededChildren(ctx, parent)) {
     if (RUN_STREAMS.has(child.name) || !include(child)) continue;
-    await tolerating(ctx, child, () => `${parent.replace(/s$/, "")} ${describe(context)}`, async () => {
-      const grandchildren = neededChildren(ctx, child.name).length > 0;
-      for await (const page of listPages(ctx, child, context)) {
-        for (const item of page.items) {
-          if (ctx.selected.has(child.name)) unit.add(child.name, item, context);
-          if (grandchildren && child.childContext) await syncChildren(ctx, unit, child.name, { ...context, ...child.childContext(item) }, () => true);
+    await tolerating(
+      ctx,
+      child,
+      () => `${parent.replace(/s$/, "")} ${describe(context)}`,
+      async () => {
+        const grandchildren = neededChildren(ctx, child.name).length > 0;
+        for await (const page of listPages(ctx, child, context)) {
+          for (const item of page.items) {
+            if (ctx.selected.has(child.name)) unit.add(child.name, item, context);
+            if (grandchildren && child.childContext)
+              await syncChildren(ctx, unit, child.name, { ...context, ...child.childContext(item) }, () => true);
+          }
         }
-      }
-    });
+      },
+    );
   }
 }
 

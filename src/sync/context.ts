@@ -54,9 +54,17 @@ export interface ProgressTracker {
  * descendants read by the walk, are selected (query_results rows come from the report-results phase, not from walking
  * query runs).
  */
-export function planWalk(definitions: readonly StreamDefinition[], selected: ReadonlySet<string>): Map<string, readonly StreamDefinition[]> {
-  const needed = (stream: string): boolean => selected.has(stream) || definitions.some((d) => d.parent === stream && d.kind !== "results" && needed(d.name));
-  return new Map(definitions.map((p) => [p.name, definitions.filter((d) => d.parent === p.name && d.kind === "list" && needed(d.name))] as const));
+export function planWalk(
+  definitions: readonly StreamDefinition[],
+  selected: ReadonlySet<string>,
+): Map<string, readonly StreamDefinition[]> {
+  const needed = (stream: string): boolean =>
+    selected.has(stream) || definitions.some((d) => d.parent === stream && d.kind !== "results" && needed(d.name));
+  return new Map(
+    definitions.map(
+      (p) => [p.name, definitions.filter((d) => d.parent === p.name && d.kind === "list" && needed(d.name))] as const,
+    ),
+  );
 }
 
 /** Whether a stream must be walked: it is selected, or one of its descendants read by the walk is. */

@@ -96,9 +96,12 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   if (resuming) logger.info(`resuming the sync started at ${syncId} from its last STATE`);
 
   const selectedNames = options.streams.map((s) => s.definition.name);
-  logger.info(`sync of workspace ${config.workspace}: ${selectedNames.length} streams selected (${selectedNames.join(", ")})`);
+  logger.info(
+    `sync of workspace ${config.workspace}: ${selectedNames.length} streams selected (${selectedNames.join(", ")})`,
+  );
   for (const stream of options.streams) {
-    const bookmarkProperties = stream.replicationMethod === "INCREMENTAL" && stream.replicationKey ? [stream.replicationKey] : undefined;
+    const bookmarkProperties =
+      stream.replicationMethod === "INCREMENTAL" && stream.replicationKey ? [stream.replicationKey] : undefined;
     await output.schema(stream.definition.name, stream.schema, stream.definition.keyProperties, bookmarkProperties);
   }
   // Singer SDK behaviour (singer.md §3.8): with an incoming state, write it back at once so a target has a valid one.
@@ -166,7 +169,8 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
 
 /** The end-of-run summary on stderr, plus `record_count` metrics per stream (Singer SYNC_MODE.md "Metric Messages"). */
 export function logSummary(logger: Logger, summary: SyncSummary): void {
-  for (const [stream, count] of summary.records) logMetric(logger, { type: "counter", metric: "record_count", value: count, tags: { endpoint: stream } });
+  for (const [stream, count] of summary.records)
+    logMetric(logger, { type: "counter", metric: "record_count", value: count, tags: { endpoint: stream } });
   const total = [...summary.records.values()].reduce((a, b) => a + b, 0);
   const { http } = summary;
   const unchanged = [...summary.unchanged.entries()].map(([k, v]) => `${v} ${k}`).join(", ");

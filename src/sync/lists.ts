@@ -30,8 +30,14 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 /** Pages of a list stream in a context, with extra query parameters (filters, ordering). */
-export function listPages(ctx: SyncContext, definition: StreamDefinition, context: StreamContext, query: Readonly<Record<string, string>> = {}): AsyncGenerator<Page, void, undefined> {
-  if (definition.path === null || definition.embeddedKey === undefined) throw new Error(`internal: ${definition.name} is not a list stream`);
+export function listPages(
+  ctx: SyncContext,
+  definition: StreamDefinition,
+  context: StreamContext,
+  query: Readonly<Record<string, string>> = {},
+): AsyncGenerator<Page, void, undefined> {
+  if (definition.path === null || definition.embeddedKey === undefined)
+    throw new Error(`internal: ${definition.name} is not a list stream`);
   const base = definition.query?.({ includePersonalSpaces: ctx.config.includePersonalSpaces }) ?? {};
   return ctx.client.paginate({
     path: fillPath(definition.path, context),
@@ -52,7 +58,9 @@ export class WorkspaceNotFoundError extends Error {
   override readonly name = "WorkspaceNotFoundError";
   readonly exitCode = 1;
   constructor(workspace: string, template: string) {
-    super(`Mode answered 404 (not found) for ${template} of workspace "${workspace}": the workspace does not exist or the token cannot see it (check the workspace setting)`);
+    super(
+      `Mode answered 404 (not found) for ${template} of workspace "${workspace}": the workspace does not exist or the token cannot see it (check the workspace setting)`,
+    );
   }
 }
 
@@ -60,7 +68,12 @@ export class WorkspaceNotFoundError extends Error {
  * Runs `body` and turns the errors a stream declares tolerable (403 on admin-only endpoints) and 404s (a parent deleted
  * between listing and fetching, mode-api notes §7.12) into one warning and a return value; everything else propagates.
  */
-export async function tolerating(ctx: SyncContext, definition: StreamDefinition, where: string | (() => string), body: () => Promise<void>): Promise<Tolerated | undefined> {
+export async function tolerating(
+  ctx: SyncContext,
+  definition: StreamDefinition,
+  where: string | (() => string),
+  body: () => Promise<void>,
+): Promise<Tolerated | undefined> {
   try {
     await body();
     return undefined;
@@ -79,8 +92,12 @@ export async function tolerating(ctx: SyncContext, definition: StreamDefinition,
       return "not-found";
     }
     if (status !== undefined && definition.tolerate?.includes(status)) {
-      const why = status === 403 ? "it needs rights (admin) the token does not have" : "Mode declares this status for it";
-      ctx.warnOnce(`tolerate:${definition.name}:${status}`, `stream ${definition.name}: Mode answered ${status} for ${definition.path ?? definition.name}; skipping it (${why})`);
+      const why =
+        status === 403 ? "it needs rights (admin) the token does not have" : "Mode declares this status for it";
+      ctx.warnOnce(
+        `tolerate:${definition.name}:${status}`,
+        `stream ${definition.name}: Mode answered ${status} for ${definition.path ?? definition.name}; skipping it (${why})`,
+      );
       return "tolerated";
     }
     throw error;

@@ -7,7 +7,11 @@ import type { TapState } from "../state.js";
 import type { StreamContext } from "../streams/types.js";
 
 /** Turns a raw API item into the record to emit (normalised, validated, fields selected), or null to skip it. */
-export type RecordPreparer = (stream: string, raw: Readonly<Record<string, unknown>>, context: StreamContext) => Record<string, unknown> | null;
+export type RecordPreparer = (
+  stream: string,
+  raw: Readonly<Record<string, unknown>>,
+  context: StreamContext,
+) => Record<string, unknown> | null;
 
 /**
  * The records and bookmark changes of one unit of work (a report with its children, a page of a list). Nothing of a
@@ -87,7 +91,12 @@ export class SyncOutput {
     return new Unit(this.options.prepare, this.extractedAt);
   }
 
-  schema(stream: string, schema: JsonObject, keyProperties: readonly string[], bookmarkProperties?: readonly string[]): Promise<void> {
+  schema(
+    stream: string,
+    schema: JsonObject,
+    keyProperties: readonly string[],
+    bookmarkProperties?: readonly string[],
+  ): Promise<void> {
     return this.serialize(() => this.options.sink.schema(stream, schema, keyProperties, bookmarkProperties));
   }
 
@@ -102,7 +111,10 @@ export class SyncOutput {
       for (const update of unit.stateUpdates) update(this.options.state);
       this.recordsSinceState += unit.records.length;
       const now = this.options.clock.now();
-      if (this.recordsSinceState >= this.options.stateIntervalRecords || now - this.lastStateAt >= this.options.stateIntervalMs) {
+      if (
+        this.recordsSinceState >= this.options.stateIntervalRecords ||
+        now - this.lastStateAt >= this.options.stateIntervalMs
+      ) {
         await this.writeState();
       }
     });

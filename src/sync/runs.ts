@@ -34,8 +34,17 @@ export function runKey(ctx: SyncContext, stream: string): string {
  * Consumers are the run stream itself and its children (query_runs): each keeps its own partition, so selecting
  * query_runs later still fetches every run's query runs once.
  */
-export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinition, parent: Readonly<Record<string, unknown>>, parentToken: string, context: StreamContext): Promise<void> {
-  const consumers = [runs.name, ...neededChildren(ctx, runs.name).map((d) => d.name)].filter((name) => ctx.selected.has(name));
+export async function syncRuns(
+  ctx: SyncContext,
+  unit: Unit,
+  runs: StreamDefinition,
+  parent: Readonly<Record<string, unknown>>,
+  parentToken: string,
+  context: StreamContext,
+): Promise<void> {
+  const consumers = [runs.name, ...neededChildren(ctx, runs.name).map((d) => d.name)].filter((name) =>
+    ctx.selected.has(name),
+  );
   if (consumers.length === 0) return;
   const key = runKey(ctx, runs.name);
   const state = ctx.output.state;
@@ -62,7 +71,11 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
     return open !== null && value !== null && open < value ? open : value;
   };
   const floors = new Map(consumers.map((c) => [c, floorOf(c)] as const));
-  const walkFloor = [...floors.values()].reduce<string | null | undefined>((min, f) => (min === undefined ? f : min === null || f === null ? null : f < min ? f : min), undefined) ?? null;
+  const walkFloor =
+    [...floors.values()].reduce<string | null | undefined>(
+      (min, f) => (min === undefined ? f : min === null || f === null ? null : f < min ? f : min),
+      undefined,
+    ) ?? null;
 
   let newest: string | null = null;
   let openFrom: string | null = null;
@@ -95,12 +108,25 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
         // finished run with the same key value and token as last time needs no second query_runs request.
         const alreadyRead = (c: string): boolean => {
           const p = previous.get(c);
-          return !fullTable(c) && p !== undefined && value !== null && value === p.value && (p.at_value ?? []).includes(runToken) && !inProgress;
+          return (
+            !fullTable(c) &&
+            p !== undefined &&
+            value !== null &&
+            value === p.value &&
+            (p.at_value ?? []).includes(runToken) &&
+            !inProgress
+          );
         };
         if (ctx.selected.has(runs.name) && emits(runs.name)) unit.add(runs.name, item, context);
         if (queryRunsNeeded.length > 0 && runs.childContext) {
           const childContext = { ...context, ...runs.childContext(item as JsonObject) };
-          await syncChildren(ctx, unit, runs.name, childContext, (child) => emits(child.name) && !alreadyRead(child.name));
+          await syncChildren(
+            ctx,
+            unit,
+            runs.name,
+            childContext,
+            (child) => emits(child.name) && !alreadyRead(child.name),
+          );
         }
       }
       if (passedFloor) break;
@@ -113,10 +139,18 @@ export async function syncRuns(ctx: SyncContext, unit: Unit, runs: StreamDefinit
     for (const c of consumers) {
       const partitions = partitionsOf(s, c);
       const old = partitions[parentToken];
-      const value = newest !== null && (old?.value === undefined || newest > old.value) ? newest : (old?.value ?? newest ?? ctx.config.startDate ?? "1970-01-01T00:00:00.000Z");
+      const value =
+        newest !== null && (old?.value === undefined || newest > old.value)
+          ? newest
+          : (old?.value ?? newest ?? ctx.config.startDate ?? "1970-01-01T00:00:00.000Z");
       const capped = value > ctx.startedAt ? ctx.startedAt : value;
       const next: RunsPartition = { value: capped, last_run_at: lastRunAt };
-      const boundary = newest === capped ? [...new Set([...(old?.value === capped ? (old.at_value ?? []) : []), ...atNewest])] : old?.value === capped ? (old.at_value ?? []) : [];
+      const boundary =
+        newest === capped
+          ? [...new Set([...(old?.value === capped ? (old.at_value ?? []) : []), ...atNewest])]
+          : old?.value === capped
+            ? (old.at_value ?? [])
+            : [];
       if (boundary.length > 0) next.at_value = boundary;
       if (openFrom !== null) {
         next.open = true;

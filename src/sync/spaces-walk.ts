@@ -33,7 +33,9 @@ export async function walkSpaces(ctx: SyncContext): Promise<void> {
       if (fullTableDone(ctx, definition.name, spaceToken)) continue;
       const unit = ctx.output.unit();
       const outcome = await tolerating(ctx, definition, `space ${spaceToken}`, async () => {
-        for await (const page of listPages(ctx, definition, context)) for (const item of page.items) if (ctx.selected.has(definition.name)) unit.add(definition.name, item, context);
+        for await (const page of listPages(ctx, definition, context))
+          for (const item of page.items)
+            if (ctx.selected.has(definition.name)) unit.add(definition.name, item, context);
       });
       if (outcome === undefined) {
         markFullTableDone(ctx, unit, definition.name, spaceToken);
@@ -43,7 +45,8 @@ export async function walkSpaces(ctx: SyncContext): Promise<void> {
     for (const parent of parents) {
       const outcome = await tolerating(ctx, parent.definition, `space ${spaceToken}`, async () => {
         for await (const page of listPages(ctx, parent.definition, context)) {
-          if (page.pageNumber === 1 && page.totalCount !== undefined) ctx.progress.addExpected(parent.definition.name, page.totalCount);
+          if (page.pageNumber === 1 && page.totalCount !== undefined)
+            ctx.progress.addExpected(parent.definition.name, page.totalCount);
           for (const item of page.items) {
             const token = tokenOf(item, "token", parent.definition.name);
             await parentPool.run(() => parent.sync(item, token, spaceToken, context));
@@ -58,18 +61,18 @@ export async function walkSpaces(ctx: SyncContext): Promise<void> {
   let outcome;
   try {
     outcome = await tolerating(ctx, spaces, "the spaces list", async () => {
-    for await (const page of listPages(ctx, spaces, { workspace: ctx.config.workspace })) {
-      if (page.pageNumber === 1) ctx.progress.addExpected("spaces", page.totalCount ?? page.items.length);
-      else if (page.totalCount === undefined) ctx.progress.addExpected("spaces", page.items.length);
-      const unit = ctx.output.unit();
-      const tokens = page.items.map((item) => tokenOf(item, "token", "spaces"));
-      for (const token of tokens) listed.add(token);
-      if (emitSpaces) for (const item of page.items) unit.add("spaces", item, { workspace: ctx.config.workspace });
-      if (unit.records.length > 0) await ctx.output.commit(unit);
-      for (const token of tokens) await spacePool.run(() => walkOneSpace(token));
-    }
-    spacesComplete = true;
-  });
+      for await (const page of listPages(ctx, spaces, { workspace: ctx.config.workspace })) {
+        if (page.pageNumber === 1) ctx.progress.addExpected("spaces", page.totalCount ?? page.items.length);
+        else if (page.totalCount === undefined) ctx.progress.addExpected("spaces", page.items.length);
+        const unit = ctx.output.unit();
+        const tokens = page.items.map((item) => tokenOf(item, "token", "spaces"));
+        for (const token of tokens) listed.add(token);
+        if (emitSpaces) for (const item of page.items) unit.add("spaces", item, { workspace: ctx.config.workspace });
+        if (unit.records.length > 0) await ctx.output.commit(unit);
+        for (const token of tokens) await spacePool.run(() => walkOneSpace(token));
+      }
+      spacesComplete = true;
+    });
     await spacePool.drain();
     await parentPool.drain();
   } catch (error) {

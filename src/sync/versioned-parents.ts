@@ -25,22 +25,31 @@ export class VersionedParents {
     private readonly ctx: SyncContext,
     readonly definition: StreamDefinition,
   ) {
-    this.signature = [definition.name, ...versionedDescendants(ctx, definition.name)].filter((s) => ctx.selected.has(s)).sort();
+    this.signature = [definition.name, ...versionedDescendants(ctx, definition.name)]
+      .filter((s) => ctx.selected.has(s))
+      .sort();
     this.runsStream = neededChildren(ctx, definition.name).find((d) => RUN_STREAMS.has(d.name));
     this.fullTableChildren = new Set(
       neededChildren(ctx, definition.name)
-        .filter((child) => [child.name, ...versionedDescendants(ctx, child.name)].some((s) => ctx.selected.get(s)?.replicationMethod === "FULL_TABLE"))
+        .filter((child) =>
+          [child.name, ...versionedDescendants(ctx, child.name)].some(
+            (s) => ctx.selected.get(s)?.replicationMethod === "FULL_TABLE",
+          ),
+        )
         .map((child) => child.name),
     );
     const bookmark = this.bookmark(ctx.output.state);
     if (bookmark.children.join(",") !== this.signature.join(",")) {
       if (Object.keys(bookmark.versions).length > 0) {
-        ctx.logger.info(`${definition.name}: the selected child streams changed (${bookmark.children.join(", ") || "none"} -> ${this.signature.join(", ") || "none"}); every ${definition.name.replace(/s$/, "")}'s children are synced again once`);
+        ctx.logger.info(
+          `${definition.name}: the selected child streams changed (${bookmark.children.join(", ") || "none"} -> ${this.signature.join(", ") || "none"}); every ${definition.name.replace(/s$/, "")}'s children are synced again once`,
+        );
       }
       bookmark.versions = {};
       bookmark.children = this.signature;
     }
-    for (const [space, tokens] of Object.entries(bookmark.versions)) for (const token of Object.keys(tokens)) this.spaceOf.set(token, space);
+    for (const [space, tokens] of Object.entries(bookmark.versions))
+      for (const token of Object.keys(tokens)) this.spaceOf.set(token, space);
   }
 
   /** The bookmark object inside the state, created on first use. */
@@ -59,7 +68,12 @@ export class VersionedParents {
   }
 
   /** Syncs one parent item listed in `space`. Resolves when its unit is committed (or skipped). */
-  async sync(item: Readonly<Record<string, unknown>>, token: string, space: string, context: StreamContext): Promise<void> {
+  async sync(
+    item: Readonly<Record<string, unknown>>,
+    token: string,
+    space: string,
+    context: StreamContext,
+  ): Promise<void> {
     const { ctx, definition } = this;
     this.seen.add(token);
     const updatedAt = timestampOf(item, "updated_at") ?? "";
@@ -67,13 +81,22 @@ export class VersionedParents {
     const recorded = previous === undefined ? undefined : this.bookmark(ctx.output.state).versions[previous]?.[token];
     const startDate = ctx.config.startDate;
     const watermark = this.migratedWatermark();
-    const changed = recorded === undefined ? (startDate === undefined || updatedAt >= startDate) && (watermark === null || updatedAt >= watermark) : recorded !== updatedAt;
+    const changed =
+      recorded === undefined
+        ? (startDate === undefined || updatedAt >= startDate) && (watermark === null || updatedAt >= watermark)
+        : recorded !== updatedAt;
     const parentFullTable = ctx.selected.get(definition.name)?.replicationMethod === "FULL_TABLE";
 
     const unit = ctx.output.unit();
     if (ctx.selected.has(definition.name) && (changed || parentFullTable)) unit.add(definition.name, item, context);
     const childContext = { ...context, ...(definition.childContext?.(item) ?? {}) };
-    await syncChildren(ctx, unit, definition.name, childContext, (child) => changed || this.fullTableChildren.has(child.name));
+    await syncChildren(
+      ctx,
+      unit,
+      definition.name,
+      childContext,
+      (child) => changed || this.fullTableChildren.has(child.name),
+    );
     if (this.runsStream) await syncRuns(ctx, unit, this.runsStream, item, token, childContext);
     if (changed || previous !== space) {
       const recordVersion = changed ? updatedAt : (recorded ?? updatedAt);
@@ -105,9 +128,16 @@ export class VersionedParents {
       for (const token of Object.keys(tokens)) if (!this.seen.has(token)) gone.push({ space, token });
     }
     if (gone.length === 0) return 0;
-    const runStreams = this.runsStream ? [this.runsStream.name, ...neededChildren(ctx, this.runsStream.name).map((d) => d.name)] : [];
+    const runStreams = this.runsStream
+      ? [this.runsStream.name, ...neededChildren(ctx, this.runsStream.name).map((d) => d.name)]
+      : [];
     for (const { space, token } of gone) {
-      if (ctx.selected.has(definition.name)) unit.add(definition.name, { token, _sdc_deleted_at: ctx.startedAt }, { workspace: ctx.config.workspace, space });
+      if (ctx.selected.has(definition.name))
+        unit.add(
+          definition.name,
+          { token, _sdc_deleted_at: ctx.startedAt },
+          { workspace: ctx.config.workspace, space },
+        );
     }
     unit.onCommit((state) => {
       const v = this.bookmark(state).versions;
@@ -118,7 +148,9 @@ export class VersionedParents {
       }
     });
     await ctx.output.commit(unit);
-    ctx.logger.info(`${definition.name}: ${gone.length} no longer listed by Mode; ${ctx.selected.has(definition.name) ? "emitted with _sdc_deleted_at and " : ""}removed from the state`);
+    ctx.logger.info(
+      `${definition.name}: ${gone.length} no longer listed by Mode; ${ctx.selected.has(definition.name) ? "emitted with _sdc_deleted_at and " : ""}removed from the state`,
+    );
     ctx.progress.deleted(definition.name, gone.length);
     return gone.length;
   }
@@ -129,7 +161,8 @@ export class VersionedParents {
     await ctx.output.update((state) => {
       const bookmark = this.bookmark(state);
       let max: string | null = null;
-      for (const tokens of Object.values(bookmark.versions)) for (const v of Object.values(tokens)) if (max === null || v > max) max = v;
+      for (const tokens of Object.values(bookmark.versions))
+        for (const v of Object.values(tokens)) if (max === null || v > max) max = v;
       if (max !== null && max > ctx.startedAt) max = ctx.startedAt;
       bookmark.replication_key_value = max;
       delete (bookmark as unknown as Record<string, unknown>).migrated_from;

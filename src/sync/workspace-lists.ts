@@ -5,7 +5,14 @@ import { fillPath, listPages, timestampOf, tolerating } from "./lists.js";
 import { fullTableDone, markFullTableDone } from "./full-table.js";
 
 /** Streams read at the workspace level, outside the spaces walk. */
-export const WORKSPACE_STREAMS: readonly string[] = ["workspaces", "data_sources", "definitions", "memberships", "groups", "audit_logs"];
+export const WORKSPACE_STREAMS: readonly string[] = [
+  "workspaces",
+  "data_sources",
+  "definitions",
+  "memberships",
+  "groups",
+  "audit_logs",
+];
 
 /** How far back audit logs reach on a first sync without start_date (the endpoint requires a start, mode-api §3.15). */
 const AUDIT_LOG_DEFAULT_DAYS = 30;
@@ -17,7 +24,9 @@ const AUDIT_LOG_DEFAULT_DAYS = 30;
 export async function syncWorkspaceLists(ctx: SyncContext): Promise<void> {
   const tasks = WORKSPACE_STREAMS.map((name) => ctx.definitions.get(name))
     .filter((d): d is StreamDefinition => d !== undefined && isNeeded(ctx, d.name))
-    .map((definition) => (definition.name === "audit_logs" ? syncAuditLogs(ctx, definition) : syncFullTableList(ctx, definition)));
+    .map((definition) =>
+      definition.name === "audit_logs" ? syncAuditLogs(ctx, definition) : syncFullTableList(ctx, definition),
+    );
   const results = await Promise.allSettled(tasks);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
@@ -34,7 +43,11 @@ async function syncFullTableList(ctx: SyncContext, definition: StreamDefinition)
   const outcome = await tolerating(ctx, definition, `workspace ${ctx.config.workspace}`, async () => {
     if (definition.kind === "object") {
       if (definition.path === null) return;
-      const body = await ctx.client.getJson({ path: fillPath(definition.path, context), template: definition.path, signal: ctx.signal });
+      const body = await ctx.client.getJson({
+        path: fillPath(definition.path, context),
+        template: definition.path,
+        signal: ctx.signal,
+      });
       if (emit) unit.add(definition.name, body, context);
       return;
     }
@@ -42,7 +55,8 @@ async function syncFullTableList(ctx: SyncContext, definition: StreamDefinition)
     for await (const page of listPages(ctx, definition, context)) {
       for (const item of page.items) {
         if (emit) unit.add(definition.name, item, context);
-        if (hasChildren && definition.childContext) await syncChildren(ctx, unit, definition.name, { ...context, ...definition.childContext(item) }, () => true);
+        if (hasChildren && definition.childContext)
+          await syncChildren(ctx, unit, definition.name, { ...context, ...definition.childContext(item) }, () => true);
       }
     }
   });
@@ -56,11 +70,17 @@ async function syncAuditLogs(ctx: SyncContext, definition: StreamDefinition): Pr
   const bookmark = ctx.output.state.bookmarks[definition.name];
   const saved = plan?.replicationMethod === "FULL_TABLE" ? undefined : bookmark?.replication_key_value;
   const start =
-    typeof saved === "string" ? saved : (ctx.config.startDate ?? new Date(Date.parse(ctx.startedAt) - AUDIT_LOG_DEFAULT_DAYS * 86_400_000).toISOString());
+    typeof saved === "string"
+      ? saved
+      : (ctx.config.startDate ??
+        new Date(Date.parse(ctx.startedAt) - AUDIT_LOG_DEFAULT_DAYS * 86_400_000).toISOString());
   let newest: string | null = null;
   const context = { workspace: ctx.config.workspace };
   const outcome = await tolerating(ctx, definition, `workspace ${ctx.config.workspace}`, async () => {
-    for await (const page of listPages(ctx, definition, context, { start_timestamp: start, end_timestamp: ctx.startedAt })) {
+    for await (const page of listPages(ctx, definition, context, {
+      start_timestamp: start,
+      end_timestamp: ctx.startedAt,
+    })) {
       const unit = ctx.output.unit();
       for (const item of page.items) {
         const ts = timestampOf(item, "timestamp");

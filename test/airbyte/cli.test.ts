@@ -12,9 +12,20 @@ describe("the built command in Airbyte mode", () => {
   let files: ReturnType<typeof tempFiles>;
 
   beforeAll(async () => {
-    simulator = await startSimulator({ seed: 5, rateLimit: false, size: { spaces: 2, reportsPerSpace: 3, runsPerReport: 2 } });
+    simulator = await startSimulator({
+      seed: 5,
+      rateLimit: false,
+      size: { spaces: 2, reportsPerSpace: 3, runsPerReport: 2 },
+    });
     files = tempFiles({
-      "config.json": { api_token: simulator.token, api_secret: simulator.secret, workspace: simulator.workspace, base_url: simulator.baseUrl, rate_limit_requests: 1000, rate_limit_window_seconds: 1 },
+      "config.json": {
+        api_token: simulator.token,
+        api_secret: simulator.secret,
+        workspace: simulator.workspace,
+        base_url: simulator.baseUrl,
+        rate_limit_requests: 1000,
+        rate_limit_window_seconds: 1,
+      },
     });
   });
 
@@ -29,19 +40,41 @@ describe("the built command in Airbyte mode", () => {
     const configured = {
       streams: streams
         .filter((s) => wanted.has(s.name))
-        .map((s) => ({ stream: s, sync_mode: s.name === "spaces" ? "full_refresh" : "incremental", destination_sync_mode: "append", ...(s.name === "spaces" ? {} : { cursor_field: s.default_cursor_field }) })),
+        .map((s) => ({
+          stream: s,
+          sync_mode: s.name === "spaces" ? "full_refresh" : "incremental",
+          destination_sync_mode: "append",
+          ...(s.name === "spaces" ? {} : { cursor_field: s.default_cursor_field }),
+        })),
     };
     assertConfiguredCatalog(configured);
     const catalog = tempFiles({ "configured.json": configured });
 
-    const read = await runCli(["airbyte", "read", "--config", files.path("config.json"), "--catalog", catalog.path("configured.json")]);
+    const read = await runCli([
+      "airbyte",
+      "read",
+      "--config",
+      files.path("config.json"),
+      "--catalog",
+      catalog.path("configured.json"),
+    ]);
     expect(read.stderr).toBe("");
     expect(read.code).toBe(0);
     const parsed = parseAirbyteOutput(read.stdout);
     expect([...parsed.records.keys()].sort()).toEqual(["reports", "runs", "spaces"]);
     const truth = simulator.model.truth();
-    expect(parsed.records.get("reports")?.map((r) => r.token).sort()).toEqual(truth.reports);
-    expect(parsed.records.get("runs")?.map((r) => r.token).sort()).toEqual(truth.runs);
+    expect(
+      parsed.records
+        .get("reports")
+        ?.map((r) => r.token)
+        .sort(),
+    ).toEqual(truth.reports);
+    expect(
+      parsed.records
+        .get("runs")
+        ?.map((r) => r.token)
+        .sort(),
+    ).toEqual(truth.runs);
     expect(new Set(parsed.messages.map((m) => m.type))).toEqual(new Set(["LOG", "RECORD", "STATE"]));
     assertNoSecrets(read.stdout, [simulator.token, simulator.secret]);
   });

@@ -23,11 +23,20 @@ async function run(command: Command): Promise<Run> {
   let err = "";
   stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
   stderr.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
-  const code = await runCommand(command, { stdout, stderr, env: {}, signal: new AbortController().signal, onDebug: () => undefined });
+  const code = await runCommand(command, {
+    stdout,
+    stderr,
+    env: {},
+    signal: new AbortController().signal,
+    onDebug: () => undefined,
+  });
   return { code, stdout: out, stderr: err };
 }
 
-const airbyte = (action: "spec" | "check" | "discover" | "read", files: { config?: string; catalog?: string; state?: string }): Command => ({
+const airbyte = (
+  action: "spec" | "check" | "discover" | "read",
+  files: { config?: string; catalog?: string; state?: string },
+): Command => ({
   kind: "airbyte",
   action,
   configs: files.config === undefined ? [] : [files.config],
@@ -40,7 +49,10 @@ const airbyte = (action: "spec" | "check" | "discover" | "read", files: { config
 const SKIPPED = new Set(["query_results", "audit_logs"]);
 
 /** The configured catalog an Airbyte user gets by enabling every default stream, incremental where offered. */
-function configuredCatalogFrom(discovered: ParsedAirbyteOutput, fullRefresh: ReadonlySet<string> = new Set()): JsonObject {
+function configuredCatalogFrom(
+  discovered: ParsedAirbyteOutput,
+  fullRefresh: ReadonlySet<string> = new Set(),
+): JsonObject {
   const streams = discovered.messages[0]?.catalog?.streams ?? [];
   const value = {
     streams: streams
@@ -65,7 +77,11 @@ function singerCatalog(): JsonObject {
   return {
     streams: catalog.streams.map((entry) => ({
       ...entry,
-      metadata: (entry.metadata ?? []).map((m) => (m.breadcrumb.length === 0 ? { ...m, metadata: { ...m.metadata, selected: !SKIPPED.has(entry.tap_stream_id) } } : m)),
+      metadata: (entry.metadata ?? []).map((m) =>
+        m.breadcrumb.length === 0
+          ? { ...m, metadata: { ...m.metadata, selected: !SKIPPED.has(entry.tap_stream_id) } }
+          : m,
+      ),
     })),
   } as unknown as JsonObject;
 }
@@ -73,7 +89,10 @@ function singerCatalog(): JsonObject {
 function keysByStream(records: ReadonlyMap<string, Array<Record<string, unknown>>>): Record<string, string[]> {
   const keys = new Map(discoverCatalog().streams.map((s) => [s.tap_stream_id, s.key_properties ?? []]));
   return Object.fromEntries(
-    [...records.entries()].map(([stream, list]) => [stream, list.map((r) => (keys.get(stream) ?? []).map((k) => String(r[k])).join("|")).sort()]),
+    [...records.entries()].map(([stream, list]) => [
+      stream,
+      list.map((r) => (keys.get(stream) ?? []).map((k) => String(r[k])).join("|")).sort(),
+    ]),
   );
 }
 
@@ -84,14 +103,26 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
   const secrets = (): string[] => [simulator.secret, simulator.token];
 
   beforeAll(async () => {
-    simulator = await startSimulator({ seed: 11, rateLimit: false, size: { spaces: 2, reportsPerSpace: 3, runsPerReport: 2 } });
-    const base = { api_token: simulator.token, api_secret: simulator.secret, workspace: simulator.workspace, base_url: simulator.baseUrl, rate_limit_requests: 1000, rate_limit_window_seconds: 1, start_date: "2000-01-01T00:00:00Z" };
+    simulator = await startSimulator({
+      seed: 11,
+      rateLimit: false,
+      size: { spaces: 2, reportsPerSpace: 3, runsPerReport: 2 },
+    });
+    const base = {
+      api_token: simulator.token,
+      api_secret: simulator.secret,
+      workspace: simulator.workspace,
+      base_url: simulator.baseUrl,
+      rate_limit_requests: 1000,
+      rate_limit_window_seconds: 1,
+      start_date: "2000-01-01T00:00:00Z",
+    };
     files = tempFiles({
       "config.json": base,
       "wrong-secret.json": { ...base, api_secret: "not-the-secret", max_retries: 0 },
       "unreachable.json": { ...base, base_url: "http://127.0.0.1:1/api", max_retries: 0 },
       "incomplete.json": { workspace: "acme" },
-      "state-bad.json": "[{\"type\": \"GLOBAL\", \"global\": {\"stream_states\": []}}]",
+      "state-bad.json": '[{"type": "GLOBAL", "global": {"stream_states": []}}]',
       "singer-catalog.json": singerCatalog(),
     });
     discovered = parseAirbyteOutput((await run(airbyte("discover", { config: files.path("config.json") }))).stdout);
@@ -122,8 +153,13 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
   it("check reports FAILED with the one-line reason for rejected credentials, and exits 0", async () => {
     const result = await run(airbyte("check", { config: files.path("wrong-secret.json") }));
     expect(result.code).toBe(0);
-    const status = parseAirbyteOutput(result.stdout).messages.find((m) => m.type === "CONNECTION_STATUS")?.connectionStatus;
-    expect(status).toEqual({ status: "FAILED", message: "connection failed: Mode answered 401: bad credentials (check api_token and api_secret)" });
+    const status = parseAirbyteOutput(result.stdout).messages.find(
+      (m) => m.type === "CONNECTION_STATUS",
+    )?.connectionStatus;
+    expect(status).toEqual({
+      status: "FAILED",
+      message: "connection failed: Mode answered 401: bad credentials (check api_token and api_secret)",
+    });
     assertNoSecrets(result.stdout + result.stderr, [...secrets(), "not-the-secret"]);
   });
 
@@ -131,27 +167,48 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
     const result = await run(airbyte("check", { config: files.path("incomplete.json") }));
     expect(result.code).toBe(0);
     const parsed = parseAirbyteOutput(result.stdout);
-    expect(parsed.messages).toEqual([{ type: "CONNECTION_STATUS", connectionStatus: { status: "FAILED", message: `config ${files.path("incomplete.json")}: missing required setting "api_token"` } }]);
+    expect(parsed.messages).toEqual([
+      {
+        type: "CONNECTION_STATUS",
+        connectionStatus: {
+          status: "FAILED",
+          message: `config ${files.path("incomplete.json")}: missing required setting "api_token"`,
+        },
+      },
+    ]);
   });
 
   it("discover prints one CATALOG with every stream", () => {
     expect(discovered.messages.map((m) => m.type)).toEqual(["CATALOG"]);
-    expect(discovered.messages[0]?.catalog?.streams.map((s) => s.name)).toEqual(discoverCatalog().streams.map((s) => s.tap_stream_id));
+    expect(discovered.messages[0]?.catalog?.streams.map((s) => s.name)).toEqual(
+      discoverCatalog().streams.map((s) => s.tap_stream_id),
+    );
   });
 
   it("a config error ends with one TRACE config_error and a non-zero exit", async () => {
     const catalog = tempFiles({ "c.json": configuredCatalogFrom(discovered) });
-    const result = await run(airbyte("read", { config: files.path("incomplete.json"), catalog: catalog.path("c.json") }));
+    const result = await run(
+      airbyte("read", { config: files.path("incomplete.json"), catalog: catalog.path("c.json") }),
+    );
     expect(result.code).toBe(2);
     const parsed = parseAirbyteOutput(result.stdout);
     expect(parsed.messages.map((m) => m.type)).toEqual(["TRACE"]);
-    expect(parsed.traces[0]?.error).toMatchObject({ failure_type: "config_error", message: `config ${files.path("incomplete.json")}: missing required setting "api_token"` });
+    expect(parsed.traces[0]?.error).toMatchObject({
+      failure_type: "config_error",
+      message: `config ${files.path("incomplete.json")}: missing required setting "api_token"`,
+    });
     expect(result.stderr).toBe("");
   });
 
   it("an unreadable state ends with a TRACE config_error naming the file", async () => {
     const catalog = tempFiles({ "c.json": configuredCatalogFrom(discovered) });
-    const result = await run(airbyte("read", { config: files.path("config.json"), catalog: catalog.path("c.json"), state: files.path("state-bad.json") }));
+    const result = await run(
+      airbyte("read", {
+        config: files.path("config.json"),
+        catalog: catalog.path("c.json"),
+        state: files.path("state-bad.json"),
+      }),
+    );
     expect(result.code).toBe(2);
     const trace = parseAirbyteOutput(result.stdout).traces.at(-1);
     expect(trace?.error?.failure_type).toBe("config_error");
@@ -160,7 +217,9 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
 
   it("credentials Mode rejects during read end with a TRACE config_error after a STATE the next read resumes from", async () => {
     const catalog = tempFiles({ "c.json": configuredCatalogFrom(discovered) });
-    const result = await run(airbyte("read", { config: files.path("wrong-secret.json"), catalog: catalog.path("c.json") }));
+    const result = await run(
+      airbyte("read", { config: files.path("wrong-secret.json"), catalog: catalog.path("c.json") }),
+    );
     expect(result.code).toBe(1);
     const parsed = parseAirbyteOutput(result.stdout);
     expect(parsed.messages.at(-1)?.type).toBe("TRACE");
@@ -176,18 +235,30 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
     expect(block.sync_started_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(states.every((s) => JSON.stringify(s.stream.stream_state.tap_mode) === JSON.stringify(block))).toBe(true);
     const stateFile = tempFiles({ "state.json": states });
-    const resumed = await run(airbyte("read", { config: files.path("config.json"), catalog: catalog.path("c.json"), state: stateFile.path("state.json") }));
+    const resumed = await run(
+      airbyte("read", {
+        config: files.path("config.json"),
+        catalog: catalog.path("c.json"),
+        state: stateFile.path("state.json"),
+      }),
+    );
     expect(resumed.code).toBe(0);
     const output = parseAirbyteOutput(resumed.stdout);
-    expect(output.logs.map((l) => l.message)).toContain(`resuming the sync started at ${block.sync_started_at} from its last STATE`);
+    expect(output.logs.map((l) => l.message)).toContain(
+      `resuming the sync started at ${block.sync_started_at} from its last STATE`,
+    );
     expect(keysByStream(output.records).spaces).toEqual(simulator.model.truth().spaces);
-    const final = latestStates(output).map((s) => s.stream.stream_state.tap_mode as { sync_started_at?: string; currently_syncing: unknown });
+    const final = latestStates(output).map(
+      (s) => s.stream.stream_state.tap_mode as { sync_started_at?: string; currently_syncing: unknown },
+    );
     expect(final.every((b) => b.sync_started_at === undefined && b.currently_syncing === null)).toBe(true);
   });
 
   it("an unreachable Mode ends with a TRACE transient_error", async () => {
     const catalog = tempFiles({ "c.json": configuredCatalogFrom(discovered) });
-    const result = await run(airbyte("read", { config: files.path("unreachable.json"), catalog: catalog.path("c.json") }));
+    const result = await run(
+      airbyte("read", { config: files.path("unreachable.json"), catalog: catalog.path("c.json") }),
+    );
     expect(result.code).toBe(1);
     const trace = parseAirbyteOutput(result.stdout).traces.at(-1);
     expect(trace?.error?.failure_type).toBe("transient_error");
@@ -201,11 +272,17 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
     const catalogFiles = tempFiles({ "configured.json": configured });
 
     // Full read, and the same selection as a Singer sync.
-    const first = await run(airbyte("read", { config: files.path("config.json"), catalog: catalogFiles.path("configured.json") }));
+    const first = await run(
+      airbyte("read", { config: files.path("config.json"), catalog: catalogFiles.path("configured.json") }),
+    );
     expect(first.code).toBe(0);
     expect(first.stderr).toBe("");
     const full = parseAirbyteOutput(first.stdout);
-    const singer = await run({ kind: "sync", configs: [files.path("config.json")], catalog: files.path("singer-catalog.json") });
+    const singer = await run({
+      kind: "sync",
+      configs: [files.path("config.json")],
+      catalog: files.path("singer-catalog.json"),
+    });
     expect(singer.code).toBe(0);
     const singerOutput = checkSingerOutput(singer.stdout);
     expect(keysByStream(full.records)).toEqual(keysByStream(singerOutput.records));
@@ -223,7 +300,10 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
     expect(states.map((s) => s.stream.stream_descriptor.name).sort()).toEqual([...configuredNames].sort());
     const bookmarks: Record<string, unknown> = {};
     for (const state of states) {
-      const streamState = state.stream.stream_state as { bookmark?: unknown; tap_mode: { other_bookmarks?: Record<string, unknown>; currently_syncing: unknown } };
+      const streamState = state.stream.stream_state as {
+        bookmark?: unknown;
+        tap_mode: { other_bookmarks?: Record<string, unknown>; currently_syncing: unknown };
+      };
       if (streamState.bookmark !== undefined) bookmarks[state.stream.stream_descriptor.name] = streamState.bookmark;
       Object.assign(bookmarks, streamState.tap_mode.other_bookmarks ?? {});
       expect(streamState.tap_mode.currently_syncing).toBeNull();
@@ -232,18 +312,38 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
 
     // Incremental read from those states: unchanged reports and datasets are skipped, full-refresh streams read again.
     const stateFiles = tempFiles({ "state.json": states });
-    const second = await run(airbyte("read", { config: files.path("config.json"), catalog: catalogFiles.path("configured.json"), state: stateFiles.path("state.json") }));
+    const second = await run(
+      airbyte("read", {
+        config: files.path("config.json"),
+        catalog: catalogFiles.path("configured.json"),
+        state: stateFiles.path("state.json"),
+      }),
+    );
     expect(second.code).toBe(0);
     const incremental = parseAirbyteOutput(second.stdout);
     expect(incremental.records.get("reports")).toBeUndefined();
     expect(incremental.records.get("datasets")).toBeUndefined();
     expect(keysByStream(incremental.records).spaces).toEqual(truth.spaces);
-    const sequences = incremental.states.map((s) => (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence);
-    expect(Math.min(...sequences)).toBeGreaterThan(Math.max(...full.states.map((s) => (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence)));
+    const sequences = incremental.states.map(
+      (s) => (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence,
+    );
+    expect(Math.min(...sequences)).toBeGreaterThan(
+      Math.max(
+        ...full.states.map(
+          (s) => (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence,
+        ),
+      ),
+    );
 
     // Reports switched to full_refresh: its bookmark is ignored and every report is read again.
     const refresh = tempFiles({ "configured.json": configuredCatalogFrom(discovered, new Set(["reports"])) });
-    const third = await run(airbyte("read", { config: files.path("config.json"), catalog: refresh.path("configured.json"), state: stateFiles.path("state.json") }));
+    const third = await run(
+      airbyte("read", {
+        config: files.path("config.json"),
+        catalog: refresh.path("configured.json"),
+        state: stateFiles.path("state.json"),
+      }),
+    );
     expect(third.code).toBe(0);
     expect(keysByStream(parseAirbyteOutput(third.stdout).records).reports).toEqual(truth.reports);
   });

@@ -31,7 +31,11 @@ describe("AirbyteOutput", () => {
     await output.flush();
     const parsed = parseAirbyteOutput(text());
     expect(parsed.messages.map((m) => m.type)).toEqual(["RECORD", "STATE"]);
-    expect(parsed.messages[0]?.record).toEqual({ stream: "spaces", data: { token: "s1", name: "Ops" }, emitted_at: T0 });
+    expect(parsed.messages[0]?.record).toEqual({
+      stream: "spaces",
+      data: { token: "s1", name: "Ops" },
+      emitted_at: T0,
+    });
   });
 
   it("writes one STATE per configured stream at each checkpoint, counting each stream's records since its last STATE", async () => {
@@ -41,13 +45,25 @@ describe("AirbyteOutput", () => {
     await output.record("spaces", { token: "s1" }, "");
     await output.record("reports", { token: "r1" }, "");
     await output.record("reports", { token: "r2" }, "");
-    await output.state({ bookmarks: { reports: { replication_key: "updated_at", replication_key_value: "2025-01-01T00:00:00.000Z" } }, currently_syncing: "spaces", tap_mode: { format_version: 1 } });
+    await output.state({
+      bookmarks: { reports: { replication_key: "updated_at", replication_key_value: "2025-01-01T00:00:00.000Z" } },
+      currently_syncing: "spaces",
+      tap_mode: { format_version: 1 },
+    });
     clock.advance(1000);
     await output.record("reports", { token: "r3" }, "");
-    await output.state({ bookmarks: { reports: { replication_key: "updated_at", replication_key_value: "2025-01-02T00:00:00.000Z" } }, currently_syncing: null, tap_mode: { format_version: 1 } });
+    await output.state({
+      bookmarks: { reports: { replication_key: "updated_at", replication_key_value: "2025-01-02T00:00:00.000Z" } },
+      currently_syncing: null,
+      tap_mode: { format_version: 1 },
+    });
     await output.flush();
     const parsed = parseAirbyteOutput(text());
-    const summary = parsed.states.map((s) => [s.stream.stream_descriptor.name, s.sourceStats?.recordCount, (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence]);
+    const summary = parsed.states.map((s) => [
+      s.stream.stream_descriptor.name,
+      s.sourceStats?.recordCount,
+      (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence,
+    ]);
     expect(summary).toEqual([
       ["spaces", 1, 11],
       ["reports", 2, 11],
@@ -56,8 +72,13 @@ describe("AirbyteOutput", () => {
       ["reports", 1, 12],
       ["groups", 0, 12],
     ]);
-    expect(parsed.states[4]?.stream.stream_state.bookmark).toEqual({ replication_key: "updated_at", replication_key_value: "2025-01-02T00:00:00.000Z" });
-    expect((parsed.states[5]?.stream.stream_state.tap_mode as { checkpoint: { at: string } }).checkpoint.at).toBe("2025-03-01T12:00:01.000Z");
+    expect(parsed.states[4]?.stream.stream_state.bookmark).toEqual({
+      replication_key: "updated_at",
+      replication_key_value: "2025-01-02T00:00:00.000Z",
+    });
+    expect((parsed.states[5]?.stream.stream_state.tap_mode as { checkpoint: { at: string } }).checkpoint.at).toBe(
+      "2025-03-01T12:00:01.000Z",
+    );
   });
 
   it("skips a checkpoint when neither the state nor the records changed", async () => {
@@ -78,7 +99,7 @@ describe("Airbyte LOG messages", () => {
     const { writer, text } = capture();
     const logger = createAirbyteLogger(writer, "info");
     logger.debug("not shown");
-    logger.info("METRIC: {\"type\":\"counter\"}");
+    logger.info('METRIC: {"type":"counter"}');
     logger.warn({ stream: "groups" }, "skipping groups");
     logger.error("failed");
     await writer.flush();
@@ -92,9 +113,30 @@ describe("Airbyte LOG messages", () => {
 
   it("maps every pino level and moves an error's stack into stack_trace", () => {
     const levels = [10, 20, 30, 40, 50, 60].map((level) => logLineToMessage(JSON.stringify({ level, msg: "m" })));
-    expect(levels.map((m) => (m.type === "LOG" ? m.log.level : null))).toEqual(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]);
-    const withError = logLineToMessage(JSON.stringify({ level: 50, time: "t", msg: "boom", err: { type: "Error", message: "x", stack: "Error: x\n    at f" } }));
-    expect(withError).toEqual({ type: "LOG", log: { level: "ERROR", message: 'boom {"err":{"type":"Error","message":"x"}}', stack_trace: "Error: x\n    at f" } });
+    expect(levels.map((m) => (m.type === "LOG" ? m.log.level : null))).toEqual([
+      "TRACE",
+      "DEBUG",
+      "INFO",
+      "WARN",
+      "ERROR",
+      "FATAL",
+    ]);
+    const withError = logLineToMessage(
+      JSON.stringify({
+        level: 50,
+        time: "t",
+        msg: "boom",
+        err: { type: "Error", message: "x", stack: "Error: x\n    at f" },
+      }),
+    );
+    expect(withError).toEqual({
+      type: "LOG",
+      log: {
+        level: "ERROR",
+        message: 'boom {"err":{"type":"Error","message":"x"}}',
+        stack_trace: "Error: x\n    at f",
+      },
+    });
     expect(logLineToMessage("not json")).toEqual({ type: "LOG", log: { level: "INFO", message: "not json" } });
   });
 });

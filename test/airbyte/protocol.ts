@@ -13,12 +13,22 @@ import { PROJECT_ROOT } from "../support/run-cli.js";
 export interface AirbyteMessageLine {
   readonly type: string;
   readonly record?: { stream: string; data: Record<string, unknown>; emitted_at: number };
-  readonly state?: { type: string; stream: { stream_descriptor: { name: string }; stream_state: Record<string, unknown> }; sourceStats?: { recordCount: number } };
+  readonly state?: {
+    type: string;
+    stream: { stream_descriptor: { name: string }; stream_state: Record<string, unknown> };
+    sourceStats?: { recordCount: number };
+  };
   readonly log?: { level: string; message: string; stack_trace?: string };
   readonly spec?: { connectionSpecification: Record<string, unknown>; documentationUrl?: string };
   readonly connectionStatus?: { status: string; message?: string };
-  readonly catalog?: { streams: Array<Record<string, unknown> & { name: string; json_schema: Record<string, unknown> }> };
-  readonly trace?: { type: string; emitted_at: number; error?: { message: string; failure_type?: string; internal_message?: string; stack_trace?: string } };
+  readonly catalog?: {
+    streams: Array<Record<string, unknown> & { name: string; json_schema: Record<string, unknown> }>;
+  };
+  readonly trace?: {
+    type: string;
+    emitted_at: number;
+    error?: { message: string; failure_type?: string; internal_message?: string; stack_trace?: string };
+  };
 }
 
 export interface ParsedAirbyteOutput {
@@ -31,7 +41,11 @@ export interface ParsedAirbyteOutput {
 
 const SCHEMA_FILE = join(PROJECT_ROOT, "test", "fixtures", "airbyte", "airbyte-protocol.schema.json");
 
-function compile(): { message: ValidateFunction; configuredCatalog: ValidateFunction; errorsText: (v: ValidateFunction) => string } {
+function compile(): {
+  message: ValidateFunction;
+  configuredCatalog: ValidateFunction;
+  errorsText: (v: ValidateFunction) => string;
+} {
   const ajv = new Ajv({ strict: false, allErrors: false });
   addFormats.default(ajv);
   const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as { $id: string };
@@ -46,12 +60,14 @@ const validators = compile();
 
 /** Throws when `value` is not a valid AirbyteMessage. */
 export function assertAirbyteMessage(value: unknown, where = "message"): void {
-  if (!validators.message(value)) throw new Error(`${where} is not a valid AirbyteMessage: ${validators.errorsText(validators.message)}`);
+  if (!validators.message(value))
+    throw new Error(`${where} is not a valid AirbyteMessage: ${validators.errorsText(validators.message)}`);
 }
 
 /** Throws when `value` is not a valid ConfiguredAirbyteCatalog (keeps test inputs honest). */
 export function assertConfiguredCatalog(value: unknown): void {
-  if (!validators.configuredCatalog(value)) throw new Error(`not a valid ConfiguredAirbyteCatalog: ${validators.errorsText(validators.configuredCatalog)}`);
+  if (!validators.configuredCatalog(value))
+    throw new Error(`not a valid ConfiguredAirbyteCatalog: ${validators.errorsText(validators.configuredCatalog)}`);
 }
 
 /** Parses and validates stdout; throws on the first violation, naming the line. */
@@ -83,12 +99,15 @@ export function parseAirbyteOutput(stdout: string): ParsedAirbyteOutput {
       const stream = message.state.stream.stream_descriptor.name;
       const count = message.state.sourceStats?.recordCount;
       if (count !== undefined && count !== (uncommitted.get(stream) ?? 0)) {
-        throw new Error(`${where}: STATE of ${stream} counts ${count} records, ${uncommitted.get(stream) ?? 0} were emitted since its previous STATE`);
+        throw new Error(
+          `${where}: STATE of ${stream} counts ${count} records, ${uncommitted.get(stream) ?? 0} were emitted since its previous STATE`,
+        );
       }
       uncommitted.delete(stream);
     }
   });
-  for (const [stream, count] of uncommitted) if (count > 0) throw new Error(`${count} records of ${stream} are not followed by a STATE of ${stream}`);
+  for (const [stream, count] of uncommitted)
+    if (count > 0) throw new Error(`${count} records of ${stream} are not followed by a STATE of ${stream}`);
   return {
     messages,
     records,

@@ -8,14 +8,25 @@ import { specMessage } from "../../src/airbyte/messages.js";
 import { connectorSpecification } from "../../src/airbyte/spec.js";
 import { loadConfigSchema } from "../../src/config.js";
 import { ConfigError, InterruptedError, UsageError } from "../../src/errors.js";
-import { AuthenticationError, FatalApiError, ForbiddenError, MalformedResponseError, RetriesExhaustedError, TimeoutError, TransientApiError } from "../../src/http/errors.js";
+import {
+  AuthenticationError,
+  FatalApiError,
+  ForbiddenError,
+  MalformedResponseError,
+  RetriesExhaustedError,
+  TimeoutError,
+  TransientApiError,
+} from "../../src/http/errors.js";
 import { StateError } from "../../src/state.js";
 import { PROJECT_ROOT } from "../support/run-cli.js";
 import { assertAirbyteMessage } from "./protocol.js";
 
 const schema = loadConfigSchema();
 const spec = connectorSpecification(schema);
-const connection = spec.connectionSpecification as { required: string[]; properties: Record<string, Record<string, unknown>> };
+const connection = spec.connectionSpecification as {
+  required: string[];
+  properties: Record<string, Record<string, unknown>>;
+};
 
 describe("Airbyte SPEC", () => {
   it("is a valid SPEC message", () => {
@@ -30,7 +41,9 @@ describe("Airbyte SPEC", () => {
   });
 
   it("flags the credentials airbyte_secret and nothing else", () => {
-    const secrets = Object.entries(connection.properties).filter(([, p]) => p.airbyte_secret === true).map(([name]) => name);
+    const secrets = Object.entries(connection.properties)
+      .filter(([, p]) => p.airbyte_secret === true)
+      .map(([name]) => name);
     expect(secrets).toEqual(["api_token", "api_secret"]);
     expect(JSON.stringify(spec)).not.toContain('"secret":');
     expect(JSON.stringify(spec)).not.toContain("$comment");
@@ -40,7 +53,10 @@ describe("Airbyte SPEC", () => {
     const ajv = new Ajv({ strict: false });
     addFormats.default(ajv);
     const validate = ajv.compile(spec.connectionSpecification);
-    const sample = JSON.parse(readFileSync(join(PROJECT_ROOT, "sample-config.json"), "utf8")) as Record<string, unknown>;
+    const sample = JSON.parse(readFileSync(join(PROJECT_ROOT, "sample-config.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
     expect(validate(sample)).toBe(true);
     const { api_token: _token, ...withoutToken } = sample;
     expect(validate(withoutToken)).toBe(false);

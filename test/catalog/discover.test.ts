@@ -18,7 +18,12 @@ describe("discovery", () => {
 
   it("describes reports as incremental on updated_at, selected by default, child of spaces", () => {
     const reports = discoverCatalog().streams.find((s) => s.tap_stream_id === "reports");
-    expect(reports).toMatchObject({ stream: "reports", key_properties: ["token"], replication_method: "INCREMENTAL", replication_key: "updated_at" });
+    expect(reports).toMatchObject({
+      stream: "reports",
+      key_properties: ["token"],
+      replication_method: "INCREMENTAL",
+      replication_key: "updated_at",
+    });
     expect(reports?.metadata?.[0]).toEqual({
       breadcrumb: [],
       metadata: {
@@ -43,12 +48,17 @@ describe("discovery", () => {
     const spaces = catalog.streams.find((s) => s.tap_stream_id === "spaces");
     expect(spaces).toMatchObject({ replication_method: "FULL_TABLE" });
     expect(spaces).not.toHaveProperty(["replication_key"]);
-    expect(spaces?.metadata?.[0]?.metadata).toMatchObject({ "forced-replication-method": "FULL_TABLE", "valid-replication-keys": [] });
+    expect(spaces?.metadata?.[0]?.metadata).toMatchObject({
+      "forced-replication-method": "FULL_TABLE",
+      "valid-replication-keys": [],
+    });
   });
 
   it("leaves audit_logs and query_results unselected by default and keeps viewable? as Mode spells it", () => {
     const catalog = discoverCatalog();
-    const byDefault = Object.fromEntries(catalog.streams.map((s) => [s.tap_stream_id, s.metadata?.[0]?.metadata["selected-by-default"]]));
+    const byDefault = Object.fromEntries(
+      catalog.streams.map((s) => [s.tap_stream_id, s.metadata?.[0]?.metadata["selected-by-default"]]),
+    );
     expect(byDefault.audit_logs).toBe(false);
     expect(byDefault.query_results).toBe(false);
     expect(byDefault.reports).toBe(true);

@@ -29,16 +29,28 @@ describe("parseCatalog", () => {
   });
 
   it.each([
-    ["", "catalog.json: is empty (expected a JSON object with a \"streams\" array)"],
-    ["{\"streams\": [", "catalog.json: is not valid JSON ("],
-    ["[]", "catalog.json: must hold a JSON object with a \"streams\" array, found an array"],
-    ["{}", "catalog.json: has no \"streams\" array"],
-    ["{\"streams\": [42]}", "catalog.json: streams[0] is not an object (found a number)"],
-    ["{\"streams\": [{\"tap_stream_id\": \"reports\"}]}", "catalog.json: streams[0] (\"reports\") has no schema object"],
-    ["{\"streams\": [{\"tap_stream_id\": \"reports\", \"schema\": {}, \"metadata\": {}}]}", "catalog.json: streams[0] (\"reports\") has a \"metadata\" that is not an array"],
-    ["{\"streams\": [{\"tap_stream_id\": \"reports\", \"schema\": {}, \"metadata\": [{\"metadata\": {}}]}]}", "catalog.json: streams[0] (\"reports\") metadata[0] has no breadcrumb array of strings"],
-    ["{\"streams\": [{\"tap_stream_id\": \"reports\", \"schema\": {}, \"metadata\": [{\"breadcrumb\": []}]}]}", "catalog.json: streams[0] (\"reports\") metadata[0] has no \"metadata\" object"],
-    ["{\"streams\": [{\"tap_stream_id\": \"a\", \"schema\": {}}, {\"tap_stream_id\": \"a\", \"schema\": {}}]}", "catalog.json: streams[1] (\"a\") repeats the tap_stream_id of streams[0]"],
+    ["", 'catalog.json: is empty (expected a JSON object with a "streams" array)'],
+    ['{"streams": [', "catalog.json: is not valid JSON ("],
+    ["[]", 'catalog.json: must hold a JSON object with a "streams" array, found an array'],
+    ["{}", 'catalog.json: has no "streams" array'],
+    ['{"streams": [42]}', "catalog.json: streams[0] is not an object (found a number)"],
+    ['{"streams": [{"tap_stream_id": "reports"}]}', 'catalog.json: streams[0] ("reports") has no schema object'],
+    [
+      '{"streams": [{"tap_stream_id": "reports", "schema": {}, "metadata": {}}]}',
+      'catalog.json: streams[0] ("reports") has a "metadata" that is not an array',
+    ],
+    [
+      '{"streams": [{"tap_stream_id": "reports", "schema": {}, "metadata": [{"metadata": {}}]}]}',
+      'catalog.json: streams[0] ("reports") metadata[0] has no breadcrumb array of strings',
+    ],
+    [
+      '{"streams": [{"tap_stream_id": "reports", "schema": {}, "metadata": [{"breadcrumb": []}]}]}',
+      'catalog.json: streams[0] ("reports") metadata[0] has no "metadata" object',
+    ],
+    [
+      '{"streams": [{"tap_stream_id": "a", "schema": {}}, {"tap_stream_id": "a", "schema": {}}]}',
+      'catalog.json: streams[1] ("a") repeats the tap_stream_id of streams[0]',
+    ],
   ])("rejects %j with a one-line message", (text, message) => {
     const error = errorOf(text);
     expect(error.message.startsWith(message)).toBe(true);

@@ -9,12 +9,20 @@ const discovered = discoverCatalog({ schemas });
 
 /** A copy of the discovered catalog with only `ids`, changed by `edit`. */
 function catalogWith(ids: readonly string[], edit: (entry: CatalogEntry) => CatalogEntry = (e) => e): Catalog {
-  return { streams: discovered.streams.filter((s) => ids.includes(s.tap_stream_id)).map((s) => edit(structuredClone(s))) };
+  return {
+    streams: discovered.streams.filter((s) => ids.includes(s.tap_stream_id)).map((s) => edit(structuredClone(s))),
+  };
 }
 
-function withMetadata(entry: CatalogEntry, breadcrumb: readonly string[], values: Record<string, unknown>): CatalogEntry {
+function withMetadata(
+  entry: CatalogEntry,
+  breadcrumb: readonly string[],
+  values: Record<string, unknown>,
+): CatalogEntry {
   const metadata = (entry.metadata ?? []).map((m): MetadataEntry =>
-    m.breadcrumb.length === breadcrumb.length && m.breadcrumb.every((s, i) => s === breadcrumb[i]) ? { breadcrumb: m.breadcrumb, metadata: { ...m.metadata, ...values } } : m,
+    m.breadcrumb.length === breadcrumb.length && m.breadcrumb.every((s, i) => s === breadcrumb[i])
+      ? { breadcrumb: m.breadcrumb, metadata: { ...m.metadata, ...values } }
+      : m,
   );
   return { ...entry, metadata };
 }
@@ -36,7 +44,14 @@ describe("resolveSelection", () => {
     expect(reports?.replicationMethod).toBe("INCREMENTAL");
     expect(reports?.replicationKey).toBe("updated_at");
     expect([...(reports?.selectedFields ?? [])]).toEqual(Object.keys(schemas.schema("reports").properties ?? {}));
-    expect(lines.some((l) => l.includes("skipped: ") && l.includes("query_results (not selected)") && l.includes("audit_logs (not selected)"))).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.includes("skipped: ") &&
+          l.includes("query_results (not selected)") &&
+          l.includes("audit_logs (not selected)"),
+      ),
+    ).toBe(true);
   });
 
   it("honours stream selection and deselects streams missing from the catalog", () => {
@@ -50,8 +65,10 @@ describe("resolveSelection", () => {
     expect(summary).toContain("workspaces (not in the catalog)");
   });
 
-  it("reads selected given as the strings \"true\" and \"false\"", () => {
-    const catalog = catalogWith(["spaces", "reports"], (e) => withMetadata(e, [], { selected: e.tap_stream_id === "spaces" ? "false" : "true" }));
+  it('reads selected given as the strings "true" and "false"', () => {
+    const catalog = catalogWith(["spaces", "reports"], (e) =>
+      withMetadata(e, [], { selected: e.tap_stream_id === "spaces" ? "false" : "true" }),
+    );
     expect(select(catalog).selected.map((s) => s.definition.name)).toEqual(["reports"]);
   });
 
@@ -64,7 +81,10 @@ describe("resolveSelection", () => {
     const catalog = catalogWith(["reports", "audit_logs"], (e) => {
       const properties = { ...e.schema.properties, name: { ...e.schema.properties?.name, selected: false } };
       // audit_logs is not selected by default; the legacy flag selects it. reports keeps its default.
-      return { ...e, schema: { ...e.schema, properties, ...(e.tap_stream_id === "audit_logs" ? { selected: true } : {}) } };
+      return {
+        ...e,
+        schema: { ...e.schema, properties, ...(e.tap_stream_id === "audit_logs" ? { selected: true } : {}) },
+      };
     });
     const { selected } = select(catalog);
     expect(selected.map((s) => s.definition.name)).toEqual(["reports", "audit_logs"]);
@@ -89,7 +109,15 @@ describe("resolveSelection", () => {
 
   it("never writes a field marked unsupported, and writes one the catalog marks automatic", () => {
     const catalog = catalogWith(["spaces"], (e) =>
-      withMetadata(withMetadata(withMetadata(e, ["properties", "name"], { inclusion: "unsupported", selected: true }), ["properties", "state"], { inclusion: "automatic", selected: false }), [], { selected: true }),
+      withMetadata(
+        withMetadata(
+          withMetadata(e, ["properties", "name"], { inclusion: "unsupported", selected: true }),
+          ["properties", "state"],
+          { inclusion: "automatic", selected: false },
+        ),
+        [],
+        { selected: true },
+      ),
     );
     const spaces = select(catalog).selected[0];
     expect(spaces?.selectedFields.has("name")).toBe(false);
@@ -109,22 +137,40 @@ describe("resolveSelection", () => {
 
   it("applies replication-method and replication-key metadata overrides", () => {
     const catalog = catalogWith(["reports", "runs"], (e) =>
-      withMetadata(e, [], e.tap_stream_id === "reports" ? { selected: true, "replication-method": "FULL_TABLE" } : { selected: true, "replication-method": "INCREMENTAL", "replication-key": "created_at" }),
+      withMetadata(
+        e,
+        [],
+        e.tap_stream_id === "reports"
+          ? { selected: true, "replication-method": "FULL_TABLE" }
+          : { selected: true, "replication-method": "INCREMENTAL", "replication-key": "created_at" },
+      ),
     );
     const { selected, warnings } = select(catalog);
     expect(selected.find((s) => s.definition.name === "reports")).toMatchObject({ replicationMethod: "FULL_TABLE" });
     expect(selected.find((s) => s.definition.name === "reports")?.replicationKey).toBeUndefined();
-    expect(selected.find((s) => s.definition.name === "runs")).toMatchObject({ replicationMethod: "INCREMENTAL", replicationKey: "created_at" });
+    expect(selected.find((s) => s.definition.name === "runs")).toMatchObject({
+      replicationMethod: "INCREMENTAL",
+      replicationKey: "created_at",
+    });
     expect(warnings()).toEqual([]);
   });
 
   it("warns and keeps the default for a replication method or key the stream cannot use", () => {
     const catalog = catalogWith(["spaces", "runs"], (e) =>
-      withMetadata(e, [], e.tap_stream_id === "spaces" ? { selected: true, "replication-method": "INCREMENTAL" } : { selected: true, "replication-key": "completed_at" }),
+      withMetadata(
+        e,
+        [],
+        e.tap_stream_id === "spaces"
+          ? { selected: true, "replication-method": "INCREMENTAL" }
+          : { selected: true, "replication-key": "completed_at" },
+      ),
     );
     const { selected, warnings } = select(catalog);
     expect(selected.find((s) => s.definition.name === "spaces")?.replicationMethod).toBe("FULL_TABLE");
-    expect(selected.find((s) => s.definition.name === "runs")).toMatchObject({ replicationMethod: "INCREMENTAL", replicationKey: "updated_at" });
+    expect(selected.find((s) => s.definition.name === "runs")).toMatchObject({
+      replicationMethod: "INCREMENTAL",
+      replicationKey: "updated_at",
+    });
     expect(warnings()).toEqual([
       'WARNING catalog: stream spaces cannot use replication method "INCREMENTAL"; using FULL_TABLE (supported: FULL_TABLE)',
       'WARNING catalog: stream runs cannot use replication key "completed_at"; using updated_at (valid: created_at, updated_at)',
@@ -132,7 +178,13 @@ describe("resolveSelection", () => {
   });
 
   it("warns once about stream ids the tap does not know", () => {
-    const catalog: Catalog = { streams: [...catalogWith(["reports"]).streams, { tap_stream_id: "dashboards", stream: "dashboards", schema: {} }, { tap_stream_id: "users", stream: "users", schema: {} }] };
+    const catalog: Catalog = {
+      streams: [
+        ...catalogWith(["reports"]).streams,
+        { tap_stream_id: "dashboards", stream: "dashboards", schema: {} },
+        { tap_stream_id: "users", stream: "users", schema: {} },
+      ],
+    };
     const { selected, warnings } = select(catalog);
     expect(selected.map((s) => s.definition.name)).toEqual(["reports"]);
     expect(warnings()).toEqual(["WARNING catalog: ignoring streams this tap does not have: dashboards, users"]);

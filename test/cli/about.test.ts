@@ -4,26 +4,39 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT, runCli } from "../support/run-cli.js";
 
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
-const configSchema = JSON.parse(readFileSync(join(PROJECT_ROOT, "schemas", "config.json"), "utf8")) as { properties: Record<string, unknown>; required: string[] };
+const configSchema = JSON.parse(readFileSync(join(PROJECT_ROOT, "schemas", "config.json"), "utf8")) as {
+  properties: Record<string, unknown>;
+  required: string[];
+};
 
 describe("--about and --version", () => {
   it("--about --format json lists the capabilities, the settings schema and the streams", async () => {
     const result = await runCli(["--about", "--format", "json"]);
     expect(result.code).toBe(0);
-    const about = JSON.parse(result.stdout) as { name: string; version: string; capabilities: string[]; settings: { properties: Record<string, unknown>; required: string[] }; streams: Array<{ name: string }> };
+    const about = JSON.parse(result.stdout) as {
+      name: string;
+      version: string;
+      capabilities: string[];
+      settings: { properties: Record<string, unknown>; required: string[] };
+      streams: Array<{ name: string }>;
+    };
     expect(about.name).toBe("tap-mode");
     expect(about.version).toBe(pkg.version);
     expect(about.capabilities).toEqual(expect.arrayContaining(["catalog", "discover", "state", "about", "test"]));
     expect(Object.keys(about.settings.properties)).toEqual(Object.keys(configSchema.properties));
     expect(about.settings.required).toEqual(["api_token", "api_secret", "workspace"]);
-    expect(about.streams.map((s) => s.name)).toEqual(expect.arrayContaining(["spaces", "reports", "queries", "charts", "runs", "query_runs", "data_sources"]));
+    expect(about.streams.map((s) => s.name)).toEqual(
+      expect.arrayContaining(["spaces", "reports", "queries", "charts", "runs", "query_runs", "data_sources"]),
+    );
   });
 
   it("--about in text names every setting with its environment variable", async () => {
     const result = await runCli(["--about"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Name: tap-mode$/m);
-    expect(result.stdout).toMatch(/^ {2}- Name: api_secret\n {4}Type: "string"\n {4}Required: true\n {4}Secret: true\n {4}Environment Variable: TAP_MODE_API_SECRET$/m);
+    expect(result.stdout).toMatch(
+      /^ {2}- Name: api_secret\n {4}Type: "string"\n {4}Required: true\n {4}Secret: true\n {4}Environment Variable: TAP_MODE_API_SECRET$/m,
+    );
     expect(result.stdout).toMatch(/^ {2}- test$/m);
   });
 

@@ -20,9 +20,19 @@ describe("--test, the connection check", () => {
   });
   afterAll(() => sim.stop());
 
-  async function check(config: Record<string, unknown>): Promise<{ code: number | null; line: string; requests: number }> {
+  async function check(
+    config: Record<string, unknown>,
+  ): Promise<{ code: number | null; line: string; requests: number }> {
     sim.model.resetStats();
-    const files = tempFiles({ "c.json": { api_token: sim.token, api_secret: sim.secret, workspace: sim.workspace, base_url: sim.baseUrl, ...config } });
+    const files = tempFiles({
+      "c.json": {
+        api_token: sim.token,
+        api_secret: sim.secret,
+        workspace: sim.workspace,
+        base_url: sim.baseUrl,
+        ...config,
+      },
+    });
     const result = await runCli(["--config", files.path("c.json"), "--test"]);
     assertNoSecrets(result.stdout + result.stderr, [sim.secret, String(config.api_secret ?? "")]);
     const lines = (result.stdout + result.stderr).trim().split("\n");

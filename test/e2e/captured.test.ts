@@ -10,9 +10,14 @@ import { loadSchemaRegistry } from "../../src/schemas.js";
 import { createRecordProcessor } from "../../src/records/processor.js";
 
 const FIXTURES = new URL("../fixtures/mode-captured/", import.meta.url);
-const fixture = (file: string): { _embedded?: Record<string, Array<Record<string, unknown>>> } & Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(file, FIXTURES), "utf8")) as { _embedded?: Record<string, Array<Record<string, unknown>>> } & Record<string, unknown>;
-const tokens = (file: string, key: string): string[] => (fixture(file)._embedded?.[key] ?? []).map((item) => String(item.token)).sort();
+const fixture = (
+  file: string,
+): { _embedded?: Record<string, Array<Record<string, unknown>>> } & Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(file, FIXTURES), "utf8")) as {
+    _embedded?: Record<string, Array<Record<string, unknown>>>;
+  } & Record<string, unknown>;
+const tokens = (file: string, key: string): string[] =>
+  (fixture(file)._embedded?.[key] ?? []).map((item) => String(item.token)).sort();
 
 const TOKEN = "captured-token-xyz";
 const SECRET = "captured-secret-xyz";
@@ -44,7 +49,9 @@ describe("the tap against response bodies captured from the real Mode API", () =
     assertNoSecrets(run.stdout + run.stderr, [TOKEN, SECRET]);
     const output = checkSingerOutput(run.stdout);
     expect(keysOf(output, "spaces")).toEqual(tokens("spaces.json", "spaces"));
-    expect(keysOf(output, "reports")).toEqual([...tokens("reports_157933cc1168.json", "reports"), ...tokens("reports_75737b70402e.json", "reports")].sort());
+    expect(keysOf(output, "reports")).toEqual(
+      [...tokens("reports_157933cc1168.json", "reports"), ...tokens("reports_75737b70402e.json", "reports")].sort(),
+    );
     expect(keysOf(output, "queries")).toEqual(tokens("queries.json", "queries"));
     expect(keysOf(output, "charts")).toEqual(tokens("charts.json", "charts"));
     expect(keysOf(output, "data_sources")).toEqual(tokens("data_sources.json", "data_sources"));
@@ -72,7 +79,16 @@ describe("the tap against response bodies captured from the real Mode API", () =
 
   it("reads the captured account (user) and verify bodies through the client, and the account validates as a workspace record", async () => {
     const logger = createLogger({ level: "silent" });
-    const client = new ModeClient({ baseUrl: server.baseUrl, apiToken: TOKEN, apiSecret: SECRET, userAgent: "test", requestTimeoutMs: 5000, rateLimit: { requests: 100, windowMs: 1000 }, maxRetries: 0, logger });
+    const client = new ModeClient({
+      baseUrl: server.baseUrl,
+      apiToken: TOKEN,
+      apiSecret: SECRET,
+      userAgent: "test",
+      requestTimeoutMs: 5000,
+      rateLimit: { requests: 100, windowMs: 1000 },
+      maxRetries: 0,
+      logger,
+    });
     try {
       const verify = await client.getJson({ path: "/verify", template: "/verify" });
       expect(verify).toEqual(expect.objectContaining({ workspace: fixture("verify.json").workspace }));

@@ -63,7 +63,11 @@ function virtualClock(start = 1_700_000_000_000): { clock: Clock; sleeps: number
           if (index >= 0) timers.splice(index, 1);
           reject(signal?.reason);
         };
-        const timer = { at: now + Math.max(0, ms), seq: seq++, fire: () => (signal?.removeEventListener("abort", onAbort), resolve()) };
+        const timer = {
+          at: now + Math.max(0, ms),
+          seq: seq++,
+          fire: () => (signal?.removeEventListener("abort", onAbort), resolve()),
+        };
         signal?.addEventListener("abort", onAbort, { once: true });
         timers.push(timer);
         schedule();
@@ -82,7 +86,12 @@ function captureLogger(): { logger: ReturnType<typeof createLogger>; lines: stri
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      lines.push(...chunk.toString("utf8").split("\n").filter((l) => l.length > 0));
+      lines.push(
+        ...chunk
+          .toString("utf8")
+          .split("\n")
+          .filter((l) => l.length > 0),
+      );
       callback();
     },
   });
@@ -112,7 +121,8 @@ function setup(overrides: Partial<ModeClientOptions> = {}) {
   clients.push(client);
   const warnings = (): LogEntry[] => log.entries().filter((e) => e.level === 40);
   const metrics = (): Record<string, unknown>[] =>
-    log.entries()
+    log
+      .entries()
       .filter((e) => e.msg.startsWith("METRIC: "))
       .map((e) => JSON.parse(e.msg.slice("METRIC: ".length)) as Record<string, unknown>);
   return { client, clock, sleeps, lines: log.lines, warnings, metrics };
@@ -140,7 +150,9 @@ function expectNoSecrets(text: string): void {
   expect(text).not.toContain(AUTH.slice("Basic ".length));
 }
 
-guardNock(() => Promise.all([...clients.splice(0).map((c) => c.close()), ...dispatchers.splice(0).map((d) => d.close())]));
+guardNock(() =>
+  Promise.all([...clients.splice(0).map((c) => c.close()), ...dispatchers.splice(0).map((d) => d.close())]),
+);
 
 describe("ModeClient transport", () => {
   it("sends Basic auth, HAL Accept, gzip Accept-Encoding and the configured User-Agent", async () => {
@@ -162,7 +174,11 @@ describe("ModeClient transport", () => {
   it("resolves root-relative HAL links against the origin and merges query parameters", async () => {
     const { client } = setup();
     nock(ORIGIN).get("/api/acme/spaces").query({ page: "2", filter: "all" }).reply(200, { ok: true }, HAL);
-    const body = await client.getJson({ path: "/api/acme/spaces?page=2", template: "/{workspace}/spaces", query: { filter: "all", skipped: undefined } });
+    const body = await client.getJson({
+      path: "/api/acme/spaces?page=2",
+      template: "/{workspace}/spaces",
+      query: { filter: "all", skipped: undefined },
+    });
     expect(body).toEqual({ ok: true });
     expect(client.resolvePath("/acme/spaces")).toBe("/api/acme/spaces");
     expect(client.resolvePath("/api/acme/spaces?page=2")).toBe("/api/acme/spaces?page=2");
@@ -171,7 +187,9 @@ describe("ModeClient transport", () => {
   it("decodes a gzip-encoded JSON body", async () => {
     const { client } = setup();
     const json = JSON.stringify({ _embedded: { spaces: [{ token: "abc123def456" }] } });
-    nock(ORIGIN).get("/api/acme/spaces").reply(200, gzipSync(json), { ...HAL, "content-encoding": "gzip" });
+    nock(ORIGIN)
+      .get("/api/acme/spaces")
+      .reply(200, gzipSync(json), { ...HAL, "content-encoding": "gzip" });
     const body = await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" });
     expect(body).toEqual(JSON.parse(json));
   });
@@ -181,7 +199,10 @@ describe("ModeClient transport", () => {
     nock(ORIGIN)
       .get("/api/acme/reports/72f2ef8fb3a8")
       .reply(200, '{"id": 12345678901234567890, "space_id": "1920033", "query_count": 1}', HAL);
-    const body = await client.getJson({ path: "/acme/reports/72f2ef8fb3a8", template: "/{workspace}/reports/{report}" });
+    const body = await client.getJson({
+      path: "/acme/reports/72f2ef8fb3a8",
+      template: "/{workspace}/reports/{report}",
+    });
     expect(body.id).toBe("12345678901234567890");
     expect(body.space_id).toBe("1920033");
     expect(body.query_count).toBe(1);
@@ -189,7 +210,9 @@ describe("ModeClient transport", () => {
 
   it("refuses to send credentials to a link on another origin", async () => {
     const { client } = setup();
-    const error = await client.getJson({ path: "https://evil.example.com/api/acme", template: "/{workspace}" }).catch((e: unknown) => e);
+    const error = await client
+      .getJson({ path: "https://evil.example.com/api/acme", template: "/{workspace}" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FatalApiError);
     expect((error as Error).message).toBe("GET /{workspace}: refusing to send credentials to a link on another origin");
     // Nothing was sent, so nothing is counted.
@@ -231,12 +254,28 @@ describe("ModeClient transport", () => {
 describe("ModeClient retries", () => {
   it("retries a 500 then succeeds, logging one warn line with method, template, status, attempt and delay", async () => {
     const { client, warnings, sleeps, client: c } = setup();
-    nock(ORIGIN).get("/api/acme/spaces").query(true).reply(500, { id: "internal_server_error", message: "oops" }).get("/api/acme/spaces").query(true).reply(200, { ok: 1 }, HAL);
-    const body = await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces", query: { filter: "all" } });
+    nock(ORIGIN)
+      .get("/api/acme/spaces")
+      .query(true)
+      .reply(500, { id: "internal_server_error", message: "oops" })
+      .get("/api/acme/spaces")
+      .query(true)
+      .reply(200, { ok: 1 }, HAL);
+    const body = await client.getJson({
+      path: "/acme/spaces",
+      template: "/{workspace}/spaces",
+      query: { filter: "all" },
+    });
     expect(body).toEqual({ ok: 1 });
     const [warning, ...rest] = warnings();
     expect(rest).toEqual([]);
-    expect(warning).toMatchObject({ method: "GET", endpoint: "/{workspace}/spaces", http_status_code: 500, attempt: 1, delay_ms: 500 });
+    expect(warning).toMatchObject({
+      method: "GET",
+      endpoint: "/{workspace}/spaces",
+      http_status_code: 500,
+      attempt: 1,
+      delay_ms: 500,
+    });
     expect(warning?.msg).toBe("Retrying GET /{workspace}/spaces after 500 (attempt 1 of 4) in 500 ms");
     // Full jitter with random() = 0.5 on the first attempt: 0.5 * 1000 ms.
     expect(sleeps).toContain(500);
@@ -246,7 +285,15 @@ describe("ModeClient retries", () => {
 
   it("retries 502, 503 and 504 with growing delays", async () => {
     const { client, warnings } = setup();
-    nock(ORIGIN).get("/api/acme").reply(502, "<html>Bad Gateway</html>").get("/api/acme").reply(503).get("/api/acme").reply(504).get("/api/acme").reply(200, {}, HAL);
+    nock(ORIGIN)
+      .get("/api/acme")
+      .reply(502, "<html>Bad Gateway</html>")
+      .get("/api/acme")
+      .reply(503)
+      .get("/api/acme")
+      .reply(504)
+      .get("/api/acme")
+      .reply(200, {}, HAL);
     await client.getJson({ path: "/acme", template: "/{workspace}" });
     expect(warnings().map((w) => [w.http_status_code, w.attempt, w.delay_ms])).toEqual([
       [502, 1, 500],
@@ -278,7 +325,9 @@ describe("ModeClient retries", () => {
       .reply(200, gzipSync('{"_embedded": {"spaces": []}}').subarray(0, 12), { ...HAL, "content-encoding": "gzip" })
       .get("/api/acme/spaces")
       .reply(200, { _embedded: { spaces: [] } }, HAL);
-    expect(await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" })).toEqual({ _embedded: { spaces: [] } });
+    expect(await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" })).toEqual({
+      _embedded: { spaces: [] },
+    });
     expect(warnings().map((w) => w.msg)).toEqual([
       "Retrying GET /{workspace}/spaces after response body is truncated or not JSON (attempt 1 of 4) in 500 ms",
       "Retrying GET /{workspace}/spaces after response body is truncated or not JSON (attempt 2 of 4) in 1000 ms",
@@ -303,7 +352,9 @@ describe("ModeClient retries", () => {
   it("does not repeat a POST after a 502 that may have started a run", async () => {
     const { client } = setup();
     nock(ORIGIN).post("/api/acme/reports/r1/runs").reply(502);
-    const error = await client.postJson({ path: "/acme/reports/r1/runs", template: "/{workspace}/reports/{report}/runs", body: {} }).catch((e: unknown) => e);
+    const error = await client
+      .postJson({ path: "/acme/reports/r1/runs", template: "/{workspace}/reports/{report}/runs", body: {} })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientApiError);
     expect(isRetriable(error)).toBe(true);
     expect((error as Error).message).toContain("not retried because POST is not idempotent");
@@ -319,7 +370,9 @@ describe("ModeClient retries", () => {
         return [503, ""];
       });
     // Only one reply is mocked: a retry would be an unmatched request and fail the test in afterEach.
-    await expect(client.getJson({ path: "/acme", template: "/{workspace}", signal: controller.signal })).rejects.toThrow("SIGTERM");
+    await expect(
+      client.getJson({ path: "/acme", template: "/{workspace}", signal: controller.signal }),
+    ).rejects.toThrow("SIGTERM");
   });
 });
 
@@ -327,7 +380,11 @@ describe("ModeClient rate limiting", () => {
   it("on a 429 with Retry-After pauses every queued request, not just the limited one", async () => {
     const { clock } = virtualClock();
     const { dispatcher, sent } = recordingDispatcher(clock);
-    const { client, warnings } = setup({ clock, dispatcher, rateLimit: { requests: 100, windowMs: 10_000, maxConcurrent: 1 } });
+    const { client, warnings } = setup({
+      clock,
+      dispatcher,
+      rateLimit: { requests: 100, windowMs: 10_000, maxConcurrent: 1 },
+    });
     nock(ORIGIN)
       .get("/api/acme/a")
       .reply(429, { id: "rate_limited", message: "Too many requests" }, { "retry-after": "5" })
@@ -336,7 +393,10 @@ describe("ModeClient rate limiting", () => {
       .get("/api/acme/a")
       .reply(200, { a: true }, HAL);
     const t0 = clock.now();
-    const [a, b] = await Promise.all([client.getJson({ path: "/acme/a", template: "/{workspace}/a" }), client.getJson({ path: "/acme/b", template: "/{workspace}/b" })]);
+    const [a, b] = await Promise.all([
+      client.getJson({ path: "/acme/a", template: "/{workspace}/a" }),
+      client.getJson({ path: "/acme/b", template: "/{workspace}/b" }),
+    ]);
     expect([a, b]).toEqual([{ a: true }, { b: true }]);
     expect(sent.map((s) => [s.path, s.at - t0])).toEqual([
       ["/api/acme/a", 0],
@@ -351,7 +411,11 @@ describe("ModeClient rate limiting", () => {
   it("on a 429 without Retry-After pauses everyone for an exponential delay starting near the window", async () => {
     const { clock } = virtualClock();
     const { dispatcher, sent } = recordingDispatcher(clock);
-    const { client, warnings } = setup({ clock, dispatcher, rateLimit: { requests: 100, windowMs: 10_000, maxConcurrent: 1 } });
+    const { client, warnings } = setup({
+      clock,
+      dispatcher,
+      rateLimit: { requests: 100, windowMs: 10_000, maxConcurrent: 1 },
+    });
     nock(ORIGIN)
       .get("/api/acme/a")
       .reply(429, { id: "rate_limited", message: "Too many requests" })
@@ -362,7 +426,10 @@ describe("ModeClient rate limiting", () => {
       .get("/api/acme/b")
       .reply(200, {}, HAL);
     const t0 = clock.now();
-    await Promise.all([client.getJson({ path: "/acme/a", template: "/{workspace}/a" }), client.getJson({ path: "/acme/b", template: "/{workspace}/b" })]);
+    await Promise.all([
+      client.getJson({ path: "/acme/a", template: "/{workspace}/a" }),
+      client.getJson({ path: "/acme/b", template: "/{workspace}/b" }),
+    ]);
     // random() = 0.5: 10 s step -> 7.5 s; b's own first 429 -> another 7.5 s from then.
     expect(warnings().map((w) => w.delay_ms)).toEqual([7500, 7500]);
     expect(sent.map((s) => [s.path, s.at - t0])).toEqual([
@@ -377,19 +444,32 @@ describe("ModeClient rate limiting", () => {
     const { clock } = virtualClock();
     const { dispatcher, sent } = recordingDispatcher(clock);
     const { client } = setup({ clock, dispatcher, rateLimit: { requests: 10, windowMs: 1000, maxConcurrent: 4 } });
-    nock(ORIGIN).get(/\/api\/acme\/reports\/r\d+/).times(45).reply(200, {}, HAL);
-    await Promise.all(Array.from({ length: 45 }, (_, i) => client.getJson({ path: `/acme/reports/r${i}`, template: "/{workspace}/reports/{report}" })));
+    nock(ORIGIN)
+      .get(/\/api\/acme\/reports\/r\d+/)
+      .times(45)
+      .reply(200, {}, HAL);
+    await Promise.all(
+      Array.from({ length: 45 }, (_, i) =>
+        client.getJson({ path: `/acme/reports/r${i}`, template: "/{workspace}/reports/{report}" }),
+      ),
+    );
     const times = sent.map((s) => s.at).sort((a, b) => a - b);
     expect(times).toHaveLength(45);
-    for (const start of times) expect(times.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(10);
+    for (const start of times)
+      expect(times.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(10);
   });
 });
 
 describe("ModeClient errors", () => {
   it("fails a 401 after exactly one request with a message about the credentials", async () => {
     const { client, lines } = setup();
-    const scope = nock(ORIGIN).get("/api/acme/spaces").query(true).reply(401, { id: "unauthorized", message: "Unauthorized" });
-    const error = await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces", query: { filter: "all" } }).catch((e: unknown) => e);
+    const scope = nock(ORIGIN)
+      .get("/api/acme/spaces")
+      .query(true)
+      .reply(401, { id: "unauthorized", message: "Unauthorized" });
+    const error = await client
+      .getJson({ path: "/acme/spaces", template: "/{workspace}/spaces", query: { filter: "all" } })
+      .catch((e: unknown) => e);
     expect(scope.isDone()).toBe(true);
     expect(client.stats().requests).toBe(1);
     expect(error).toBeInstanceOf(AuthenticationError);
@@ -404,7 +484,9 @@ describe("ModeClient errors", () => {
   it("fails a 403 as a ForbiddenError a caller can tell apart", async () => {
     const { client } = setup();
     nock(ORIGIN).get("/api/acme/groups").reply(403, { id: "forbidden", message: "Forbidden" });
-    const error = await client.getJson({ path: "/acme/groups", template: "/{workspace}/groups" }).catch((e: unknown) => e);
+    const error = await client
+      .getJson({ path: "/acme/groups", template: "/{workspace}/groups" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(client.stats().requests).toBe(1);
@@ -413,10 +495,17 @@ describe("ModeClient errors", () => {
   it("reports a 404 as a skippable NotFoundError", async () => {
     const { client } = setup();
     nock(ORIGIN).get("/api/acme/reports/gone").reply(404, { id: "not_found", message: "Report not found" });
-    const error = await client.getJson({ path: "/acme/reports/gone", template: "/{workspace}/reports/{report}" }).catch((e: unknown) => e);
+    const error = await client
+      .getJson({ path: "/acme/reports/gone", template: "/{workspace}/reports/{report}" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(isSkippable(error)).toBe(true);
-    expect(error).toMatchObject({ status: 404, modeId: "not_found", modeMessage: "Report not found", template: "/{workspace}/reports/{report}" });
+    expect(error).toMatchObject({
+      status: 404,
+      modeId: "not_found",
+      modeMessage: "Report not found",
+      template: "/{workspace}/reports/{report}",
+    });
   });
 
   it("fails a 400 with Mode's error id and message and without the query string", async () => {
@@ -426,10 +515,16 @@ describe("ModeClient errors", () => {
       .query(true)
       .reply(400, { id: "bad_request", message: "Invalid filter" });
     const error = await client
-      .getJson({ path: "/acme/spaces/s1/reports", template: "/{workspace}/spaces/{space}/reports", query: { filter: "updated_at.gt.2025-01-01T00:00:00Z" } })
+      .getJson({
+        path: "/acme/spaces/s1/reports",
+        template: "/{workspace}/spaces/{space}/reports",
+        query: { filter: "updated_at.gt.2025-01-01T00:00:00Z" },
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FatalApiError);
-    expect((error as Error).message).toBe("GET /{workspace}/spaces/{space}/reports HTTP 400 (bad_request: Invalid filter)");
+    expect((error as Error).message).toBe(
+      "GET /{workspace}/spaces/{space}/reports HTTP 400 (bad_request: Invalid filter)",
+    );
     expect(everyRendering(error)).not.toContain("updated_at.gt");
     expect(lines.join("\n")).not.toContain("updated_at.gt");
     expectNoSecrets(everyRendering(error));
@@ -437,7 +532,9 @@ describe("ModeClient errors", () => {
 
   it("redacts credentials a server echoes back in its error message", async () => {
     const { client } = setup();
-    nock(ORIGIN).get("/api/acme").reply(400, { id: "bad_request", message: `bad header: Authorization: ${AUTH} for ${TOKEN}` });
+    nock(ORIGIN)
+      .get("/api/acme")
+      .reply(400, { id: "bad_request", message: `bad header: Authorization: ${AUTH} for ${TOKEN}` });
     const error = await client.getJson({ path: "/acme", template: "/{workspace}" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ modeMessage: "bad header: Authorization: Basic [REDACTED] for [REDACTED]" });
     expectNoSecrets(everyRendering(error));
@@ -445,20 +542,30 @@ describe("ModeClient errors", () => {
 
   it("keeps Rails-style 422 messages readable", async () => {
     const { client } = setup();
-    nock(ORIGIN).get("/api/acme").reply(422, { message: { name: ["is too long"] } });
-    await expect(client.getJson({ path: "/acme", template: "/{workspace}" })).rejects.toMatchObject({ modeMessage: '{"name":["is too long"]}', status: 422 });
+    nock(ORIGIN)
+      .get("/api/acme")
+      .reply(422, { message: { name: ["is too long"] } });
+    await expect(client.getJson({ path: "/acme", template: "/{workspace}" })).rejects.toMatchObject({
+      modeMessage: '{"name":["is too long"]}',
+      status: 422,
+    });
   });
 
   it("fails a JSON body that is not an object as malformed, without retry", async () => {
     const { client } = setup();
     nock(ORIGIN).get("/api/acme").reply(200, "[1,2]", HAL);
-    await expect(client.getJson({ path: "/acme", template: "/{workspace}" })).rejects.toBeInstanceOf(MalformedResponseError);
+    await expect(client.getJson({ path: "/acme", template: "/{workspace}" })).rejects.toBeInstanceOf(
+      MalformedResponseError,
+    );
     expect(client.stats().requests).toBe(1);
   });
 
   it("never writes credentials to logs, metrics or exhausted-retry errors", async () => {
     const { client, lines } = setup({ maxRetries: 1 });
-    nock(ORIGIN).get("/api/acme").times(2).replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    nock(ORIGIN)
+      .get("/api/acme")
+      .times(2)
+      .replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
     const error = await client.getJson({ path: "/acme", template: "/{workspace}" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetriesExhaustedError);
     expect((error as RetriesExhaustedError).cause).toMatchObject({ code: "ECONNREFUSED" });
@@ -470,18 +577,34 @@ describe("ModeClient errors", () => {
 describe("ModeClient metrics", () => {
   it("logs http_request_duration per attempt tagged with template, status code and outcome", async () => {
     const { client, metrics } = setup();
-    nock(ORIGIN).get("/api/acme/spaces").reply(503).get("/api/acme/spaces").reply(200, { _embedded: { spaces: [] } }, HAL);
+    nock(ORIGIN)
+      .get("/api/acme/spaces")
+      .reply(503)
+      .get("/api/acme/spaces")
+      .reply(200, { _embedded: { spaces: [] } }, HAL);
     await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" });
     expect(metrics()).toEqual([
-      { type: "timer", metric: "http_request_duration", value: 0, tags: { endpoint: "/{workspace}/spaces", method: "GET", http_status_code: 503, status: "failed" } },
-      { type: "timer", metric: "http_request_duration", value: 0, tags: { endpoint: "/{workspace}/spaces", method: "GET", http_status_code: 200, status: "succeeded" } },
+      {
+        type: "timer",
+        metric: "http_request_duration",
+        value: 0,
+        tags: { endpoint: "/{workspace}/spaces", method: "GET", http_status_code: 503, status: "failed" },
+      },
+      {
+        type: "timer",
+        metric: "http_request_duration",
+        value: 0,
+        tags: { endpoint: "/{workspace}/spaces", method: "GET", http_status_code: 200, status: "succeeded" },
+      },
     ]);
   });
 
   it("counts bytes as received on the wire", async () => {
     const { client } = setup();
     const gz = gzipSync(JSON.stringify({ pad: "x".repeat(1000) }));
-    nock(ORIGIN).get("/api/acme").reply(200, gz, { ...HAL, "content-encoding": "gzip" });
+    nock(ORIGIN)
+      .get("/api/acme")
+      .reply(200, gz, { ...HAL, "content-encoding": "gzip" });
     await client.getJson({ path: "/acme", template: "/{workspace}" });
     expect(client.stats().bytes).toBe(gz.length);
   });

@@ -25,7 +25,12 @@ function setup() {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      lines.push(...chunk.toString("utf8").split("\n").filter((l) => l.length > 0));
+      lines.push(
+        ...chunk
+          .toString("utf8")
+          .split("\n")
+          .filter((l) => l.length > 0),
+      );
       callback();
     },
   });
@@ -41,7 +46,8 @@ function setup() {
     clock: systemClock(),
   });
   clients.push(client);
-  const logs = (level: number): LogEntry[] => lines.map((l) => JSON.parse(l) as LogEntry).filter((e) => e.level === level && !e.msg.startsWith("METRIC"));
+  const logs = (level: number): LogEntry[] =>
+    lines.map((l) => JSON.parse(l) as LogEntry).filter((e) => e.level === level && !e.msg.startsWith("METRIC"));
   return { client, warnings: () => logs(40), debugs: () => logs(20) };
 }
 
@@ -54,7 +60,13 @@ async function collect(pages: AsyncGenerator<Page>): Promise<Page[]> {
 const tokens = (pages: readonly Page[]): unknown[] => pages.flatMap((p) => p.items.map((i) => i.token));
 const items = (...names: string[]): JsonObject[] => names.map((token) => ({ token, name: `Item ${token}` }));
 
-const SPACES: PageRequest = { path: "/acme/spaces", template: "/{workspace}/spaces", embeddedKey: "spaces", paged: true, perPage: 30 };
+const SPACES: PageRequest = {
+  path: "/acme/spaces",
+  template: "/{workspace}/spaces",
+  embeddedKey: "spaces",
+  paged: true,
+  perPage: 30,
+};
 
 guardNock(() => Promise.all(clients.splice(0).map((c) => c.close())));
 
@@ -64,10 +76,18 @@ describe("paginate", () => {
     nock(ORIGIN)
       .get("/api/acme/spaces")
       .query({ page: "1", per_page: "30", filter: "all" })
-      .reply(200, { _links: { next_page: { href: "/api/acme/spaces?page=2" } }, _embedded: { spaces: items("a", "b") } }, HAL)
+      .reply(
+        200,
+        { _links: { next_page: { href: "/api/acme/spaces?page=2" } }, _embedded: { spaces: items("a", "b") } },
+        HAL,
+      )
       .get("/api/acme/spaces")
       .query({ page: "2", per_page: "30", filter: "all" })
-      .reply(200, { _links: { next_page: { href: "/api/acme/spaces?page=3&per_page=30" } }, _embedded: { spaces: items("c") } }, HAL)
+      .reply(
+        200,
+        { _links: { next_page: { href: "/api/acme/spaces?page=3&per_page=30" } }, _embedded: { spaces: items("c") } },
+        HAL,
+      )
       .get("/api/acme/spaces")
       .query({ page: "3", per_page: "30", filter: "all" })
       .reply(200, { _links: { self: { href: "/api/acme/spaces?page=3" } }, _embedded: { spaces: items("d") } }, HAL);
@@ -90,7 +110,13 @@ describe("paginate", () => {
       .query({ page: "3", per_page: "2" })
       .reply(200, { pagination: block(3), _links: {}, _embedded: { report_runs: items("r5") } }, HAL);
     const pages = await collect(
-      client.paginate({ path: "/acme/reports/r1/runs", template: "/{workspace}/reports/{report}/runs", embeddedKey: "report_runs", paged: true, perPage: 2 }),
+      client.paginate({
+        path: "/acme/reports/r1/runs",
+        template: "/{workspace}/reports/{report}/runs",
+        embeddedKey: "report_runs",
+        paged: true,
+        perPage: 2,
+      }),
     );
     expect(tokens(pages)).toEqual(["r1", "r2", "r3", "r4", "r5"]);
     expect(pages.map((p) => [p.pageNumber, p.totalCount, p.totalPages])).toEqual([
@@ -115,9 +141,19 @@ describe("paginate", () => {
         },
         HAL,
       );
-    const pages = await collect(client.paginate({ path: "/acme/groups", template: "/{workspace}/groups", embeddedKey: "groups", paged: true, perPage: 20 }));
+    const pages = await collect(
+      client.paginate({
+        path: "/acme/groups",
+        template: "/{workspace}/groups",
+        embeddedKey: "groups",
+        paged: true,
+        perPage: 20,
+      }),
+    );
     expect(tokens(pages)).toEqual(["g1", "g2"]);
-    expect(debugs().map((d) => d.msg)).toContain("/{workspace}/groups: ignoring next_page past the last page (mode-api notes §2.4)");
+    expect(debugs().map((d) => d.msg)).toContain(
+      "/{workspace}/groups: ignoring next_page past the last page (mode-api notes §2.4)",
+    );
   });
 
   it("throws when a next_page link sends it back to a page it already read", async () => {
@@ -125,17 +161,27 @@ describe("paginate", () => {
     nock(ORIGIN)
       .get("/api/acme/spaces")
       .query({ page: "1", per_page: "30" })
-      .reply(200, { _links: { next_page: { href: "/api/acme/spaces?page=2&per_page=30" } }, _embedded: { spaces: items("a") } }, HAL)
+      .reply(
+        200,
+        { _links: { next_page: { href: "/api/acme/spaces?page=2&per_page=30" } }, _embedded: { spaces: items("a") } },
+        HAL,
+      )
       .get("/api/acme/spaces")
       .query({ page: "2", per_page: "30" })
-      .reply(200, { _links: { next_page: { href: "/api/acme/spaces?per_page=30&page=1" } }, _embedded: { spaces: items("b") } }, HAL);
+      .reply(
+        200,
+        { _links: { next_page: { href: "/api/acme/spaces?per_page=30&page=1" } }, _embedded: { spaces: items("b") } },
+        HAL,
+      );
     const seen: unknown[] = [];
     const walk = async (): Promise<void> => {
       for await (const page of client.paginate(SPACES)) seen.push(...page.items.map((i) => i.token));
     };
     const error = await walk().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaginationLoopError);
-    expect((error as Error).message).toBe("GET /{workspace}/spaces: malformed response: page 3 repeats an already visited page");
+    expect((error as Error).message).toBe(
+      "GET /{workspace}/spaces: malformed response: page 3 repeats an already visited page",
+    );
     expect(seen).toEqual(["a", "b"]);
   });
 
@@ -144,7 +190,14 @@ describe("paginate", () => {
     nock(ORIGIN)
       .get("/api/acme/spaces")
       .query(true)
-      .reply(200, { pagination: { page: 1, per_page: 30, count: 2, total_pages: 1, total_count: 3 }, _embedded: { spaces: items("a", "b") } }, HAL);
+      .reply(
+        200,
+        {
+          pagination: { page: 1, per_page: 30, count: 2, total_pages: 1, total_count: 3 },
+          _embedded: { spaces: items("a", "b") },
+        },
+        HAL,
+      );
     await collect(client.paginate(SPACES));
     expect(warnings().map((w) => w.msg)).toEqual(["/{workspace}/spaces: read 2 items but total_count says 3"]);
   });
@@ -164,7 +217,13 @@ describe("paginate", () => {
 
   it("asks page+1 on a paged list without links or counters until an empty page", async () => {
     const { client } = setup();
-    const reports = { path: "/acme/spaces/s1/reports", template: "/{workspace}/spaces/{space}/reports", embeddedKey: "reports", paged: true, perPage: 30 };
+    const reports = {
+      path: "/acme/spaces/s1/reports",
+      template: "/{workspace}/spaces/{space}/reports",
+      embeddedKey: "reports",
+      paged: true,
+      perPage: 30,
+    };
     nock(ORIGIN)
       .get("/api/acme/spaces/s1/reports")
       .query({ page: "1", per_page: "30" })
@@ -182,16 +241,40 @@ describe("paginate", () => {
   it("stops with a debug note when a page brings nothing new because the endpoint ignores page", async () => {
     const { client, debugs } = setup();
     const body = { _links: {}, _embedded: { data_sources: items("d1", "d2") } };
-    nock(ORIGIN).get("/api/acme/data_sources").query({ page: "1" }).reply(200, body, HAL).get("/api/acme/data_sources").query({ page: "2" }).reply(200, body, HAL);
-    const pages = await collect(client.paginate({ path: "/acme/data_sources", template: "/{workspace}/data_sources", embeddedKey: "data_sources", paged: true }));
+    nock(ORIGIN)
+      .get("/api/acme/data_sources")
+      .query({ page: "1" })
+      .reply(200, body, HAL)
+      .get("/api/acme/data_sources")
+      .query({ page: "2" })
+      .reply(200, body, HAL);
+    const pages = await collect(
+      client.paginate({
+        path: "/acme/data_sources",
+        template: "/{workspace}/data_sources",
+        embeddedKey: "data_sources",
+        paged: true,
+      }),
+    );
     expect(tokens(pages)).toEqual(["d1", "d2"]);
-    expect(debugs().map((d) => d.msg)).toContain("/{workspace}/data_sources: page 2 brings nothing new; the endpoint ignores page, stopping");
+    expect(debugs().map((d) => d.msg)).toContain(
+      "/{workspace}/data_sources: page 2 brings nothing new; the endpoint ignores page, stopping",
+    );
   });
 
   it("makes a single request for a list that is not paged", async () => {
     const { client } = setup();
-    nock(ORIGIN).get("/api/acme/definitions").reply(200, { _links: {}, _embedded: { definitions: items("x", "y") } }, HAL);
-    const pages = await collect(client.paginate({ path: "/acme/definitions", template: "/{workspace}/definitions", embeddedKey: "definitions", paged: false }));
+    nock(ORIGIN)
+      .get("/api/acme/definitions")
+      .reply(200, { _links: {}, _embedded: { definitions: items("x", "y") } }, HAL);
+    const pages = await collect(
+      client.paginate({
+        path: "/acme/definitions",
+        template: "/{workspace}/definitions",
+        embeddedKey: "definitions",
+        paged: false,
+      }),
+    );
     expect(tokens(pages)).toEqual(["x", "y"]);
   });
 
@@ -200,32 +283,64 @@ describe("paginate", () => {
     nock(ORIGIN)
       .get("/api/acme/spaces/s1/datasets")
       .query({ page: "1" })
-      .reply(200, { _links: { next_page: { href: "/api/acme/spaces/s1/datasets?page=2" } }, _embedded: { reports: items("ds1") } }, HAL)
+      .reply(
+        200,
+        {
+          _links: { next_page: { href: "/api/acme/spaces/s1/datasets?page=2" } },
+          _embedded: { reports: items("ds1") },
+        },
+        HAL,
+      )
       .get("/api/acme/spaces/s1/datasets")
       .query({ page: "2" })
       .reply(200, { _links: {}, _embedded: { reports: items("ds2") } }, HAL);
-    const pages = await collect(client.paginate({ path: "/acme/spaces/s1/datasets", template: "/{workspace}/spaces/{space}/datasets", embeddedKey: "datasets", paged: true }));
+    const pages = await collect(
+      client.paginate({
+        path: "/acme/spaces/s1/datasets",
+        template: "/{workspace}/spaces/{space}/datasets",
+        embeddedKey: "datasets",
+        paged: true,
+      }),
+    );
     expect(tokens(pages)).toEqual(["ds1", "ds2"]);
-    expect(warnings().map((w) => w.msg)).toEqual(["/{workspace}/spaces/{space}/datasets: no _embedded.datasets; using the only list, _embedded.reports"]);
+    expect(warnings().map((w) => w.msg)).toEqual([
+      "/{workspace}/spaces/{space}/datasets: no _embedded.datasets; using the only list, _embedded.reports",
+    ]);
   });
 
   it("treats a missing _embedded as an empty page", async () => {
     const { client } = setup();
-    nock(ORIGIN).get("/api/acme/memberships").reply(200, { _links: { self: { href: "/api/acme/memberships" } } }, HAL);
-    const pages = await collect(client.paginate({ path: "/acme/memberships", template: "/{workspace}/memberships", embeddedKey: "memberships", paged: false }));
+    nock(ORIGIN)
+      .get("/api/acme/memberships")
+      .reply(200, { _links: { self: { href: "/api/acme/memberships" } } }, HAL);
+    const pages = await collect(
+      client.paginate({
+        path: "/acme/memberships",
+        template: "/{workspace}/memberships",
+        embeddedKey: "memberships",
+        paged: false,
+      }),
+    );
     expect(pages).toEqual([]);
   });
 
   it("throws MalformedResponseError naming the template for a body that is not HAL", async () => {
     const { client } = setup();
     nock(ORIGIN).get("/api/acme/spaces").query(true).reply(200, { spaces: [] }, HAL);
-    await expect(collect(client.paginate(SPACES))).rejects.toThrow(new MalformedResponseError({ method: "GET", template: "/{workspace}/spaces" }, "body is not a HAL object"));
+    await expect(collect(client.paginate(SPACES))).rejects.toThrow(
+      new MalformedResponseError({ method: "GET", template: "/{workspace}/spaces" }, "body is not a HAL object"),
+    );
   });
 
   it("throws MalformedResponseError when _embedded holds several lists and none is named", async () => {
     const { client } = setup();
-    nock(ORIGIN).get("/api/acme/spaces").query(true).reply(200, { _links: {}, _embedded: { reports: [], queries: [] } }, HAL);
-    await expect(collect(client.paginate(SPACES))).rejects.toThrow('GET /{workspace}/spaces: malformed response: _embedded has no "spaces" list (keys: reports, queries)');
+    nock(ORIGIN)
+      .get("/api/acme/spaces")
+      .query(true)
+      .reply(200, { _links: {}, _embedded: { reports: [], queries: [] } }, HAL);
+    await expect(collect(client.paginate(SPACES))).rejects.toThrow(
+      'GET /{workspace}/spaces: malformed response: _embedded has no "spaces" list (keys: reports, queries)',
+    );
   });
 
   it("follows next_token cursors and throws when a cursor repeats", async () => {
@@ -267,7 +382,11 @@ describe("paginate", () => {
     nock(ORIGIN)
       .get("/api/acme/spaces")
       .query(true)
-      .reply(200, { _links: { next_page: { href: "/api/acme/spaces?page=2" } }, _embedded: { spaces: items("a") } }, HAL);
+      .reply(
+        200,
+        { _links: { next_page: { href: "/api/acme/spaces?page=2" } }, _embedded: { spaces: items("a") } },
+        HAL,
+      );
     const seen: unknown[] = [];
     for await (const page of client.paginate(SPACES)) {
       seen.push(...page.items.map((i) => i.token));
@@ -279,7 +398,13 @@ describe("paginate", () => {
 
   it("keeps big integer ids exact in page items", async () => {
     const { client } = setup();
-    nock(ORIGIN).get("/api/acme/spaces").query(true).reply(200, '{"_links": {}, "_embedded": {"spaces": [{"token": "a", "id": 9007199254740993}]}}', HAL).get("/api/acme/spaces").query(true).reply(200, { _embedded: { spaces: [] } }, HAL);
+    nock(ORIGIN)
+      .get("/api/acme/spaces")
+      .query(true)
+      .reply(200, '{"_links": {}, "_embedded": {"spaces": [{"token": "a", "id": 9007199254740993}]}}', HAL)
+      .get("/api/acme/spaces")
+      .query(true)
+      .reply(200, { _embedded: { spaces: [] } }, HAL);
     const pages = await collect(client.paginate(SPACES));
     expect(pages[0]?.items[0]?.id).toBe("9007199254740993");
   });

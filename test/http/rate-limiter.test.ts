@@ -17,7 +17,12 @@ function maxInAnyWindow(starts: readonly number[], windowMs: number): number {
  * Runs `count` jobs under fake timers: time moves only when every job is waiting, so bottleneck's
  * own zero-delay hops and the limiter's waits interleave exactly as they would in real time.
  */
-async function runJobs(limiter: RateLimiter, clock: Clock, count: number, work: (i: number) => Promise<void> = async () => undefined): Promise<number[]> {
+async function runJobs(
+  limiter: RateLimiter,
+  clock: Clock,
+  count: number,
+  work: (i: number) => Promise<void> = async () => undefined,
+): Promise<number[]> {
   const starts: number[] = [];
   const all = Promise.all(
     Array.from({ length: count }, (_, i) =>

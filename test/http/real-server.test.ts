@@ -35,7 +35,12 @@ function setup(baseUrl: string, overrides: Partial<ModeClientOptions> = {}) {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      lines.push(...chunk.toString("utf8").split("\n").filter((l) => l.length > 0));
+      lines.push(
+        ...chunk
+          .toString("utf8")
+          .split("\n")
+          .filter((l) => l.length > 0),
+      );
       callback();
     },
   });
@@ -53,13 +58,20 @@ function setup(baseUrl: string, overrides: Partial<ModeClientOptions> = {}) {
   });
   clients.push(client);
   const warnings = (): string[] =>
-    lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((e) => e.level === 40).map((e) => e.msg);
+    lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((e) => e.level === 40)
+      .map((e) => e.msg);
   return { client, warnings };
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/hal+json", "content-length": Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    "content-type": "application/hal+json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -94,12 +106,17 @@ describe("ModeClient against a real node:http server", () => {
     const { baseUrl } = await serve((request, response, connection) => {
       seen.push({ connection, encoding: request.headers["accept-encoding"], auth: request.headers.authorization });
       const body = gzipSync(JSON.stringify({ path: request.url, _links: { self: { href: request.url } } }));
-      response.writeHead(200, { "content-type": "application/hal+json", "content-encoding": "gzip", "content-length": body.length });
+      response.writeHead(200, {
+        "content-type": "application/hal+json",
+        "content-encoding": "gzip",
+        "content-length": body.length,
+      });
       response.end(body);
     });
     const { client } = setup(baseUrl);
     const bodies = [];
-    for (const path of ["/acme", "/acme/spaces", "/api/acme/spaces?page=2"]) bodies.push(await client.getJson({ path, template: "/t" }));
+    for (const path of ["/acme", "/acme/spaces", "/api/acme/spaces?page=2"])
+      bodies.push(await client.getJson({ path, template: "/t" }));
     expect(bodies.map((b) => b.path)).toEqual(["/api/acme", "/api/acme/spaces", "/api/acme/spaces?page=2"]);
     expect(new Set(seen.map((s) => s.connection)).size).toBe(1);
     expect(seen.every((s) => s.encoding === "gzip")).toBe(true);
@@ -116,7 +133,10 @@ describe("ModeClient against a real node:http server", () => {
       response.end();
     });
     const { client } = setup(baseUrl);
-    const download = await client.getStream({ path: "/acme/reports/r/runs/x/results/content.csv", template: "/{workspace}/reports/{report}/runs/{run}/results/content.csv" });
+    const download = await client.getStream({
+      path: "/acme/reports/r/runs/x/results/content.csv",
+      template: "/{workspace}/reports/{report}/runs/{run}/results/content.csv",
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of download.body) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).toString("utf8")).toBe(csv);
@@ -153,7 +173,9 @@ describe("ModeClient against a real node:http server", () => {
       sendJson(response, 200, { _embedded: { spaces: [{ token: "abc" }] } });
     });
     const { client, warnings } = setup(baseUrl);
-    expect(await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" })).toEqual({ _embedded: { spaces: [{ token: "abc" }] } });
+    expect(await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" })).toEqual({
+      _embedded: { spaces: [{ token: "abc" }] },
+    });
     expect(arrivals).toBe(2);
     expect(warnings()).toHaveLength(1);
   });
@@ -168,15 +190,32 @@ describe("ModeClient against a real node:http server", () => {
       const verdict = admit();
       if (!verdict.ok) {
         limited += 1;
-        sendJson(response, 429, { id: "rate_limited", message: "Too many requests" }, { "x-ratelimit-limit": String(capacity), "x-ratelimit-remaining": "0" });
+        sendJson(
+          response,
+          429,
+          { id: "rate_limited", message: "Too many requests" },
+          { "x-ratelimit-limit": String(capacity), "x-ratelimit-remaining": "0" },
+        );
         return;
       }
       arrivals.push(performance.now());
-      sendJson(response, 200, { ok: true }, { "x-ratelimit-limit": String(capacity), "x-ratelimit-remaining": String(verdict.remaining) });
+      sendJson(
+        response,
+        200,
+        { ok: true },
+        { "x-ratelimit-limit": String(capacity), "x-ratelimit-remaining": String(verdict.remaining) },
+      );
     });
-    const { client } = setup(baseUrl, { rateLimit: { requests: capacity, windowMs, maxConcurrent: 8 }, clock: systemClock() });
+    const { client } = setup(baseUrl, {
+      rateLimit: { requests: capacity, windowMs, maxConcurrent: 8 },
+      clock: systemClock(),
+    });
     const total = 40;
-    await Promise.all(Array.from({ length: total }, (_, i) => client.getJson({ path: `/acme/reports/r${i}`, template: "/{workspace}/reports/{report}" })));
+    await Promise.all(
+      Array.from({ length: total }, (_, i) =>
+        client.getJson({ path: `/acme/reports/r${i}`, template: "/{workspace}/reports/{report}" }),
+      ),
+    );
     expect(limited).toBe(0);
     expect(client.stats().rateLimited).toBe(0);
     // Requests beyond the first window's allowance, over the time they took, as a share of the limit.
@@ -198,8 +237,15 @@ describe("ModeClient against a real node:http server", () => {
       }
       sendJson(response, 200, { ok: true });
     });
-    const { client } = setup(baseUrl, { rateLimit: { requests: 8, windowMs: 500, maxConcurrent: 4 }, maxRetries: 5, clock: systemClock(), random: () => 0.5 });
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => client.getJson({ path: `/acme/r${i}`, template: "/{workspace}/r" })));
+    const { client } = setup(baseUrl, {
+      rateLimit: { requests: 8, windowMs: 500, maxConcurrent: 4 },
+      maxRetries: 5,
+      clock: systemClock(),
+      random: () => 0.5,
+    });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.getJson({ path: `/acme/r${i}`, template: "/{workspace}/r" })),
+    );
     expect(results).toHaveLength(20);
     expect(results.every((r) => r.ok === true)).toBe(true);
     expect(limited).toBeGreaterThan(0);

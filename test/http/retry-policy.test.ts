@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, classify, errorCode, MAX_RETRY_AFTER_MS, parseRetryAfter, rateLimitDelay } from "../../src/http/retry-policy.js";
+import {
+  backoffDelay,
+  classify,
+  errorCode,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+  rateLimitDelay,
+} from "../../src/http/retry-policy.js";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 
@@ -31,16 +38,32 @@ describe("classify", () => {
   });
 
   it("retries connection resets, refusals and timeouts and marks timeouts", () => {
-    expect(classify({ method: "GET", error: networkError("ECONNRESET"), nowMs: NOW })).toMatchObject({ action: "retry", reason: "ECONNRESET", timeout: false });
-    expect(classify({ method: "GET", error: networkError("ECONNREFUSED"), nowMs: NOW })).toMatchObject({ action: "retry", reason: "ECONNREFUSED" });
-    expect(classify({ method: "GET", error: networkError("UND_ERR_HEADERS_TIMEOUT"), nowMs: NOW })).toMatchObject({ action: "retry", timeout: true });
-    expect(classify({ method: "GET", error: networkError("UND_ERR_BODY_TIMEOUT"), nowMs: NOW })).toMatchObject({ action: "retry", timeout: true });
+    expect(classify({ method: "GET", error: networkError("ECONNRESET"), nowMs: NOW })).toMatchObject({
+      action: "retry",
+      reason: "ECONNRESET",
+      timeout: false,
+    });
+    expect(classify({ method: "GET", error: networkError("ECONNREFUSED"), nowMs: NOW })).toMatchObject({
+      action: "retry",
+      reason: "ECONNREFUSED",
+    });
+    expect(classify({ method: "GET", error: networkError("UND_ERR_HEADERS_TIMEOUT"), nowMs: NOW })).toMatchObject({
+      action: "retry",
+      timeout: true,
+    });
+    expect(classify({ method: "GET", error: networkError("UND_ERR_BODY_TIMEOUT"), nowMs: NOW })).toMatchObject({
+      action: "retry",
+      timeout: true,
+    });
   });
 
   it("finds the error code on the cause of a wrapped error", () => {
     const wrapped = new Error("fetch failed", { cause: networkError("ECONNRESET") });
     expect(errorCode(wrapped)).toBe("ECONNRESET");
-    expect(classify({ method: "GET", error: wrapped, nowMs: NOW })).toMatchObject({ action: "retry", reason: "ECONNRESET" });
+    expect(classify({ method: "GET", error: wrapped, nowMs: NOW })).toMatchObject({
+      action: "retry",
+      reason: "ECONNRESET",
+    });
   });
 
   it("retries a 200 whose body is truncated or not JSON", () => {
@@ -52,26 +75,57 @@ describe("classify", () => {
   });
 
   it("fails 401 and 403 as authentication problems and 404 as not found, without retry", () => {
-    expect(classify({ method: "GET", status: 401, nowMs: NOW })).toMatchObject({ action: "fail", failure: "unauthorized" });
-    expect(classify({ method: "GET", status: 403, nowMs: NOW })).toMatchObject({ action: "fail", failure: "forbidden" });
-    expect(classify({ method: "GET", status: 404, nowMs: NOW })).toMatchObject({ action: "fail", failure: "not_found" });
+    expect(classify({ method: "GET", status: 401, nowMs: NOW })).toMatchObject({
+      action: "fail",
+      failure: "unauthorized",
+    });
+    expect(classify({ method: "GET", status: 403, nowMs: NOW })).toMatchObject({
+      action: "fail",
+      failure: "forbidden",
+    });
+    expect(classify({ method: "GET", status: 404, nowMs: NOW })).toMatchObject({
+      action: "fail",
+      failure: "not_found",
+    });
   });
 
   it("fails other 4xx, unexpected statuses and unknown network errors as client errors", () => {
     for (const status of [400, 405, 409, 422, 301, 501]) {
-      expect(classify({ method: "GET", status, nowMs: NOW })).toMatchObject({ action: "fail", failure: "client_error", reason: String(status) });
+      expect(classify({ method: "GET", status, nowMs: NOW })).toMatchObject({
+        action: "fail",
+        failure: "client_error",
+        reason: String(status),
+      });
     }
-    expect(classify({ method: "GET", error: networkError("ENOTFOUND"), nowMs: NOW })).toMatchObject({ action: "fail", failure: "client_error" });
-    expect(classify({ method: "GET", error: new Error("no code"), nowMs: NOW })).toMatchObject({ action: "fail", reason: "UNKNOWN" });
+    expect(classify({ method: "GET", error: networkError("ENOTFOUND"), nowMs: NOW })).toMatchObject({
+      action: "fail",
+      failure: "client_error",
+    });
+    expect(classify({ method: "GET", error: new Error("no code"), nowMs: NOW })).toMatchObject({
+      action: "fail",
+      reason: "UNKNOWN",
+    });
   });
 
   it("does not repeat a POST that may have been processed, but does after a 429 or a refused connection", () => {
-    expect(classify({ method: "POST", status: 502, nowMs: NOW })).toMatchObject({ action: "fail", failure: "unsafe_to_retry", transient: true });
-    expect(classify({ method: "POST", error: networkError("ECONNRESET"), nowMs: NOW })).toMatchObject({ action: "fail", failure: "unsafe_to_retry" });
-    expect(classify({ method: "POST", status: 200, bodyValid: false, nowMs: NOW })).toMatchObject({ action: "fail", failure: "unsafe_to_retry" });
+    expect(classify({ method: "POST", status: 502, nowMs: NOW })).toMatchObject({
+      action: "fail",
+      failure: "unsafe_to_retry",
+      transient: true,
+    });
+    expect(classify({ method: "POST", error: networkError("ECONNRESET"), nowMs: NOW })).toMatchObject({
+      action: "fail",
+      failure: "unsafe_to_retry",
+    });
+    expect(classify({ method: "POST", status: 200, bodyValid: false, nowMs: NOW })).toMatchObject({
+      action: "fail",
+      failure: "unsafe_to_retry",
+    });
     expect(classify({ method: "POST", status: 429, nowMs: NOW })).toMatchObject({ action: "retry", rateLimited: true });
     expect(classify({ method: "POST", status: 503, nowMs: NOW })).toMatchObject({ action: "retry" });
-    expect(classify({ method: "POST", error: networkError("ECONNREFUSED"), nowMs: NOW })).toMatchObject({ action: "retry" });
+    expect(classify({ method: "POST", error: networkError("ECONNREFUSED"), nowMs: NOW })).toMatchObject({
+      action: "retry",
+    });
   });
 
   it("gives the same answer for the same input", () => {

@@ -22,9 +22,35 @@ const definition = readYaml("meltano/tap-mode.yml");
 const settings = asMappings(definition.settings);
 
 /** Extractor capability strings MeltanoHub and meltano.yml accept (singer.md §3.1). */
-const MELTANO_CAPABILITIES = ["properties", "catalog", "discover", "state", "about", "stream-maps", "schema-flattening", "activate-version", "batch", "test", "log-based", "structured-logging"];
+const MELTANO_CAPABILITIES = [
+  "properties",
+  "catalog",
+  "discover",
+  "state",
+  "about",
+  "stream-maps",
+  "schema-flattening",
+  "activate-version",
+  "batch",
+  "test",
+  "log-based",
+  "structured-logging",
+];
 /** Setting kinds MeltanoHub accepts (singer.md §3.14). */
-const MELTANO_KINDS = ["oauth", "hidden", "password", "date_iso8601", "file", "email", "integer", "options", "object", "array", "boolean", "string"];
+const MELTANO_KINDS = [
+  "oauth",
+  "hidden",
+  "password",
+  "date_iso8601",
+  "file",
+  "email",
+  "integer",
+  "options",
+  "object",
+  "array",
+  "boolean",
+  "string",
+];
 
 /**
  * The kind each config property must have. JSON numbers are `integer`: MeltanoHub has no decimal kind (the
@@ -40,7 +66,12 @@ function expectedKind(property: ConfigSchemaProperty): string {
 
 describe("the Meltano plugin definition (meltano/tap-mode.yml)", () => {
   it("names the plugin, its namespace and its executable", () => {
-    expect(definition).toMatchObject({ name: "tap-mode", namespace: "tap_mode", executable: "tap-mode", label: "Mode" });
+    expect(definition).toMatchObject({
+      name: "tap-mode",
+      namespace: "tap_mode",
+      executable: "tap-mode",
+      label: "Mode",
+    });
     expect(typeof definition.variant).toBe("string");
     expect(definition.pip_url).toBeUndefined();
   });
@@ -64,14 +95,22 @@ describe("the Meltano plugin definition (meltano/tap-mode.yml)", () => {
       expect(setting.label, name).toBe(property.title);
       expect(setting.description, name).toBe(property.description);
       expect(setting.value, name).toEqual(property.default);
-      if (property.enum !== undefined) expect(asMappings(setting.options).map((o) => o.value), name).toEqual([...property.enum]);
+      if (property.enum !== undefined)
+        expect(
+          asMappings(setting.options).map((o) => o.value),
+          name,
+        ).toEqual([...property.enum]);
       else expect(setting.options, name).toBeUndefined();
     }
   });
 
   it("marks the credentials sensitive, and only them", () => {
     const sensitive = settings.filter((s) => s.sensitive === true).map((s) => s.name);
-    expect(sensitive).toEqual(Object.entries(schema.properties).filter(([, p]) => p.secret === true).map(([name]) => name));
+    expect(sensitive).toEqual(
+      Object.entries(schema.properties)
+        .filter(([, p]) => p.secret === true)
+        .map(([name]) => name),
+    );
     expect(sensitive).toEqual(["api_token", "api_secret"]);
   });
 
@@ -83,7 +122,12 @@ describe("the Meltano plugin definition (meltano/tap-mode.yml)", () => {
     const select = definition.select as string[];
     expect(select[0]).toBe("*.*");
     const excluded = select.slice(1).map((rule) => /^!([a-z_]+)\.\*$/.exec(rule)?.[1]);
-    expect(excluded.sort()).toEqual(streamDefinitions().filter((d) => !d.selectedByDefault).map((d) => d.name).sort());
+    expect(excluded.sort()).toEqual(
+      streamDefinitions()
+        .filter((d) => !d.selectedByDefault)
+        .map((d) => d.name)
+        .sort(),
+    );
   });
 });
 
@@ -93,8 +137,10 @@ describe("the example project (meltano/meltano.yml)", () => {
   const extractor = asMappings(plugins.extractors).find((p) => p.name === "tap-mode") as Mapping;
 
   it("defines tap-mode as the plugin definition does", () => {
-    for (const key of ["namespace", "executable", "capabilities", "settings_group_validation", "select"]) expect(extractor[key], key).toEqual(definition[key]);
-    const short = (list: Mapping[]): Array<Record<string, unknown>> => list.map((s) => ({ name: s.name, kind: s.kind, sensitive: s.sensitive === true }));
+    for (const key of ["namespace", "executable", "capabilities", "settings_group_validation", "select"])
+      expect(extractor[key], key).toEqual(definition[key]);
+    const short = (list: Mapping[]): Array<Record<string, unknown>> =>
+      list.map((s) => ({ name: s.name, kind: s.kind, sensitive: s.sensitive === true }));
     expect(short(asMappings(extractor.settings))).toEqual(short(settings));
   });
 
@@ -110,15 +156,34 @@ describe("the example project (meltano/meltano.yml)", () => {
     const names = new Set([...asMappings(plugins.extractors), ...asMappings(plugins.loaders)].map((p) => p.name));
     const jobs = asMappings(project.jobs);
     expect(jobs.length).toBeGreaterThan(0);
-    for (const job of jobs) for (const task of job.tasks as string[]) for (const plugin of task.split(" ")) expect(names).toContain(plugin);
+    for (const job of jobs)
+      for (const task of job.tasks as string[]) for (const plugin of task.split(" ")) expect(names).toContain(plugin);
     for (const schedule of asMappings(project.schedules)) expect(jobs.map((j) => j.name)).toContain(schedule.job);
   });
 });
 
 describe("the YAML subset reader", () => {
   it("reads block mappings, sequences at the key's indentation, mapping items and flow sequences", () => {
-    const text = ["# comment", "a: 1", "b:", "- x: \"q: #1\"", "  y: 'it''s'", "- [p, \"q\"]", "c:", "  d: true", "  e: ~", "f: plain text # trailing", "g: 2.5"].join("\n");
-    expect(parseYamlSubset(text)).toEqual({ a: 1, b: [{ x: "q: #1", y: "it's" }, ["p", "q"]], c: { d: true, e: null }, f: "plain text", g: 2.5 });
+    const text = [
+      "# comment",
+      "a: 1",
+      "b:",
+      '- x: "q: #1"',
+      "  y: 'it''s'",
+      '- [p, "q"]',
+      "c:",
+      "  d: true",
+      "  e: ~",
+      "f: plain text # trailing",
+      "g: 2.5",
+    ].join("\n");
+    expect(parseYamlSubset(text)).toEqual({
+      a: 1,
+      b: [{ x: "q: #1", y: "it's" }, ["p", "q"]],
+      c: { d: true, e: null },
+      f: "plain text",
+      g: 2.5,
+    });
   });
 
   it.each([

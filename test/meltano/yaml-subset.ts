@@ -88,7 +88,8 @@ function parseMapping(lines: Line[], start: number, indent: number): [{ [key: st
     if (line.indent > indent) throw new Error(`line ${line.number}: unexpected indentation`);
     if (isItem(line)) break;
     const match = KEY.exec(line.text);
-    if (match === null) throw new Error(`line ${line.number}: expected "key: value", found ${JSON.stringify(line.text)}`);
+    if (match === null)
+      throw new Error(`line ${line.number}: expected "key: value", found ${JSON.stringify(line.text)}`);
     const key = match[1] as string;
     if (Object.hasOwn(mapping, key)) throw new Error(`line ${line.number}: duplicate key "${key}"`);
     const inline = match[2];
@@ -136,14 +137,17 @@ function parseScalar(text: string, lineNumber: number): YamlValue {
     if (inner === "") return [];
     return inner.split(",").map((part) => {
       const item = part.trim();
-      if (item.startsWith("[") || item === "") throw new Error(`${at}: only flat flow sequences of scalars are supported`);
+      if (item.startsWith("[") || item === "")
+        throw new Error(`${at}: only flat flow sequences of scalars are supported`);
       return parseScalar(item, lineNumber);
     });
   }
   const plain = text.replace(/[ ]+#.*$/, "");
   // YAML indicators cannot start a plain scalar (`-`, `?`, `:` only when a space or the end follows).
-  if (/^[&*!|>%@`{}\],#]/.test(plain) || /^[-?:]( |$)/.test(plain)) throw new Error(`${at}: ${JSON.stringify(plain)} must be quoted`);
-  if (plain.includes(": ") || plain.endsWith(":")) throw new Error(`${at}: ${JSON.stringify(plain)} must be quoted (it contains ": ")`);
+  if (/^[&*!|>%@`{}\],#]/.test(plain) || /^[-?:]( |$)/.test(plain))
+    throw new Error(`${at}: ${JSON.stringify(plain)} must be quoted`);
+  if (plain.includes(": ") || plain.endsWith(":"))
+    throw new Error(`${at}: ${JSON.stringify(plain)} must be quoted (it contains ": ")`);
   if (plain === "true") return true;
   if (plain === "false") return false;
   if (plain === "null" || plain === "~") return null;
@@ -161,5 +165,6 @@ function closingDoubleQuote(text: string): number {
 }
 
 function rejectTrailing(rest: string, at: string): void {
-  if (rest.trim() !== "" && !/^[ ]+#/.test(rest)) throw new Error(`${at}: unexpected text after a quoted value: ${JSON.stringify(rest)}`);
+  if (rest.trim() !== "" && !/^[ ]+#/.test(rest))
+    throw new Error(`${at}: unexpected text after a quoted value: ${JSON.stringify(rest)}`);
 }

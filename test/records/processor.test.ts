@@ -28,14 +28,34 @@ describe("record normalization", () => {
 
   it("keeps an id beyond 2^53 exact when the lossless parser read it", () => {
     const { processor } = setup();
-    const raw = parseJsonLossless('{"token": "q1", "id": 123456789012345678901, "last_run_id": 9007199254740993, "data_source_id": 34499}') as JsonObject;
-    expect(processor.process("queries", raw, { report: "r1" })).toMatchObject({ id: "123456789012345678901", last_run_id: "9007199254740993", data_source_id: "34499", report_token: "r1" });
+    const raw = parseJsonLossless(
+      '{"token": "q1", "id": 123456789012345678901, "last_run_id": 9007199254740993, "data_source_id": 34499}',
+    ) as JsonObject;
+    expect(processor.process("queries", raw, { report: "r1" })).toMatchObject({
+      id: "123456789012345678901",
+      last_run_id: "9007199254740993",
+      data_source_id: "34499",
+      report_token: "r1",
+    });
   });
 
   it("writes every timestamp in UTC with milliseconds and Z", () => {
     const { processor } = setup();
-    const record = processor.process("report_schedules", { token: "s1", last_scheduled_run: "2020-04-06T20:00:00.000+00:00", next_scheduled_run: "2020-04-07T22:00:00+02:00", created_at: null }, { report: "r1" });
-    expect(record).toMatchObject({ last_scheduled_run: "2020-04-06T20:00:00.000Z", next_scheduled_run: "2020-04-07T20:00:00.000Z", created_at: null });
+    const record = processor.process(
+      "report_schedules",
+      {
+        token: "s1",
+        last_scheduled_run: "2020-04-06T20:00:00.000+00:00",
+        next_scheduled_run: "2020-04-07T22:00:00+02:00",
+        created_at: null,
+      },
+      { report: "r1" },
+    );
+    expect(record).toMatchObject({
+      last_scheduled_run: "2020-04-06T20:00:00.000Z",
+      next_scheduled_run: "2020-04-07T20:00:00.000Z",
+      created_at: null,
+    });
     const audit = processor.process("audit_logs", { id: "e1", timestamp: "2025-02-18T10:47:37.000000Z" }, {});
     expect(audit?.timestamp).toBe("2025-02-18T10:47:37.000Z");
   });
@@ -44,7 +64,8 @@ describe("record normalization", () => {
     const { processor, warnings } = setup();
     const record = processor.process("reports", capturedReport, spaceContext);
     expect(Object.keys(record ?? {})).not.toEqual(expect.arrayContaining(["_links"]));
-    for (const key of ["_links", "_forms", "_embedded", "web_preview_image", "flamingo_signature"]) expect(record).not.toHaveProperty([key]);
+    for (const key of ["_links", "_forms", "_embedded", "web_preview_image", "flamingo_signature"])
+      expect(record).not.toHaveProperty([key]);
     expect(record?.imported_datasets).toEqual([{ name: "Dataset 1", token: "24f66e1701b6" }]);
     expect(JSON.stringify(record)).not.toContain("X-Amz-Signature");
     expect(warnings()).toEqual([]);
@@ -52,20 +73,59 @@ describe("record normalization", () => {
 
   it("adds parent tokens from the context, over the item's own value", () => {
     const { processor } = setup();
-    expect(processor.process("charts", { token: "c1" }, { workspace: "acryl", report: "r1", query: "q1" })).toEqual({ token: "c1", report_token: "r1", query_token: "q1" });
-    expect(processor.process("reports", { token: "r2", space_token: "stale" }, { space: "s1" })?.space_token).toBe("s1");
+    expect(processor.process("charts", { token: "c1" }, { workspace: "acryl", report: "r1", query: "q1" })).toEqual({
+      token: "c1",
+      report_token: "r1",
+      query_token: "q1",
+    });
+    expect(processor.process("reports", { token: "r2", space_token: "stale" }, { space: "s1" })?.space_token).toBe(
+      "s1",
+    );
   });
 
   it("takes a subscription's token from its self link when Mode sends none", () => {
     const { processor } = setup();
-    const record = processor.process("report_subscriptions", { email_subscriber_count: 3, _links: { self: { href: "/api/mode/reports/r1/subscriptions/6c7bcebabdce?x=1" }, report_schedule: { href: "/api/mode/reports/r1/schedules/a2a1b9288d59" } } }, { report: "r1" });
-    expect(record).toEqual({ token: "6c7bcebabdce", report_schedule_token: "a2a1b9288d59", email_subscriber_count: 3, report_token: "r1" });
+    const record = processor.process(
+      "report_subscriptions",
+      {
+        email_subscriber_count: 3,
+        _links: {
+          self: { href: "/api/mode/reports/r1/subscriptions/6c7bcebabdce?x=1" },
+          report_schedule: { href: "/api/mode/reports/r1/schedules/a2a1b9288d59" },
+        },
+      },
+      { report: "r1" },
+    );
+    expect(record).toEqual({
+      token: "6c7bcebabdce",
+      report_schedule_token: "a2a1b9288d59",
+      email_subscriber_count: 3,
+      report_token: "r1",
+    });
   });
 
   it("keeps every column of a result row in the open row object", () => {
     const { processor } = setup();
-    const record = processor.process("query_results", { row_number: 7, query_name: "Q", row: { "Staff First Name": "Mike", amount: 2.99, n: 12345678901234567890n.toString() }, run_completed_at: "2021-12-10T23:12:53.142+00:00" }, { report: "r", run: "u", query_run: "qr", query: "q" });
-    expect(record).toEqual({ row_number: 7, query_name: "Q", row: { "Staff First Name": "Mike", amount: 2.99, n: "12345678901234567890" }, run_completed_at: "2021-12-10T23:12:53.142Z", report_token: "r", run_token: "u", query_run_token: "qr", query_token: "q" });
+    const record = processor.process(
+      "query_results",
+      {
+        row_number: 7,
+        query_name: "Q",
+        row: { "Staff First Name": "Mike", amount: 2.99, n: 12345678901234567890n.toString() },
+        run_completed_at: "2021-12-10T23:12:53.142+00:00",
+      },
+      { report: "r", run: "u", query_run: "qr", query: "q" },
+    );
+    expect(record).toEqual({
+      row_number: 7,
+      query_name: "Q",
+      row: { "Staff First Name": "Mike", amount: 2.99, n: "12345678901234567890" },
+      run_completed_at: "2021-12-10T23:12:53.142Z",
+      report_token: "r",
+      run_token: "u",
+      query_run_token: "qr",
+      query_token: "q",
+    });
   });
 });
 
@@ -95,15 +155,32 @@ describe("invalid records", () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(RecordValidationError);
-    expect((caught as RecordValidationError).message).toBe('reports record token=abc123: field "archived" must be boolean or null, got "yes"');
+    expect((caught as RecordValidationError).message).toBe(
+      'reports record token=abc123: field "archived" must be boolean or null, got "yes"',
+    );
     expect(caught).toMatchObject({ stream: "reports", field: "archived" });
   });
 
   it.each([
-    ["a timestamp that is not one", "runs", { token: "u1", created_at: "yesterday" }, 'runs record token=u1: field "created_at" must be a date-time string, got "yesterday"'],
+    [
+      "a timestamp that is not one",
+      "runs",
+      { token: "u1", created_at: "yesterday" },
+      'runs record token=u1: field "created_at" must be a date-time string, got "yesterday"',
+    ],
     ["a missing key", "spaces", { name: "no token" }, 'spaces record token=(missing): field "token" is missing'],
-    ["a nested field", "audit_logs", { id: "e1", actor: { ip: true } }, 'audit_logs record id=e1: field "actor.ip" must be string or null, got true'],
-    ["a composite key", "query_results", { row_number: "3", row: {} }, 'query_results record query_run_token=qr row_number=3: field "row_number" must be integer, got "3"'],
+    [
+      "a nested field",
+      "audit_logs",
+      { id: "e1", actor: { ip: true } },
+      'audit_logs record id=e1: field "actor.ip" must be string or null, got true',
+    ],
+    [
+      "a composite key",
+      "query_results",
+      { row_number: "3", row: {} },
+      'query_results record query_run_token=qr row_number=3: field "row_number" must be integer, got "3"',
+    ],
   ])("describe %s in one line", (_case, stream, raw, message) => {
     const { processor } = setup("fail");
     expect(() => processor.process(stream, raw, { query_run: "qr" })).toThrow(message);
@@ -112,26 +189,50 @@ describe("invalid records", () => {
   it("are skipped with a warning when invalid_records is skip", () => {
     const { processor, warnings } = setup("skip");
     expect(processor.process("reports", { token: "abc123", archived: "yes" }, {})).toBeNull();
-    expect(processor.process("reports", { token: "def456", archived: false }, {})).toEqual({ token: "def456", archived: false });
-    expect(warnings()).toEqual(['WARNING reports record token=abc123: field "archived" must be boolean or null, got "yes"; record skipped (invalid_records: skip)']);
+    expect(processor.process("reports", { token: "def456", archived: false }, {})).toEqual({
+      token: "def456",
+      archived: false,
+    });
+    expect(warnings()).toEqual([
+      'WARNING reports record token=abc123: field "archived" must be boolean or null, got "yes"; record skipped (invalid_records: skip)',
+    ]);
     expect(processor.stats()).toEqual({ processed: 2, skipped: 1 });
   });
 
   it("are not caused by fields left out by selection", () => {
     const { processor } = setup("fail");
-    expect(processor.process("reports", { token: "abc123", archived: "yes", name: "R" }, {}, new Set(["name"]))).toEqual({ token: "abc123", name: "R" });
+    expect(
+      processor.process("reports", { token: "abc123", archived: "yes", name: "R" }, {}, new Set(["name"])),
+    ).toEqual({ token: "abc123", name: "R" });
   });
 });
 
 describe("field selection", () => {
   it("writes only selected fields plus key properties and replication keys", () => {
     const { processor } = setup();
-    const record = processor.process(findStream("reports") ?? "reports", capturedReport, spaceContext, new Set(["name", "space_token"]));
-    expect(record).toEqual({ token: "9d2da37fa91e", name: "Report 1", updated_at: "2021-12-11T00:31:54.501Z", space_token: "75737b70402e" });
+    const record = processor.process(
+      findStream("reports") ?? "reports",
+      capturedReport,
+      spaceContext,
+      new Set(["name", "space_token"]),
+    );
+    expect(record).toEqual({
+      token: "9d2da37fa91e",
+      name: "Report 1",
+      updated_at: "2021-12-11T00:31:54.501Z",
+      space_token: "75737b70402e",
+    });
   });
 
   it("drops unselected context fields too", () => {
     const { processor } = setup();
-    expect(processor.process("charts", { token: "c1", view_version: 2 }, { report: "r1", query: "q1" }, new Set(["query_token"]))).toEqual({ token: "c1", query_token: "q1" });
+    expect(
+      processor.process(
+        "charts",
+        { token: "c1", view_version: 2 },
+        { report: "r1", query: "q1" },
+        new Set(["query_token"]),
+      ),
+    ).toEqual({ token: "c1", query_token: "q1" });
   });
 });

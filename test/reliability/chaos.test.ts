@@ -23,7 +23,16 @@ describe("a sync under injected faults", () => {
     sim = await startSimulator({
       seed: 23,
       rateLimit: false,
-      size: { spaces: 2, personalSpaces: 1, emptySpaces: 1, reportsPerSpace: 6, datasetsPerSpace: 1, queriesPerReport: 2, chartsPerQuery: 1, runsPerReport: 3 },
+      size: {
+        spaces: 2,
+        personalSpaces: 1,
+        emptySpaces: 1,
+        reportsPerSpace: 6,
+        datasetsPerSpace: 1,
+        queriesPerReport: 2,
+        chartsPerQuery: 1,
+        runsPerReport: 3,
+      },
     });
     const config = {
       api_token: sim.token,
@@ -38,7 +47,13 @@ describe("a sync under injected faults", () => {
     const secrets = [sim.token, sim.secret];
     clean = await syncInProcess(config, catalog, acceleratedClock(TIME_FACTOR), secrets);
     // 20% of /api requests get a fault, every kind equally likely; a 429 is followed by two more (a burst).
-    sim.model.setFaults({ rate: 0.2, kinds: Object.fromEntries(KINDS.map((k) => [k, 1])), slowMs: 40, seed: 5, burst: 3 });
+    sim.model.setFaults({
+      rate: 0.2,
+      kinds: Object.fromEntries(KINDS.map((k) => [k, 1])),
+      slowMs: 40,
+      seed: 5,
+      burst: 3,
+    });
     sim.model.resetStats();
     chaos = await syncInProcess(config, catalog, acceleratedClock(TIME_FACTOR), secrets);
     faults = sim.model.stats().faults;

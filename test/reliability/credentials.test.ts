@@ -17,7 +17,9 @@ describe("credentials and workspace the API refuses", () => {
   afterAll(() => h.stop());
 
   /** Runs the built tap with the harness's config, some settings replaced. */
-  async function tapWith(overrides: Record<string, unknown>): Promise<{ code: number | null; stdout: string; stderr: string; requests: number }> {
+  async function tapWith(
+    overrides: Record<string, unknown>,
+  ): Promise<{ code: number | null; stdout: string; stderr: string; requests: number }> {
     const base = {
       api_token: h.sim.token,
       api_secret: h.sim.secret,
@@ -28,7 +30,11 @@ describe("credentials and workspace the API refuses", () => {
     const files = tempFiles({ "config.json": { ...base, ...overrides }, "catalog.json": catalog });
     h.sim.model.resetStats();
     const result = await runCli(["--config", files.path("config.json"), "--catalog", files.path("catalog.json")]);
-    const secrets = [h.sim.token, h.sim.secret, ...Object.values(overrides).filter((v): v is string => typeof v === "string" && v.startsWith("wrong"))];
+    const secrets = [
+      h.sim.token,
+      h.sim.secret,
+      ...Object.values(overrides).filter((v): v is string => typeof v === "string" && v.startsWith("wrong")),
+    ];
     assertNoSecrets(result.stdout + result.stderr, secrets);
     return { ...result, requests: h.sim.model.stats().requests };
   }
@@ -37,7 +43,9 @@ describe("credentials and workspace the API refuses", () => {
     const run = await tapWith({ api_secret: "wrong-secret-7f3a" });
     expect(run.code).toBe(1);
     expect(run.requests).toBe(1);
-    expect(critical(run.stderr)).toEqual([expect.stringMatching(/HTTP 401 .*authentication failed; check api_token, api_secret/)]);
+    expect(critical(run.stderr)).toEqual([
+      expect.stringMatching(/HTTP 401 .*authentication failed; check api_token, api_secret/),
+    ]);
     expect(stackFrames(run.stderr)).toEqual([]);
     expect(run.stdout).not.toContain('"type":"RECORD"');
   });
@@ -54,7 +62,9 @@ describe("credentials and workspace the API refuses", () => {
     const run = await tapWith({ workspace: "no-such-workspace" });
     expect(run.requests).toBe(1);
     expect(run.code).toBe(1);
-    expect(critical(run.stderr)).toEqual([expect.stringMatching(/no-such-workspace.*not found|not found.*no-such-workspace/i)]);
+    expect(critical(run.stderr)).toEqual([
+      expect.stringMatching(/no-such-workspace.*not found|not found.*no-such-workspace/i),
+    ]);
     expect(stackFrames(run.stderr)).toEqual([]);
   });
 });

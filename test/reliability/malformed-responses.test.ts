@@ -11,8 +11,10 @@ const SECRET = "sec-malformed-8b2f-SECRET";
 const AUTHORIZATION = `Basic ${Buffer.from(`${TOKEN}:${SECRET}`).toString("base64")}`;
 
 const HAL = "application/hal+json; charset=utf-8";
-const HTML_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action=/signin>Please sign in</form></body></html>";
-const BAD_GATEWAY = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body>\r\n</html>\r\n";
+const HTML_PAGE =
+  "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action=/signin>Please sign in</form></body></html>";
+const BAD_GATEWAY =
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body>\r\n</html>\r\n";
 
 interface Answer {
   readonly status: number;
@@ -21,8 +23,16 @@ interface Answer {
 }
 
 const json = (status: number, body: unknown): Answer => ({ status, type: HAL, body: JSON.stringify(body) });
-const space = (token: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ token, id: token, name: `Space ${token}`, space_type: "custom", restricted: false, ...extra });
-const spacesPage = (embedded: Record<string, unknown>): Answer => json(200, { _links: { self: { href: "/api/ws/spaces" } }, _embedded: embedded });
+const space = (token: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  token,
+  id: token,
+  name: `Space ${token}`,
+  space_type: "custom",
+  restricted: false,
+  ...extra,
+});
+const spacesPage = (embedded: Record<string, unknown>): Answer =>
+  json(200, { _links: { self: { href: "/api/ws/spaces" } }, _embedded: embedded });
 
 /**
  * What `GET /api/<workspace>/spaces` answers, per workspace name: each test syncs its own workspace against one server.
@@ -37,7 +47,8 @@ const CASES: Record<string, (authorization: string) => Answer> = {
   "html-200": () => ({ status: 200, type: "text/html", body: HTML_PAGE }),
   "html-502": () => ({ status: 502, type: "text/html", body: BAD_GATEWAY }),
   "array-body": () => json(200, [space("s1")]),
-  "echoing-error": (authorization) => json(400, { id: "bad_request", message: `rejected header Authorization: ${authorization} for user ${TOKEN}` }),
+  "echoing-error": (authorization) =>
+    json(400, { id: "bad_request", message: `rejected header Authorization: ${authorization} for user ${TOKEN}` }),
 };
 
 describe("malformed API responses", () => {
@@ -50,7 +61,10 @@ describe("malformed API responses", () => {
       const segments = new URL(req.url ?? "/", "http://x").pathname.split("/");
       const [, api, workspace = "", list] = segments;
       const respond = CASES[workspace];
-      const answer = api === "api" && list === "spaces" && respond !== undefined ? respond(req.headers.authorization ?? "") : json(404, { id: "not_found", message: "Not found" });
+      const answer =
+        api === "api" && list === "spaces" && respond !== undefined
+          ? respond(req.headers.authorization ?? "")
+          : json(404, { id: "not_found", message: "Not found" });
       res.writeHead(answer.status, { "content-type": answer.type, "content-length": Buffer.byteLength(answer.body) });
       res.end(answer.body);
     });
@@ -71,23 +85,33 @@ describe("malformed API responses", () => {
     return { ...result, critical: result.stderr.split("\n").filter((line) => line.startsWith("CRITICAL")) };
   }
 
-  it.concurrent("an _embedded without the expected list and with several others fails, naming the endpoint and the keys found", async () => {
-    const run = await sync("two-lists");
-    expect(run.code).toBe(1);
-    expect(run.critical).toEqual(['CRITICAL GET /{workspace}/spaces: malformed response: _embedded has no "spaces" list (keys: reports, collections)']);
-  });
+  it.concurrent(
+    "an _embedded without the expected list and with several others fails, naming the endpoint and the keys found",
+    async () => {
+      const run = await sync("two-lists");
+      expect(run.code).toBe(1);
+      expect(run.critical).toEqual([
+        'CRITICAL GET /{workspace}/spaces: malformed response: _embedded has no "spaces" list (keys: reports, collections)',
+      ]);
+    },
+  );
 
-  it.concurrent("an _embedded holding one list under another key is read with one warning naming both keys", async () => {
-    const run = await sync("one-other-list");
-    expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/no _embedded\.spaces; using the only list, _embedded\.collections/);
-    expect(run.stdout.match(/"type":"RECORD"/g)).toHaveLength(2);
-  });
+  it.concurrent(
+    "an _embedded holding one list under another key is read with one warning naming both keys",
+    async () => {
+      const run = await sync("one-other-list");
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/no _embedded\.spaces; using the only list, _embedded\.collections/);
+      expect(run.stdout.match(/"type":"RECORD"/g)).toHaveLength(2);
+    },
+  );
 
   it.concurrent("an _embedded list that is not an array fails, naming it", async () => {
     const run = await sync("not-a-list");
     expect(run.code).toBe(1);
-    expect(run.critical).toEqual(["CRITICAL GET /{workspace}/spaces: malformed response: _embedded.spaces is not an array"]);
+    expect(run.critical).toEqual([
+      "CRITICAL GET /{workspace}/spaces: malformed response: _embedded.spaces is not an array",
+    ]);
   });
 
   it.concurrent("an item missing its token fails, naming the stream and the field", async () => {
@@ -96,36 +120,54 @@ describe("malformed API responses", () => {
     expect(run.critical).toEqual(['CRITICAL malformed spaces item from Mode: missing "token"']);
   });
 
-  it.concurrent("a field of the wrong type fails validation, naming the record, the field, the expected type and the value", async () => {
-    const run = await sync("wrong-type");
-    expect(run.code).toBe(1);
-    expect(run.critical).toEqual(['CRITICAL spaces record token=s1: field "restricted" must be boolean or null, got "yes"']);
-    expect(run.stdout).not.toContain('"type":"RECORD"');
-  });
+  it.concurrent(
+    "a field of the wrong type fails validation, naming the record, the field, the expected type and the value",
+    async () => {
+      const run = await sync("wrong-type");
+      expect(run.code).toBe(1);
+      expect(run.critical).toEqual([
+        'CRITICAL spaces record token=s1: field "restricted" must be boolean or null, got "yes"',
+      ]);
+      expect(run.stdout).not.toContain('"type":"RECORD"');
+    },
+  );
 
-  it.concurrent("an HTML page answered with 200 (a proxy's sign-in page) fails as a body that is not JSON", async () => {
-    const run = await sync("html-200");
-    expect(run.code).toBe(1);
-    expect(run.critical).toEqual(["CRITICAL GET /{workspace}/spaces: giving up after 1 attempts; last error: GET /{workspace}/spaces HTTP 200: response body is truncated or not JSON"]);
-  });
+  it.concurrent(
+    "an HTML page answered with 200 (a proxy's sign-in page) fails as a body that is not JSON",
+    async () => {
+      const run = await sync("html-200");
+      expect(run.code).toBe(1);
+      expect(run.critical).toEqual([
+        "CRITICAL GET /{workspace}/spaces: giving up after 1 attempts; last error: GET /{workspace}/spaces HTTP 200: response body is truncated or not JSON",
+      ]);
+    },
+  );
 
   it.concurrent("an HTML 502 page from a gateway fails with its status, not with the HTML", async () => {
     const run = await sync("html-502");
     expect(run.code).toBe(1);
-    expect(run.critical).toEqual([expect.stringMatching(/^CRITICAL GET \/\{workspace\}\/spaces: giving up after 1 attempts; last error: GET \/\{workspace\}\/spaces HTTP 502: server error$/)]);
+    expect(run.critical).toEqual([
+      expect.stringMatching(
+        /^CRITICAL GET \/\{workspace\}\/spaces: giving up after 1 attempts; last error: GET \/\{workspace\}\/spaces HTTP 502: server error$/,
+      ),
+    ]);
     expect(run.stderr).not.toContain("<html>");
   });
 
   it.concurrent("a JSON array where an object belongs fails as malformed", async () => {
     const run = await sync("array-body");
     expect(run.code).toBe(1);
-    expect(run.critical).toEqual(["CRITICAL GET /{workspace}/spaces HTTP 200: malformed response: body is not a JSON object"]);
+    expect(run.critical).toEqual([
+      "CRITICAL GET /{workspace}/spaces HTTP 200: malformed response: body is not a JSON object",
+    ]);
   });
 
   it.concurrent("an error message that echoes the credentials is shown with them redacted", async () => {
     const run = await sync("echoing-error");
     expect(run.code).toBe(1);
     expect(run.critical).toHaveLength(1);
-    expect(run.critical[0]).toMatch(/^CRITICAL GET \/\{workspace\}\/spaces HTTP 400 \(bad_request: rejected header Authorization: Basic \[REDACTED\] for user \[REDACTED\]\)/);
+    expect(run.critical[0]).toMatch(
+      /^CRITICAL GET \/\{workspace\}\/spaces HTTP 400 \(bad_request: rejected header Authorization: Basic \[REDACTED\] for user \[REDACTED\]\)/,
+    );
   });
 });

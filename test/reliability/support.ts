@@ -42,7 +42,12 @@ export interface InProcessRun {
  * Runs a sync in this process (the tap's own `createRuntime` + `syncWith`, the CLI's path below argument parsing) with
  * an injected clock, writing Singer lines and logs to strings. Both are scanned for `secrets` before anything else.
  */
-export async function syncInProcess(config: Readonly<Record<string, unknown>>, catalog: unknown, clock: Clock, secrets: readonly string[]): Promise<InProcessRun> {
+export async function syncInProcess(
+  config: Readonly<Record<string, unknown>>,
+  catalog: unknown,
+  clock: Clock,
+  secrets: readonly string[],
+): Promise<InProcessRun> {
   const files = tempFiles({ "config.json": config, "catalog.json": catalog });
   const stdout = new Capture();
   const stderr = new Capture();
@@ -50,7 +55,12 @@ export async function syncInProcess(config: Readonly<Record<string, unknown>>, c
   let summary: SyncSummary;
   try {
     const sink = new SingerOutput(new LineWriter(stdout));
-    summary = await syncWith(runtime, sink, { catalogFile: files.path("catalog.json"), stateFile: undefined, signal: new AbortController().signal, clock });
+    summary = await syncWith(runtime, sink, {
+      catalogFile: files.path("catalog.json"),
+      stateFile: undefined,
+      signal: new AbortController().signal,
+      clock,
+    });
   } finally {
     await runtime.client.close();
     assertNoSecrets(stdout.text + stderr.text, secrets);

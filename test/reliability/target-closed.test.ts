@@ -42,7 +42,10 @@ function tapIntoDyingTarget(args: readonly string[]): Promise<Piped> {
   target.stdout.on("data", (chunk: Buffer) => (targetOut += chunk.toString("utf8")));
   const targetExit = new Promise<number | null>((resolve) => target.once("exit", (code) => resolve(code)));
   // The tap's stdout is the target's stdin pipe; once the target closes it nobody reads it and writes fail with EPIPE.
-  const tap = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", target.stdin, "pipe"], env: { PATH: process.env.PATH ?? "" } });
+  const tap = spawn(process.execPath, [CLI, ...args], {
+    stdio: ["ignore", target.stdin, "pipe"],
+    env: { PATH: process.env.PATH ?? "" },
+  });
   // This process keeps no reader on that pipe: only the target reads it.
   target.stdin.destroy();
   let stderr = "";
@@ -62,7 +65,10 @@ describe("a target that dies mid-stream", () => {
 
   beforeAll(async () => {
     // Enough records that the tap is still writing long after the pipe's 64 KiB buffer would have filled.
-    h = await SimHarness.start({ seed: 41, size: { spaces: 3, reportsPerSpace: 25, queriesPerReport: 3, chartsPerQuery: 2, runsPerReport: 10 } });
+    h = await SimHarness.start({
+      seed: 41,
+      size: { spaces: 3, reportsPerSpace: 25, queriesPerReport: 3, chartsPerQuery: 2, runsPerReport: 10 },
+    });
   });
   afterAll(() => h.stop());
 
@@ -72,7 +78,10 @@ describe("a target that dies mid-stream", () => {
     assertNoSecrets(run.stderr + run.targetOut, [h.sim.token, h.sim.secret]);
     expect(run.targetCode).toBe(0);
     // It died mid-stream: after the SCHEMA messages, 200 records into the data.
-    const types = run.targetOut.trimEnd().split("\n").map((line) => (JSON.parse(line) as { type: string }).type);
+    const types = run.targetOut
+      .trimEnd()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { type: string }).type);
     expect(types.filter((t) => t === "RECORD")).toHaveLength(200);
     expect(types[0]).toBe("SCHEMA");
     expect(run.signal).toBeNull();

@@ -19,8 +19,14 @@ function splits(text: string): Buffer[][] {
 }
 
 const AWKWARD = [
-  { id: 1, name: 'The "Quoted" Co', note: "a ] and a } and a , inside", path: "C:\\temp\\", nested: { list: [1, [2, {}]], empty: [] } },
-  { id: 2, "顧客名": "山田太郎", emoji: "Zoë Müller 🎉", line: "multi\nline", escaped: "\u0000\u001f\\\"" },
+  {
+    id: 1,
+    name: 'The "Quoted" Co',
+    note: "a ] and a } and a , inside",
+    path: "C:\\temp\\",
+    nested: { list: [1, [2, {}]], empty: [] },
+  },
+  { id: 2, 顧客名: "山田太郎", emoji: "Zoë Müller 🎉", line: "multi\nline", escaped: '\u0000\u001f\\"' },
   { id: 3, amount: -12.5e-3, flag: false, none: null },
 ];
 
@@ -37,7 +43,9 @@ describe("streaming the rows of a JSON array", () => {
   });
 
   test("integers beyond 2^53 are kept as their exact decimal strings", async () => {
-    expect(await itemsOf(['[{"id": 12345678901234567890, "small": 42}]'])).toEqual([{ id: "12345678901234567890", small: 42 }]);
+    expect(await itemsOf(['[{"id": 12345678901234567890, "small": 42}]'])).toEqual([
+      { id: "12345678901234567890", small: 42 },
+    ]);
   });
 
   test("an empty array, an empty body and a byte order mark are accepted", async () => {
@@ -63,7 +71,9 @@ describe("streaming the rows of a JSON array", () => {
 
   test("a body that is not an array of rows is malformed, naming what is wrong", async () => {
     await expect(itemsOf(['{"rows": []}'])).rejects.toThrow(MalformedResultError);
-    await expect(itemsOf(["<html><body>login</body></html>"])).rejects.toThrow('result is not a JSON array of rows: it starts with "<" (after 0 rows)');
+    await expect(itemsOf(["<html><body>login</body></html>"])).rejects.toThrow(
+      'result is not a JSON array of rows: it starts with "<" (after 0 rows)',
+    );
     await expect(itemsOf(['[{"a":1}] x'])).rejects.toThrow("data after the closing bracket");
     await expect(itemsOf(['[{"a":1} {"a":2}]'])).rejects.toThrow('expected "," or "]" after row 1');
     await expect(itemsOf(["[1,,2]"])).rejects.toThrow("unexpected");
@@ -72,6 +82,8 @@ describe("streaming the rows of a JSON array", () => {
 
   test("a row larger than the limit is refused instead of filling memory", async () => {
     const big = `[{"blob":"${"x".repeat(5000)}"}]`;
-    await expect(itemsOf([big.slice(0, 2000), big.slice(2000, 4000), big.slice(4000)], 3000)).rejects.toThrow("row 1 is larger than 3000 bytes");
+    await expect(itemsOf([big.slice(0, 2000), big.slice(2000, 4000), big.slice(4000)], 3000)).rejects.toThrow(
+      "row 1 is larger than 3000 bytes",
+    );
   });
 });

@@ -17,18 +17,29 @@ afterEach(async () => {
 });
 
 /** The rows the simulator serves for every query run of a run, in order, as the tap should emit them. */
-function expectedRows(simulator: RunningSimulator, report: ReportState, runToken: string): Array<{ query_run_token: string; row_number: number; row: Record<string, unknown> }> {
+function expectedRows(
+  simulator: RunningSimulator,
+  report: ReportState,
+  runToken: string,
+): Array<{ query_run_token: string; row_number: number; row: Record<string, unknown> }> {
   const { world } = simulator.model;
   const run = findRun(world, report, runToken);
   if (run === undefined) throw new Error(`no run ${runToken}`);
   return queryRunsOf(world, run).flatMap((queryRun) =>
-    Array.from({ length: world.size.resultRows }, (_, i) => ({ query_run_token: queryRun.token, row_number: i + 1, row: resultRow(world, queryRun, i) })),
+    Array.from({ length: world.size.resultRows }, (_, i) => ({
+      query_run_token: queryRun.token,
+      row_number: i + 1,
+      row: resultRow(world, queryRun, i),
+    })),
   );
 }
 
 function partitionsOf(state: unknown): Record<string, { run_token: string; completed_at: string | null }> {
   const bookmarks = (state as { bookmarks: Record<string, { partitions?: unknown }> }).bookmarks;
-  return (bookmarks.query_results?.partitions ?? {}) as Record<string, { run_token: string; completed_at: string | null }>;
+  return (bookmarks.query_results?.partitions ?? {}) as Record<
+    string,
+    { run_token: string; completed_at: string | null }
+  >;
 }
 
 describe("report results from the latest successful run", () => {
@@ -48,7 +59,9 @@ describe("report results from the latest successful run", () => {
       const records = result.records.filter((r) => r.report_token === report.token);
       const expected = expectedRows(sim, report, success.token);
       expect(records).toHaveLength(expected.length);
-      expect(records.map((r) => ({ query_run_token: r.query_run_token, row_number: r.row_number, row: r.row }))).toEqual(expected);
+      expect(
+        records.map((r) => ({ query_run_token: r.query_run_token, row_number: r.row_number, row: r.row })),
+      ).toEqual(expected);
       for (const record of records) {
         expect(record.run_token).toBe(success.token);
         expect(record.run_completed_at).toBe(new Date(success.completedAt).toISOString());
@@ -58,7 +71,11 @@ describe("report results from the latest successful run", () => {
     }
     // The final STATE follows the last record and remembers the extracted run of each report.
     const partitions = partitionsOf(result.lastState);
-    expect(partitions[first.token]).toEqual({ run_token: first.latestSuccess?.token, completed_at: new Date(first.latestSuccess?.completedAt ?? 0).toISOString(), sync_id: expect.any(String) });
+    expect(partitions[first.token]).toEqual({
+      run_token: first.latestSuccess?.token,
+      completed_at: new Date(first.latestSuccess?.completedAt ?? 0).toISOString(),
+      sync_id: expect.any(String),
+    });
     expect(partitions[second.token]?.run_token).toBe(second.latestSuccess?.token);
     expect(result.lastState?.currently_syncing).toBeNull();
   });
@@ -77,7 +94,8 @@ describe("report results from the latest successful run", () => {
     expect(new Set(result.records.map((r) => r.report_token))).toEqual(new Set(withRows.map((r) => r.token)));
     const total = withRows.reduce((n, r) => n + r.baseQueryCount * sim!.model.world.size.resultRows, 0);
     expect(result.records).toHaveLength(total);
-    for (const report of neverSucceeded) expect(result.logs).toContain(`WARNING report results: ${report.token}: the report has no successful run`);
+    for (const report of neverSucceeded)
+      expect(result.logs).toContain(`WARNING report results: ${report.token}: the report has no successful run`);
     expect(logLines(result.logs, "ERROR")).toEqual([]);
   });
 
@@ -90,7 +108,8 @@ describe("report results from the latest successful run", () => {
 
     expect(result.error).toBeUndefined();
     const byQueryRun = new Map<unknown, unknown[]>();
-    for (const r of result.records) byQueryRun.set(r.query_run_token, [...(byQueryRun.get(r.query_run_token) ?? []), r.row_number]);
+    for (const r of result.records)
+      byQueryRun.set(r.query_run_token, [...(byQueryRun.get(r.query_run_token) ?? []), r.row_number]);
     expect([...byQueryRun.values()]).toEqual([
       [1, 2, 3, 4, 5],
       [1, 2, 3, 4, 5],
@@ -110,7 +129,9 @@ describe("report results from the latest successful run", () => {
     const second = await syncResults({ sim, clock, reportResults: settings, state: first.lastState });
     expect(second.error).toBeUndefined();
     expect(second.records).toEqual([]);
-    expect(second.logs).toContain(`report results: ${report.token}: run ${report.latestSuccess?.token} was already extracted; skipping it`);
+    expect(second.logs).toContain(
+      `report results: ${report.token}: run ${report.latestSuccess?.token} was already extracted; skipping it`,
+    );
     // Skipping costs one request: the report itself; no result is downloaded again.
     expect(sim.model.stats().byRoute).toEqual({ "GET /{ws}/reports/{report}": 1 });
     expect(partitionsOf(second.lastState)).toEqual(partitionsOf(first.lastState));
@@ -128,7 +149,18 @@ describe("report results from the latest successful run", () => {
 
   test("purged results (404 run results not found) are a warning: nothing is emitted for them and the sync succeeds", async () => {
     const clock = scaledClock(TIME_FACTOR);
-    sim = await startSmall(clock, { size: { spaces: 1, personalSpaces: 0, emptySpaces: 0, reportsPerSpace: 1, datasetsPerSpace: 0, queriesPerReport: 2, runsPerReport: 1, resultRows: 5 } });
+    sim = await startSmall(clock, {
+      size: {
+        spaces: 1,
+        personalSpaces: 0,
+        emptySpaces: 0,
+        reportsPerSpace: 1,
+        datasetsPerSpace: 0,
+        queriesPerReport: 2,
+        runsPerReport: 1,
+        resultRows: 5,
+      },
+    });
     const [report] = reportsWhere(sim, (r) => r.latestSuccess !== null);
     if (!report) throw new Error("no report");
     const mutation = sim.model.mutate({ purgeRuns: 1 });
@@ -137,7 +169,9 @@ describe("report results from the latest successful run", () => {
     const result = await syncResults({ sim, clock, reportResults: { reports: [report.token] } });
     expect(result.error).toBeUndefined();
     expect(result.records).toEqual([]);
-    const warnings = logLines(result.logs, "WARNING").filter((l) => l.includes('Mode no longer has this result (404 "run results not found"; results purged at'));
+    const warnings = logLines(result.logs, "WARNING").filter((l) =>
+      l.includes('Mode no longer has this result (404 "run results not found"; results purged at'),
+    );
     expect(warnings).toHaveLength(2);
     expect(logLines(result.logs, "ERROR")).toEqual([]);
     // Purged results cannot come back: the run counts as extracted, so the next sync does not warn again.
@@ -146,7 +180,18 @@ describe("report results from the latest successful run", () => {
 
   test("a result download that breaks off is downloaded again, and no row is lost or emitted twice", async () => {
     const clock = scaledClock(TIME_FACTOR);
-    sim = await startSmall(clock, { size: { spaces: 1, personalSpaces: 0, emptySpaces: 0, reportsPerSpace: 1, datasetsPerSpace: 0, queriesPerReport: 1, runsPerReport: 1, resultRows: 3000 } });
+    sim = await startSmall(clock, {
+      size: {
+        spaces: 1,
+        personalSpaces: 0,
+        emptySpaces: 0,
+        reportsPerSpace: 1,
+        datasetsPerSpace: 0,
+        queriesPerReport: 1,
+        runsPerReport: 1,
+        resultRows: 3000,
+      },
+    });
     const [report] = reportsWhere(sim, (r) => r.latestSuccess !== null);
     if (!report) throw new Error("no report");
     // Requests: the report, its run, the query runs, then the result, which arrives cut short once (a complete HTTP
@@ -175,7 +220,16 @@ describe("report results from triggered runs", () => {
     const [report] = healthyReports(sim);
     if (!report) throw new Error("no report");
     const before = report.added.length;
-    const result = await syncResults({ sim, clock, reportResults: { reports: [report.token], trigger_run: true, parameters: { state: "CA", limit: 3 }, poll_interval_seconds: 1 } });
+    const result = await syncResults({
+      sim,
+      clock,
+      reportResults: {
+        reports: [report.token],
+        trigger_run: true,
+        parameters: { state: "CA", limit: 3 },
+        poll_interval_seconds: 1,
+      },
+    });
 
     expect(result.error).toBeUndefined();
     expect(report.added).toHaveLength(before + 1);
@@ -194,12 +248,28 @@ describe("report results from triggered runs", () => {
 
   test("a failed run is logged at ERROR with Mode's error code and message, the other reports are extracted, and the sync then fails with one summary after its final STATE", async () => {
     const clock = scaledClock(TIME_FACTOR);
-    sim = await startSmall(clock, { size: { spaces: 4, personalSpaces: 0, emptySpaces: 0, reportsPerSpace: 4, datasetsPerSpace: 0, queriesPerReport: 2, runsPerReport: 2, resultRows: 4 }, runDelayMs: 2000 });
+    sim = await startSmall(clock, {
+      size: {
+        spaces: 4,
+        personalSpaces: 0,
+        emptySpaces: 0,
+        reportsPerSpace: 4,
+        datasetsPerSpace: 0,
+        queriesPerReport: 2,
+        runsPerReport: 2,
+        resultRows: 4,
+      },
+      runDelayMs: 2000,
+    });
     const [failing] = reportsWhere(sim, (r) => r.failing && r.baseQueryCount > 0);
     const [one, two] = healthyReports(sim);
     if (!failing || !one || !two) throw new Error("the workspace lacks a failing or healthy reports");
     const healthy = [one, two];
-    const result = await syncResults({ sim, clock, reportResults: { reports: [one.token, failing.token, two.token], trigger_run: true, poll_interval_seconds: 1 } });
+    const result = await syncResults({
+      sim,
+      clock,
+      reportResults: { reports: [one.token, failing.token, two.token], trigger_run: true, poll_interval_seconds: 1 },
+    });
 
     expect(result.error).toBeInstanceOf(ReportResultsError);
     const error = result.error as ReportResultsError;
@@ -208,7 +278,11 @@ describe("report results from triggered runs", () => {
     const failedRun = failing.added.at(-1);
     expect(failedRun?.state).toBe("failed");
     expect(error.message).toContain(`report results: 1 of 3 reports failed`);
-    expect(error.message).toMatch(new RegExp(`${failing.token}: run ${failedRun?.token} failed at \\S+: query "[^"]+" \\(\\w{12}\\): (SqlUnknownFunction|SqlUnknownColumn|ResourceFailure): `));
+    expect(error.message).toMatch(
+      new RegExp(
+        `${failing.token}: run ${failedRun?.token} failed at \\S+: query "[^"]+" \\(\\w{12}\\): (SqlUnknownFunction|SqlUnknownColumn|ResourceFailure): `,
+      ),
+    );
     const errors = logLines(result.logs, "ERROR");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(`report results: ${failing.token}: run ${failedRun?.token} failed`);
@@ -227,12 +301,18 @@ describe("report results from triggered runs", () => {
     sim = await startSmall(clock, { runDelayMs: 3_600_000 });
     const [report] = healthyReports(sim);
     if (!report) throw new Error("no report");
-    const result = await syncResults({ sim, clock, reportResults: { reports: [report.token], trigger_run: true, wait_timeout_seconds: 20, poll_interval_seconds: 2 } });
+    const result = await syncResults({
+      sim,
+      clock,
+      reportResults: { reports: [report.token], trigger_run: true, wait_timeout_seconds: 20, poll_interval_seconds: 2 },
+    });
 
     expect(result.error).toBeInstanceOf(ReportResultsError);
     const run = report.added.at(-1);
     expect(run?.state).toBe("enqueued");
-    expect((result.error as Error).message).toContain(`${report.token}: run ${run?.token} did not finish within wait_timeout_seconds (20 s; last state "enqueued"`);
+    expect((result.error as Error).message).toContain(
+      `${report.token}: run ${run?.token} did not finish within wait_timeout_seconds (20 s; last state "enqueued"`,
+    );
     // Pauses of 2, 3, 4.5, 6.75 s and what is left: at most five polls in the 20 s (fewer when the scaled-up request
     // latency eats into them), never one per poll_interval_seconds.
     const polls = sim.model.stats().byRoute["GET /{ws}/reports/{report}/runs/{run}"] ?? 0;
@@ -249,17 +329,34 @@ describe("report results from triggered runs", () => {
     if (!done || !pending) throw new Error("no reports");
     const interruptedSync = "2026-06-01T00:00:00.000Z";
     const state: TapState = {
-      bookmarks: { query_results: { partitions: { [done.token]: { run_token: "0123456789ab", completed_at: "2026-06-01T00:00:05.000Z", sync_id: interruptedSync } } } },
+      bookmarks: {
+        query_results: {
+          partitions: {
+            [done.token]: {
+              run_token: "0123456789ab",
+              completed_at: "2026-06-01T00:00:05.000Z",
+              sync_id: interruptedSync,
+            },
+          },
+        },
+      },
       currently_syncing: "query_results",
       tap_mode: { format_version: 1, sync_started_at: interruptedSync },
     };
-    const result = await syncResults({ sim, clock, reportResults: { reports: [done.token, pending.token], trigger_run: true, poll_interval_seconds: 1 }, state });
+    const result = await syncResults({
+      sim,
+      clock,
+      reportResults: { reports: [done.token, pending.token], trigger_run: true, poll_interval_seconds: 1 },
+      state,
+    });
 
     expect(result.error).toBeUndefined();
     expect(done.added).toHaveLength(0);
     expect(pending.added).toHaveLength(1);
     expect(new Set(result.records.map((r) => r.report_token))).toEqual(new Set([pending.token]));
-    expect(result.logs).toContain(`report results: ${done.token}: run 0123456789ab was extracted by the interrupted sync this one resumes`);
+    expect(result.logs).toContain(
+      `report results: ${done.token}: run 0123456789ab was extracted by the interrupted sync this one resumes`,
+    );
     expect(result.lastState?.tap_mode.sync_started_at).toBeUndefined();
   });
 
@@ -271,7 +368,9 @@ describe("report results from triggered runs", () => {
     const result = await syncResults({ sim, clock, reportResults: { reports: ["000000000bad", report.token] } });
 
     expect(result.error).toBeInstanceOf(ReportResultsError);
-    expect((result.error as ReportResultsError).failures).toEqual([{ report: "000000000bad", reason: "report not found in workspace acme (deleted, or the token cannot see it)" }]);
+    expect((result.error as ReportResultsError).failures).toEqual([
+      { report: "000000000bad", reason: "report not found in workspace acme (deleted, or the token cannot see it)" },
+    ]);
     expect(new Set(result.records.map((r) => r.report_token))).toEqual(new Set([report.token]));
   });
 });
@@ -285,7 +384,9 @@ describe("report results configuration", () => {
     const result = await syncResults({ sim, clock, reportResults: { spaces: ["00000000dead", space.token] } });
 
     expect(result.error).toBeInstanceOf(ReportResultsError);
-    expect((result.error as ReportResultsError).failures).toEqual([{ report: "space 00000000dead", reason: "the space was not found or the token may not list it (HTTP 404)" }]);
+    expect((result.error as ReportResultsError).failures).toEqual([
+      { report: "space 00000000dead", reason: "the space was not found or the token may not list it (HTTP 404)" },
+    ]);
     const withRows = space.reports.filter((r) => r.latestSuccess !== null && r.baseQueryCount > 0);
     expect(new Set(result.records.map((r) => r.report_token))).toEqual(new Set(withRows.map((r) => r.token)));
   });
@@ -297,7 +398,9 @@ describe("report results configuration", () => {
 
     expect(result.error).toBeUndefined();
     expect(result.records).toEqual([]);
-    expect(logLines(result.logs, "WARNING").filter((l) => l.includes("report_results names no reports or spaces"))).toHaveLength(1);
+    expect(
+      logLines(result.logs, "WARNING").filter((l) => l.includes("report_results names no reports or spaces")),
+    ).toHaveLength(1);
     expect(sim.model.stats().requests).toBe(0);
   });
 });

@@ -30,10 +30,13 @@ export function scaledClock(factor: number): Clock {
           clearTimeout(timer);
           reject(signal?.reason);
         };
-        const timer = setTimeout(() => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        }, Math.max(0, ms / factor));
+        const timer = setTimeout(
+          () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+          Math.max(0, ms / factor),
+        );
         signal?.addEventListener("abort", onAbort, { once: true });
       }),
   };
@@ -62,7 +65,10 @@ export function reportsWhere(sim: RunningSimulator, predicate: (report: ReportSt
 
 /** A report that ran successfully, is not set to fail and has at least two queries. */
 export function healthyReports(sim: RunningSimulator): ReportState[] {
-  return reportsWhere(sim, (r) => r.trait === "normal" && !r.failing && r.latestSuccess !== null && r.baseQueryCount >= 2);
+  return reportsWhere(
+    sim,
+    (r) => r.trait === "normal" && !r.failing && r.latestSuccess !== null && r.baseQueryCount >= 2,
+  );
 }
 
 /** A catalog selecting only query_results. */
@@ -71,7 +77,11 @@ export function resultsOnlyCatalog(): JsonObject {
   return {
     streams: catalog.streams.map((entry) => ({
       ...entry,
-      metadata: (entry.metadata ?? []).map((m) => (m.breadcrumb.length === 0 ? { ...m, metadata: { ...m.metadata, selected: entry.tap_stream_id === "query_results" } } : m)),
+      metadata: (entry.metadata ?? []).map((m) =>
+        m.breadcrumb.length === 0
+          ? { ...m, metadata: { ...m.metadata, selected: entry.tap_stream_id === "query_results" } }
+          : m,
+      ),
     })),
   } as unknown as JsonObject;
 }

@@ -5,8 +5,10 @@ import { basic, embedded, httpRequest, type Json } from "./helpers.js";
 
 let server: CapturedServer;
 const auth = { authorization: basic("any-token", "any-secret") };
-const get = (path: string, headers: Record<string, string> = auth) => httpRequest(`${server.baseUrl.replace(/\/api$/, "")}${path}`, "GET", headers);
-const fixture = (file: string): Json => JSON.parse(readFileSync(new URL(`../fixtures/mode-captured/${file}`, import.meta.url), "utf8")) as Json;
+const get = (path: string, headers: Record<string, string> = auth) =>
+  httpRequest(`${server.baseUrl.replace(/\/api$/, "")}${path}`, "GET", headers);
+const fixture = (file: string): Json =>
+  JSON.parse(readFileSync(new URL(`../fixtures/mode-captured/${file}`, import.meta.url), "utf8")) as Json;
 
 beforeAll(async () => {
   server = await startCapturedServer();
@@ -26,7 +28,8 @@ describe("the captured-fixture server", () => {
       expect(answer.headers["content-type"]).toBe("application/hal+json; charset=utf-8");
       const body = answer.json<Json>();
       if (typeof target === "string") expect(body).toEqual(fixture(target));
-      else if ("empty" in target) expect(body).toEqual({ _links: { self: { href: path } }, _embedded: { [target.empty]: [] } });
+      else if ("empty" in target)
+        expect(body).toEqual({ _links: { self: { href: path } }, _embedded: { [target.empty]: [] } });
       else expect(body).toEqual(fixture(target.synthetic));
     });
   }

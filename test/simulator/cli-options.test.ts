@@ -3,7 +3,33 @@ import { parseSimulatorArgs, USAGE } from "../../src/simulator/cli-options.js";
 
 describe("simulator command-line flags", () => {
   it("turn into SimulatorOptions", () => {
-    const parsed = parseSimulatorArgs(["--port", "8080", "--seed", "3", "--workspace", "demo", "--rate-limit", "40/1000", "--no-retry-after", "--fault-rate", "0.1", "--fault-kinds", "500=2,reset", "--slow-ms", "50", "--reports-per-space", "2000", "--runs-per-report", "20", "--integer-ids", "--no-admin", "--run-delay-ms", "5", "--latency-ms", "1"]);
+    const parsed = parseSimulatorArgs([
+      "--port",
+      "8080",
+      "--seed",
+      "3",
+      "--workspace",
+      "demo",
+      "--rate-limit",
+      "40/1000",
+      "--no-retry-after",
+      "--fault-rate",
+      "0.1",
+      "--fault-kinds",
+      "500=2,reset",
+      "--slow-ms",
+      "50",
+      "--reports-per-space",
+      "2000",
+      "--runs-per-report",
+      "20",
+      "--integer-ids",
+      "--no-admin",
+      "--run-delay-ms",
+      "5",
+      "--latency-ms",
+      "1",
+    ]);
     expect(parsed).toEqual({
       help: false,
       options: {
@@ -22,7 +48,10 @@ describe("simulator command-line flags", () => {
   });
 
   it("switch the rate limit off, print help and reject bad values", () => {
-    expect(parseSimulatorArgs(["--rate-limit", "off"])).toEqual({ help: false, options: { rateLimit: false, size: {} } });
+    expect(parseSimulatorArgs(["--rate-limit", "off"])).toEqual({
+      help: false,
+      options: { rateLimit: false, size: {} },
+    });
     expect(parseSimulatorArgs(["--help"])).toEqual({ help: true });
     expect(USAGE).toContain("--reports-per-space N");
     expect(() => parseSimulatorArgs(["--port", "x"])).toThrow("--port must be a non-negative integer");

@@ -12,7 +12,8 @@ afterAll(async () => {
   await sim.stop();
 });
 
-const control = (method: string, path: string, body?: unknown) => httpRequest(`${sim.controlUrl}${path}`, method, {}, body === undefined ? undefined : JSON.stringify(body));
+const control = (method: string, path: string, body?: unknown) =>
+  httpRequest(`${sim.controlUrl}${path}`, method, {}, body === undefined ? undefined : JSON.stringify(body));
 
 describe("the control API", () => {
   it("lists its endpoints and answers health without auth", async () => {
@@ -32,7 +33,11 @@ describe("the control API", () => {
     await api.get(`/${sim.workspace}/collections`);
     const stats = (await control("GET", "/stats")).json<Json>();
     expect(stats.requests).toBe(8);
-    expect(stats.byRoute).toEqual({ "GET /{ws}/collections": 1, "GET /{ws}/reports/{report}": 1, "GET /{ws}/spaces/{space}/reports": 6 });
+    expect(stats.byRoute).toEqual({
+      "GET /{ws}/collections": 1,
+      "GET /{ws}/reports/{report}": 1,
+      "GET /{ws}/spaces/{space}/reports": 6,
+    });
     expect(stats.byStatus).toEqual({ "200": 7, "404": 1 });
     expect(stats.rateLimited).toBe(0);
     expect(stats.maxConcurrent).toBeGreaterThanOrEqual(3);
@@ -47,7 +52,9 @@ describe("the control API", () => {
     expect((sim.model.truth().reports ?? []).includes((mutated.addedReports as string[])[0] ?? "")).toBe(true);
     expect(mutated.summary).toBe("1 report added");
     expect((await control("GET", "/minimal-requests")).json<Json>()).toEqual(sim.model.minimalRequests());
-    expect((await control("GET", "/minimal-requests?runsPerPage=1&streams=runs,spaces")).json<Json>()).toEqual(sim.model.minimalRequests({ runsPerPage: 1, streams: ["runs", "spaces"] }));
+    expect((await control("GET", "/minimal-requests?runsPerPage=1&streams=runs,spaces")).json<Json>()).toEqual(
+      sim.model.minimalRequests({ runsPerPage: 1, streams: ["runs", "spaces"] }),
+    );
     expect((await control("POST", "/mutate", { touchReports: -1 })).status).toBe(400);
   });
 });

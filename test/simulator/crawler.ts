@@ -53,13 +53,21 @@ export async function crawlWorkspace(api: Client, ws: string): Promise<Crawl> {
       const r = report.token as string;
       const queries = embedded(await get(`/${ws}/reports/${r}/queries`), "queries");
       add("queries", tokens(queries));
-      for (const q of queries) add("charts", tokens(embedded(await get(`/${ws}/reports/${r}/queries/${q.token as string}/charts`), "charts")));
+      for (const q of queries)
+        add("charts", tokens(embedded(await get(`/${ws}/reports/${r}/queries/${q.token as string}/charts`), "charts")));
       add("report_filters", tokens(embedded(await get(`/${ws}/reports/${r}/filters`), "report_filters")));
       add("report_schedules", tokens(await list(`/${ws}/reports/${r}/schedules`, "report_schedules", 100)));
-      add("report_subscriptions", tokens(embedded(await get(`/${ws}/reports/${r}/subscriptions`), "report_subscriptions")));
+      add(
+        "report_subscriptions",
+        tokens(embedded(await get(`/${ws}/reports/${r}/subscriptions`), "report_subscriptions")),
+      );
       const runs = await list(`/${ws}/reports/${r}/runs`, "report_runs", 100);
       add("runs", tokens(runs));
-      for (const run of runs) add("query_runs", tokens(embedded(await get(`/${ws}/reports/${r}/runs/${run.token as string}/query_runs`), "query_runs")));
+      for (const run of runs)
+        add(
+          "query_runs",
+          tokens(embedded(await get(`/${ws}/reports/${r}/runs/${run.token as string}/query_runs`), "query_runs")),
+        );
     }
     const datasets = await list(`/${ws}/spaces/${s}/datasets`, "reports");
     add("datasets", tokens(datasets));
@@ -75,11 +83,17 @@ export async function crawlWorkspace(api: Client, ws: string): Promise<Crawl> {
   add("memberships", tokens(embedded(await get(`/${ws}/memberships`), "memberships"), "member_token"));
   const groups = await list(`/${ws}/groups`, "groups");
   add("groups", tokens(groups));
-  for (const g of groups) add("group_memberships", tokens(embedded(await get(`/${ws}/groups/${g.token as string}/memberships`), "group_memberships")));
+  for (const g of groups)
+    add(
+      "group_memberships",
+      tokens(embedded(await get(`/${ws}/groups/${g.token as string}/memberships`), "group_memberships")),
+    );
   let cursor: string | null = null;
   do {
     const window = "start_timestamp=2000-01-01T00:00:00Z&end_timestamp=2100-01-01T00:00:00Z";
-    const body = await get(`/${ws}/audit_logs?${window}${cursor === null ? "" : `&next_token=${encodeURIComponent(cursor)}`}`);
+    const body = await get(
+      `/${ws}/audit_logs?${window}${cursor === null ? "" : `&next_token=${encodeURIComponent(cursor)}`}`,
+    );
     add("audit_logs", tokens(embedded(body, "audit_logs"), "id"));
     cursor = body.next_token as string | null;
   } while (cursor !== null);

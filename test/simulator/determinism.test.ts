@@ -19,7 +19,12 @@ const VOLATILE = new Set(["web_preview_image", "flamingo_signature"]);
 /** The body without the signed fields that change on every request (mode-api §7.7). */
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.has(k)).map(([k, v]) => [k, stable(v)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !VOLATILE.has(k))
+        .map(([k, v]) => [k, stable(v)]),
+    );
   return value;
 }
 
@@ -94,10 +99,14 @@ describe("determinism", () => {
     const api = client(a);
     const first = (await api.get(`/${a.workspace}/reports/${report?.token ?? ""}`)).json<Json>();
     const second = (await api.get(`/${a.workspace}/reports/${report?.token ?? ""}`)).json<Json>();
-    expect(first.web_preview_image).toMatch(/^https:\/\/s3\.us-west-2\.amazonaws\.com\/mode\.production\/report-run-previews\/.*X-Amz-Expires=119/);
+    expect(first.web_preview_image).toMatch(
+      /^https:\/\/s3\.us-west-2\.amazonaws\.com\/mode\.production\/report-run-previews\/.*X-Amz-Expires=119/,
+    );
     expect(second.web_preview_image).not.toBe(first.web_preview_image);
     expect(second.flamingo_signature).not.toBe(first.flamingo_signature);
-    expect(Buffer.from(first.flamingo_signature as string, "base64").toString("utf8")).toMatch(/^signature=[0-9a-f]{64}&organization_token=.*&timestamp=\d+&user_token=[0-9a-f]{12}$/);
+    expect(Buffer.from(first.flamingo_signature as string, "base64").toString("utf8")).toMatch(
+      /^signature=[0-9a-f]{64}&organization_token=.*&timestamp=\d+&user_token=[0-9a-f]{12}$/,
+    );
   });
 
   it("dates everything it generates before 2026-06-01 in Mode's formats", async () => {
@@ -108,7 +117,10 @@ describe("determinism", () => {
         const offset = /\.\d{3}\+00:00$/.test(t);
         const micros = /\.\d{6}Z$/.test(t);
         const millis = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(t);
-        expect(millis || (offset && path.includes("schedules")) || (micros && path.includes("audit_logs")), `${path}: ${t}`).toBe(true);
+        expect(
+          millis || (offset && path.includes("schedules")) || (micros && path.includes("audit_logs")),
+          `${path}: ${t}`,
+        ).toBe(true);
       }
     }
   });
@@ -138,15 +150,21 @@ describe("awkward cases", () => {
     expect(spaces.some((s) => s.space_type === "private" && s.name === "Personal")).toBe(true);
     expect(spaces.some((s) => s.name === null)).toBe(true);
     const reports: Json[] = [];
-    for (const s of spaces) reports.push(...embedded((await api.get(`/${ws}/spaces/${s.token as string}/reports`)).json<Json>(), "reports"));
+    for (const s of spaces)
+      reports.push(...embedded((await api.get(`/${ws}/spaces/${s.token as string}/reports`)).json<Json>(), "reports"));
     expect(reports.some((r) => r.archived === true)).toBe(true);
     expect(reports.some((r) => r.last_run_at === null && (r.query_count as number) > 0)).toBe(true);
     expect(reports.some((r) => r.query_count === 0)).toBe(true);
     expect(reports.some((r) => r.name === null && r.description === null)).toBe(true);
-    expect(reports.some((r) => [...((r.name as string | null) ?? "")].some((ch) => (ch.codePointAt(0) ?? 0) > 127))).toBe(true);
+    expect(
+      reports.some((r) => [...((r.name as string | null) ?? "")].some((ch) => (ch.codePointAt(0) ?? 0) > 127)),
+    ).toBe(true);
     const queries: Json[] = [];
-    for (const r of reports.filter((x) => (x.query_count as number) > 0)) queries.push(...embedded((await api.get(`/${ws}/reports/${r.token as string}/queries`)).json<Json>(), "queries"));
-    expect(queries.some((q) => (q.raw_query as string).length > 20_000 && (q.raw_query as string).includes("{{"))).toBe(true);
+    for (const r of reports.filter((x) => (x.query_count as number) > 0))
+      queries.push(...embedded((await api.get(`/${ws}/reports/${r.token as string}/queries`)).json<Json>(), "queries"));
+    expect(queries.some((q) => (q.raw_query as string).length > 20_000 && (q.raw_query as string).includes("{{"))).toBe(
+      true,
+    );
     expect(queries.some((q) => (q.raw_query as string).includes("{% form %}"))).toBe(true);
     const used = new Set(queries.map((q) => q.data_source_id));
     const sources = embedded((await api.get(`/${ws}/data_sources`)).json<Json>(), "data_sources");

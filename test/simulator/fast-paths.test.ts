@@ -19,7 +19,18 @@ function reference(ms: number): string {
 
 describe("timestamps", () => {
   it("format exactly like Date#toISOString, edges and leap days included", () => {
-    const edges = [0, 1, 999, 86_399_999, 86_400_000, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2020, 1, 29), Date.UTC(2100, 2, 1), Date.UTC(2026, 4, 31, 12, 0, 0, 7), 253_402_300_799_999];
+    const edges = [
+      0,
+      1,
+      999,
+      86_399_999,
+      86_400_000,
+      Date.UTC(2000, 1, 29, 23, 59, 59, 999),
+      Date.UTC(2020, 1, 29),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(2026, 4, 31, 12, 0, 0, 7),
+      253_402_300_799_999,
+    ];
     for (const ms of edges) expect(isoMs(ms)).toBe(reference(ms));
     const prng = createPrng(9);
     for (let i = 0; i < 20_000; i++) {
@@ -80,7 +91,12 @@ describe("request targets", () => {
     for (const target of targets) {
       const url = new URL(target, "http://simulator.invalid");
       const parsed = parseRequestTarget(target);
-      expect({ target, path: parsed.pathname, query: [...parsed.searchParams], text: parsed.searchParams.toString() }).toEqual({
+      expect({
+        target,
+        path: parsed.pathname,
+        query: [...parsed.searchParams],
+        text: parsed.searchParams.toString(),
+      }).toEqual({
         target,
         path: url.pathname,
         query: [...url.searchParams],
@@ -92,10 +108,28 @@ describe("request targets", () => {
 
 describe("the router", () => {
   it("tries routes of one method and length in registration order and matches nothing else", () => {
-    const named = (method: string, template: string, name: string): Route => ({ method, template, handler: () => json(200, name) });
-    const router = new Router([named("GET", "/{ws}/things/{id}", "first"), named("GET", "/{ws}/things/special", "second"), named("POST", "/{ws}/things/{id}", "post"), named("GET", "/{ws}", "root")], "acme");
-    expect(router.match("GET", ["acme", "things", "special"])).toMatchObject({ name: "GET /{ws}/things/{id}", params: { id: "special" } });
-    expect(router.match("POST", ["acme", "things", "x"])).toMatchObject({ name: "POST /{ws}/things/{id}", params: { id: "x" } });
+    const named = (method: string, template: string, name: string): Route => ({
+      method,
+      template,
+      handler: () => json(200, name),
+    });
+    const router = new Router(
+      [
+        named("GET", "/{ws}/things/{id}", "first"),
+        named("GET", "/{ws}/things/special", "second"),
+        named("POST", "/{ws}/things/{id}", "post"),
+        named("GET", "/{ws}", "root"),
+      ],
+      "acme",
+    );
+    expect(router.match("GET", ["acme", "things", "special"])).toMatchObject({
+      name: "GET /{ws}/things/{id}",
+      params: { id: "special" },
+    });
+    expect(router.match("POST", ["acme", "things", "x"])).toMatchObject({
+      name: "POST /{ws}/things/{id}",
+      params: { id: "x" },
+    });
     expect(router.match("GET", ["acme"])?.name).toBe("GET /{ws}");
     expect(router.match("GET", ["other", "things", "x"])).toBeUndefined();
     expect(router.match("GET", ["acme", "things"])).toBeUndefined();
@@ -112,7 +146,10 @@ describe("remembered SQL", () => {
       for (const variant of variants) {
         for (const serial of [1, 2, 77]) {
           expect(texts.raw(serial, variant)).toBe(querySql(5, serial, variant));
-          for (const parameters of parameterSets) expect(texts.rendered(serial, variant, parameters)).toBe(renderLiquid(querySql(5, serial, variant), parameters));
+          for (const parameters of parameterSets)
+            expect(texts.rendered(serial, variant, parameters)).toBe(
+              renderLiquid(querySql(5, serial, variant), parameters),
+            );
         }
       }
     }
@@ -137,7 +174,9 @@ describe("serving repeated and changed pages", () => {
   it("serves a page as the same bytes every time, gzip asked or not (only results are compressed)", async () => {
     sim = await start({ seed: 4, size: { runsPerReport: 3, resultRows: 5 } });
     const api = client(sim);
-    const report = [...sim.model.world.state.reportsByToken.values()].find((r) => !r.dataset && r.baseRuns > 0 && r.queries.length > 0) as ReportState;
+    const report = [...sim.model.world.state.reportsByToken.values()].find(
+      (r) => !r.dataset && r.baseRuns > 0 && r.queries.length > 0,
+    ) as ReportState;
     const runs = await api.get(`/${sim.workspace}/reports/${report.token}/runs`);
     const run = embedded(runs.json(), "report_runs")[0] as Json;
     const page = `/${sim.workspace}/reports/${report.token}/runs/${String(run.token)}/query_runs`;
@@ -164,7 +203,9 @@ describe("serving repeated and changed pages", () => {
   it("shows a mutation on the next read of a page it changes", async () => {
     sim = await start({ seed: 4, size: { runsPerReport: 3 } });
     const api = client(sim);
-    const report = [...sim.model.world.state.reportsByToken.values()].find((r) => !r.dataset && r.baseRuns > 0 && liveQueries(r).length > 0) as ReportState;
+    const report = [...sim.model.world.state.reportsByToken.values()].find(
+      (r) => !r.dataset && r.baseRuns > 0 && liveQueries(r).length > 0,
+    ) as ReportState;
     const queries = `/${sim.workspace}/reports/${report.token}/queries`;
     const before = embedded((await api.get(queries)).json(), "queries");
     sim.model.mutate({ addQueries: 50 });
@@ -183,15 +224,22 @@ describe("serving repeated and changed pages", () => {
     sim = await start({ seed: 4, clock, runDelayMs: 10, size: { runsPerReport: 2 } });
     const api = client(sim);
     const ws = sim.workspace;
-    const report = [...sim.model.world.state.reportsByToken.values()].find((r) => !r.dataset && !r.failing && r.queries[0]?.sql === "liquid") as ReportState;
+    const report = [...sim.model.world.state.reportsByToken.values()].find(
+      (r) => !r.dataset && !r.failing && r.queries[0]?.sql === "liquid",
+    ) as ReportState;
     const rendered: string[] = [];
     for (const state of ["NY", "GA", "NY"]) {
       const posted = await api.post(`/${ws}/reports/${report.token}/runs`, { parameters: { state } });
       expect(posted.status).toBe(202);
       const token = String(posted.json().token);
       clock.advance(10);
-      await eventually(async () => (await api.get(`/${ws}/reports/${report.token}/runs/${token}`)).json().state === "succeeded");
-      const queryRuns = embedded((await api.get(`/${ws}/reports/${report.token}/runs/${token}/query_runs`)).json(), "query_runs");
+      await eventually(
+        async () => (await api.get(`/${ws}/reports/${report.token}/runs/${token}`)).json().state === "succeeded",
+      );
+      const queryRuns = embedded(
+        (await api.get(`/${ws}/reports/${report.token}/runs/${token}/query_runs`)).json(),
+        "query_runs",
+      );
       rendered.push(String(queryRuns[0]?.rendered_source));
     }
     expect(rendered[0]).toContain("WHERE state = 'NY'");
@@ -205,7 +253,8 @@ describe("serving repeated and changed pages", () => {
     const good = basic(sim.token, sim.secret);
     const bad = basic(sim.token, "wrong");
     const statuses: number[] = [];
-    for (const authorization of [good, bad, good, bad, basic("someone-else", sim.secret)]) statuses.push((await httpRequest(url, "GET", { authorization })).status);
+    for (const authorization of [good, bad, good, bad, basic("someone-else", sim.secret)])
+      statuses.push((await httpRequest(url, "GET", { authorization })).status);
     expect(statuses).toEqual([200, 401, 200, 401, 401]);
   });
 });

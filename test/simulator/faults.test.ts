@@ -50,7 +50,11 @@ describe("fault injection", () => {
     const run = runs.find((x) => x.state === "succeeded" && x.purgeStartedAt === null && x.queries.length > 0);
     if (run === undefined) throw new Error("no downloadable run");
     const qr = queryRunsOf(w, run)[0];
-    await expect(client(s).get(`/${s.workspace}/reports/${run.report.token}/runs/${run.token}/query_runs/${qr?.token ?? ""}/results/content.csv`)).rejects.toThrow();
+    await expect(
+      client(s).get(
+        `/${s.workspace}/reports/${run.report.token}/runs/${run.token}/query_runs/${qr?.token ?? ""}/results/content.csv`,
+      ),
+    ).rejects.toThrow();
     expect(s.model.stats().faults).toEqual({ reset: 2 });
   });
 
@@ -98,7 +102,12 @@ describe("fault injection", () => {
 
   it("is set at run time through the control API and never touches the control API itself", async () => {
     const s = await withFaults({ rate: 0 });
-    const set = await httpRequest(`${s.controlUrl}/faults`, "PUT", {}, JSON.stringify({ rate: 1, kinds: { "503": 1 } }));
+    const set = await httpRequest(
+      `${s.controlUrl}/faults`,
+      "PUT",
+      {},
+      JSON.stringify({ rate: 1, kinds: { "503": 1 } }),
+    );
     expect(set.json<Json>()).toEqual({ rate: 1, kinds: { "503": 1 } });
     expect((await client(s).get(`/${s.workspace}`)).status).toBe(503);
     expect((await httpRequest(`${s.controlUrl}/stats`, "GET", {})).status).toBe(200);

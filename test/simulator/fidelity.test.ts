@@ -24,8 +24,10 @@ interface SwaggerFields {
   nested?: Record<string, string[]>;
 }
 
-const swagger = (name: string): SwaggerFields => JSON.parse(readFileSync(new URL(`../fixtures/swagger/${name}.json`, import.meta.url), "utf8")) as SwaggerFields;
-const capturedFile = (file: string): Json => JSON.parse(readFileSync(new URL(`../fixtures/mode-captured/${file}`, import.meta.url), "utf8")) as Json;
+const swagger = (name: string): SwaggerFields =>
+  JSON.parse(readFileSync(new URL(`../fixtures/swagger/${name}.json`, import.meta.url), "utf8")) as SwaggerFields;
+const capturedFile = (file: string): Json =>
+  JSON.parse(readFileSync(new URL(`../fixtures/mode-captured/${file}`, import.meta.url), "utf8")) as Json;
 
 /** The captured item: the body itself, or `_embedded[key][index]`. */
 function capturedItem(file: string, key?: string, index = 0): Json {
@@ -65,14 +67,36 @@ let queryToken: string;
 
 beforeAll(async () => {
   // Pre-2025 integer ids, like the captured bodies, so JSON types compare one to one.
-  sim = await start({ seed: 11, integerIds: true, size: { spaces: 3, reportsPerSpace: 12, runsPerReport: 4, queriesPerReport: 2, chartsPerQuery: 2, schedulesPerReport: 2, filtersPerReport: 2, subscriptionsPerReport: 2, groups: 2, datasetsPerSpace: 2 } });
+  sim = await start({
+    seed: 11,
+    integerIds: true,
+    size: {
+      spaces: 3,
+      reportsPerSpace: 12,
+      runsPerReport: 4,
+      queriesPerReport: 2,
+      chartsPerQuery: 2,
+      schedulesPerReport: 2,
+      filtersPerReport: 2,
+      subscriptionsPerReport: 2,
+      groups: 2,
+      datasetsPerSpace: 2,
+    },
+  });
   api = client(sim);
   ws = sim.workspace;
   const w = sim.model.world;
   const space = w.state.spaces.find((s) => s.kind === "custom" && s.reports.length > 0);
   if (space === undefined) throw new Error("no custom space");
   spaceToken = space.token;
-  const full = space.reports.find((r) => r.latestSuccess !== null && r.trait === "normal" && liveQueries(r).length > 0 && r.filters > 0 && r.subscriptions > 0);
+  const full = space.reports.find(
+    (r) =>
+      r.latestSuccess !== null &&
+      r.trait === "normal" &&
+      liveQueries(r).length > 0 &&
+      r.filters > 0 &&
+      r.subscriptions > 0,
+  );
   if (full === undefined) throw new Error("no report with everything");
   report = full;
   const d = space.datasets.find((x) => x.latestSuccess !== null);
@@ -94,35 +118,156 @@ const itself = (body: Json) => [body];
 const spaceCapture = (item: Json): Json => capturedItem("spaces.json", "spaces", item.space_type === "private" ? 0 : 1);
 
 const cases: Case[] = [
-  { name: "GET /verify", definition: "Account", path: () => "/verify", items: itself, capture: () => capturedItem("verify.json"), captureName: "verify.json", capturedKeysOnly: true },
+  {
+    name: "GET /verify",
+    definition: "Account",
+    path: () => "/verify",
+    items: itself,
+    capture: () => capturedItem("verify.json"),
+    captureName: "verify.json",
+    capturedKeysOnly: true,
+  },
   { name: "GET /{ws}", definition: "Account", path: () => `/${ws}`, items: itself },
-  { name: "GET /{username}", definition: "Account", path: () => `/${sim.model.world.state.members[1]?.username ?? ""}`, items: itself, capture: () => capturedItem("user.json"), captureName: "user.json", capturedKeysOnly: true },
-  { name: "GET /{ws}/spaces?filter=all", definition: "Space", path: () => `/${ws}/spaces?filter=all`, items: list("spaces"), capture: spaceCapture, captureName: "spaces.json" },
-  { name: "GET /{ws}/spaces/{space}", definition: "Space", path: () => `/${ws}/spaces/${spaceToken}`, items: itself, capture: spaceCapture, captureName: "spaces.json" },
-  { name: "GET /{ws}/spaces/{space}/reports", definition: "Report", path: () => `/${ws}/spaces/${spaceToken}/reports`, items: list("reports"), capture: () => capturedItem("reports_75737b70402e.json", "reports"), captureName: "reports_75737b70402e.json" },
-  { name: "GET /{ws}/reports/{report}", definition: "Report", path: () => `/${ws}/reports/${report.token}`, items: itself, capture: () => capturedItem("reports_75737b70402e.json", "reports"), captureName: "reports_75737b70402e.json" },
-  { name: "GET /{ws}/reports/{report}/queries", definition: "Query", path: () => `/${ws}/reports/${report.token}/queries`, items: list("queries"), capture: () => capturedItem("queries.json", "queries"), captureName: "queries.json" },
-  { name: "GET /{ws}/reports/{report}/queries/{query}", definition: "Query", path: () => `/${ws}/reports/${report.token}/queries/${queryToken}`, items: itself, capture: () => capturedItem("queries.json", "queries"), captureName: "queries.json" },
-  { name: "GET /{ws}/reports/{report}/queries/{query}/charts", definition: "Chart", path: () => `/${ws}/reports/${report.token}/queries/${queryToken}/charts`, items: list("charts"), capture: () => capturedItem("charts.json", "charts"), captureName: "charts.json" },
+  {
+    name: "GET /{username}",
+    definition: "Account",
+    path: () => `/${sim.model.world.state.members[1]?.username ?? ""}`,
+    items: itself,
+    capture: () => capturedItem("user.json"),
+    captureName: "user.json",
+    capturedKeysOnly: true,
+  },
+  {
+    name: "GET /{ws}/spaces?filter=all",
+    definition: "Space",
+    path: () => `/${ws}/spaces?filter=all`,
+    items: list("spaces"),
+    capture: spaceCapture,
+    captureName: "spaces.json",
+  },
+  {
+    name: "GET /{ws}/spaces/{space}",
+    definition: "Space",
+    path: () => `/${ws}/spaces/${spaceToken}`,
+    items: itself,
+    capture: spaceCapture,
+    captureName: "spaces.json",
+  },
+  {
+    name: "GET /{ws}/spaces/{space}/reports",
+    definition: "Report",
+    path: () => `/${ws}/spaces/${spaceToken}/reports`,
+    items: list("reports"),
+    capture: () => capturedItem("reports_75737b70402e.json", "reports"),
+    captureName: "reports_75737b70402e.json",
+  },
+  {
+    name: "GET /{ws}/reports/{report}",
+    definition: "Report",
+    path: () => `/${ws}/reports/${report.token}`,
+    items: itself,
+    capture: () => capturedItem("reports_75737b70402e.json", "reports"),
+    captureName: "reports_75737b70402e.json",
+  },
+  {
+    name: "GET /{ws}/reports/{report}/queries",
+    definition: "Query",
+    path: () => `/${ws}/reports/${report.token}/queries`,
+    items: list("queries"),
+    capture: () => capturedItem("queries.json", "queries"),
+    captureName: "queries.json",
+  },
+  {
+    name: "GET /{ws}/reports/{report}/queries/{query}",
+    definition: "Query",
+    path: () => `/${ws}/reports/${report.token}/queries/${queryToken}`,
+    items: itself,
+    capture: () => capturedItem("queries.json", "queries"),
+    captureName: "queries.json",
+  },
+  {
+    name: "GET /{ws}/reports/{report}/queries/{query}/charts",
+    definition: "Chart",
+    path: () => `/${ws}/reports/${report.token}/queries/${queryToken}/charts`,
+    items: list("charts"),
+    capture: () => capturedItem("charts.json", "charts"),
+    captureName: "charts.json",
+  },
   {
     name: "GET /{ws}/reports/{report}/queries/{query}/charts/{chart}",
     definition: "Chart",
-    path: () => `/${ws}/reports/${report.token}/queries/${queryToken}/charts/${chartToken(sim.model.world, liveQueries(report)[0] ?? report.queries[0]!, 0)}`,
+    path: () =>
+      `/${ws}/reports/${report.token}/queries/${queryToken}/charts/${chartToken(sim.model.world, liveQueries(report)[0] ?? report.queries[0]!, 0)}`,
     items: itself,
     capture: () => capturedItem("charts.json", "charts"),
     captureName: "charts.json",
   },
-  { name: "GET /{ws}/reports/{report}/runs", definition: "ReportRun", path: () => `/${ws}/reports/${report.token}/runs`, items: list("report_runs") },
-  { name: "GET /{ws}/reports/{report}/runs/{run}", definition: "ReportRun", path: () => `/${ws}/reports/${report.token}/runs/${runToken}`, items: itself },
-  { name: "GET /{ws}/reports/{report}/runs/{run}/query_runs", definition: "QueryRun", path: () => `/${ws}/reports/${report.token}/runs/${runToken}/query_runs`, items: list("query_runs") },
-  { name: "GET /{ws}/reports/{report}/runs/{run}/query_runs/{query_run}", definition: "QueryRun", path: () => `/${ws}/reports/${report.token}/runs/${runToken}/query_runs/${queryRunToken}`, items: itself },
-  { name: "GET /{ws}/reports/{report}/queries/{query}/runs", definition: "QueryRun", path: () => `/${ws}/reports/${report.token}/queries/${queryToken}/runs`, items: list("query_runs") },
-  { name: "GET /{ws}/reports/{report}/filters", definition: "ReportFilter", path: () => `/${ws}/reports/${report.token}/filters`, items: list("report_filters") },
-  { name: "GET /{ws}/reports/{report}/filters/{filter}", definition: "ReportFilter", path: () => `/${ws}/reports/${report.token}/filters/${filterToken(sim.model.world, report, 1)}`, items: itself },
-  { name: "GET /{ws}/reports/{report}/schedules", definition: "ReportSchedule", path: () => `/${ws}/reports/${report.token}/schedules`, items: list("report_schedules") },
-  { name: "GET /{ws}/reports/{report}/schedules/{schedule}", definition: "ReportSchedule", path: () => `/${ws}/reports/${report.token}/schedules/${scheduleToken(sim.model.world, report, 1)}`, items: itself },
-  { name: "GET /{ws}/reports/{report}/subscriptions", definition: "ReportSubscription", path: () => `/${ws}/reports/${report.token}/subscriptions`, items: list("report_subscriptions") },
-  { name: "GET /{ws}/reports/{report}/subscriptions/{subscription}", definition: "ReportSubscription", path: () => `/${ws}/reports/${report.token}/subscriptions/${subscriptionToken(sim.model.world, report, 0)}`, items: itself },
+  {
+    name: "GET /{ws}/reports/{report}/runs",
+    definition: "ReportRun",
+    path: () => `/${ws}/reports/${report.token}/runs`,
+    items: list("report_runs"),
+  },
+  {
+    name: "GET /{ws}/reports/{report}/runs/{run}",
+    definition: "ReportRun",
+    path: () => `/${ws}/reports/${report.token}/runs/${runToken}`,
+    items: itself,
+  },
+  {
+    name: "GET /{ws}/reports/{report}/runs/{run}/query_runs",
+    definition: "QueryRun",
+    path: () => `/${ws}/reports/${report.token}/runs/${runToken}/query_runs`,
+    items: list("query_runs"),
+  },
+  {
+    name: "GET /{ws}/reports/{report}/runs/{run}/query_runs/{query_run}",
+    definition: "QueryRun",
+    path: () => `/${ws}/reports/${report.token}/runs/${runToken}/query_runs/${queryRunToken}`,
+    items: itself,
+  },
+  {
+    name: "GET /{ws}/reports/{report}/queries/{query}/runs",
+    definition: "QueryRun",
+    path: () => `/${ws}/reports/${report.token}/queries/${queryToken}/runs`,
+    items: list("query_runs"),
+  },
+  {
+    name: "GET /{ws}/reports/{report}/filters",
+    definition: "ReportFilter",
+    path: () => `/${ws}/reports/${report.token}/filters`,
+    items: list("report_filters"),
+  },
+  {
+    name: "GET /{ws}/reports/{report}/filters/{filter}",
+    definition: "ReportFilter",
+    path: () => `/${ws}/reports/${report.token}/filters/${filterToken(sim.model.world, report, 1)}`,
+    items: itself,
+  },
+  {
+    name: "GET /{ws}/reports/{report}/schedules",
+    definition: "ReportSchedule",
+    path: () => `/${ws}/reports/${report.token}/schedules`,
+    items: list("report_schedules"),
+  },
+  {
+    name: "GET /{ws}/reports/{report}/schedules/{schedule}",
+    definition: "ReportSchedule",
+    path: () => `/${ws}/reports/${report.token}/schedules/${scheduleToken(sim.model.world, report, 1)}`,
+    items: itself,
+  },
+  {
+    name: "GET /{ws}/reports/{report}/subscriptions",
+    definition: "ReportSubscription",
+    path: () => `/${ws}/reports/${report.token}/subscriptions`,
+    items: list("report_subscriptions"),
+  },
+  {
+    name: "GET /{ws}/reports/{report}/subscriptions/{subscription}",
+    definition: "ReportSubscription",
+    path: () => `/${ws}/reports/${report.token}/subscriptions/${subscriptionToken(sim.model.world, report, 0)}`,
+    items: itself,
+  },
   {
     name: "GET /{ws}/spaces/{space}/datasets",
     definition: "Report",
@@ -133,24 +278,125 @@ const cases: Case[] = [
     // The real dataset list lacks swagger-required keys such as `archived` (mode-api §3.3).
     capturedKeysOnly: true,
   },
-  { name: "GET /{ws}/datasets/{dataset}", definition: "Report", path: () => `/${ws}/datasets/${dataset.token}`, items: itself, capture: () => capturedItem("dataset_24f66e1701b6.json"), captureName: "dataset_24f66e1701b6.json" },
-  { name: "GET /{ws}/reports/{dataset}", definition: "Report", path: () => `/${ws}/reports/${dataset.token}`, items: itself, capture: () => capturedItem("dataset_24f66e1701b6.json"), captureName: "dataset_24f66e1701b6.json" },
-  { name: "GET /{ws}/reports/{dataset}/queries", definition: "Query", path: () => `/${ws}/reports/${dataset.token}/queries`, items: list("queries"), capture: () => capturedItem("dataset_queries_24f66e1701b6.json", "queries"), captureName: "dataset_queries_24f66e1701b6.json" },
-  { name: "GET /{ws}/datasets/{dataset}/runs", definition: "ReportRun", path: () => `/${ws}/datasets/${dataset.token}/runs`, items: list("report_runs") },
-  { name: "GET /{ws}/datasets/{dataset}/runs/{run}", definition: "ReportRun", path: () => `/${ws}/datasets/${dataset.token}/runs/${dataset.latestSuccess?.token ?? ""}`, items: itself },
-  { name: "GET /{ws}/datasets/{dataset}/schedules", definition: "ReportSchedule", path: () => `/${ws}/datasets/${dataset.token}/schedules`, items: list("report_schedules") },
-  { name: "GET /{ws}/data_sources", definition: "DataSource", path: () => `/${ws}/data_sources`, items: list("data_sources"), capture: () => capturedItem("data_sources.json", "data_sources"), captureName: "data_sources.json" },
-  { name: "GET /{ws}/data_sources/{data_source}", definition: "DataSource", path: () => `/${ws}/data_sources/${sim.model.truth().data_sources?.[0] ?? ""}`, items: itself, capture: () => capturedItem("data_sources.json", "data_sources"), captureName: "data_sources.json" },
-  { name: "GET /{ws}/definitions", definition: "Definition", path: () => `/${ws}/definitions`, items: list("definitions"), capture: () => capturedItem("definitions.json", "definitions"), captureName: "definitions.json" },
-  { name: "GET /{ws}/definitions/{definition}", definition: "Definition", path: () => `/${ws}/definitions/${sim.model.truth().definitions?.[0] ?? ""}`, items: itself, capture: () => capturedItem("definitions.json", "definitions"), captureName: "definitions.json" },
-  { name: "GET /{ws}/memberships", definition: "Membership", path: () => `/${ws}/memberships`, items: list("memberships") },
-  { name: "GET /{ws}/memberships/{membership}", definition: "Membership", path: () => `/${ws}/memberships/${sim.model.world.state.members[0]?.username ?? ""}`, items: itself },
+  {
+    name: "GET /{ws}/datasets/{dataset}",
+    definition: "Report",
+    path: () => `/${ws}/datasets/${dataset.token}`,
+    items: itself,
+    capture: () => capturedItem("dataset_24f66e1701b6.json"),
+    captureName: "dataset_24f66e1701b6.json",
+  },
+  {
+    name: "GET /{ws}/reports/{dataset}",
+    definition: "Report",
+    path: () => `/${ws}/reports/${dataset.token}`,
+    items: itself,
+    capture: () => capturedItem("dataset_24f66e1701b6.json"),
+    captureName: "dataset_24f66e1701b6.json",
+  },
+  {
+    name: "GET /{ws}/reports/{dataset}/queries",
+    definition: "Query",
+    path: () => `/${ws}/reports/${dataset.token}/queries`,
+    items: list("queries"),
+    capture: () => capturedItem("dataset_queries_24f66e1701b6.json", "queries"),
+    captureName: "dataset_queries_24f66e1701b6.json",
+  },
+  {
+    name: "GET /{ws}/datasets/{dataset}/runs",
+    definition: "ReportRun",
+    path: () => `/${ws}/datasets/${dataset.token}/runs`,
+    items: list("report_runs"),
+  },
+  {
+    name: "GET /{ws}/datasets/{dataset}/runs/{run}",
+    definition: "ReportRun",
+    path: () => `/${ws}/datasets/${dataset.token}/runs/${dataset.latestSuccess?.token ?? ""}`,
+    items: itself,
+  },
+  {
+    name: "GET /{ws}/datasets/{dataset}/schedules",
+    definition: "ReportSchedule",
+    path: () => `/${ws}/datasets/${dataset.token}/schedules`,
+    items: list("report_schedules"),
+  },
+  {
+    name: "GET /{ws}/data_sources",
+    definition: "DataSource",
+    path: () => `/${ws}/data_sources`,
+    items: list("data_sources"),
+    capture: () => capturedItem("data_sources.json", "data_sources"),
+    captureName: "data_sources.json",
+  },
+  {
+    name: "GET /{ws}/data_sources/{data_source}",
+    definition: "DataSource",
+    path: () => `/${ws}/data_sources/${sim.model.truth().data_sources?.[0] ?? ""}`,
+    items: itself,
+    capture: () => capturedItem("data_sources.json", "data_sources"),
+    captureName: "data_sources.json",
+  },
+  {
+    name: "GET /{ws}/definitions",
+    definition: "Definition",
+    path: () => `/${ws}/definitions`,
+    items: list("definitions"),
+    capture: () => capturedItem("definitions.json", "definitions"),
+    captureName: "definitions.json",
+  },
+  {
+    name: "GET /{ws}/definitions/{definition}",
+    definition: "Definition",
+    path: () => `/${ws}/definitions/${sim.model.truth().definitions?.[0] ?? ""}`,
+    items: itself,
+    capture: () => capturedItem("definitions.json", "definitions"),
+    captureName: "definitions.json",
+  },
+  {
+    name: "GET /{ws}/memberships",
+    definition: "Membership",
+    path: () => `/${ws}/memberships`,
+    items: list("memberships"),
+  },
+  {
+    name: "GET /{ws}/memberships/{membership}",
+    definition: "Membership",
+    path: () => `/${ws}/memberships/${sim.model.world.state.members[0]?.username ?? ""}`,
+    items: itself,
+  },
   { name: "GET /{ws}/groups", definition: "UserGroup", path: () => `/${ws}/groups`, items: list("groups") },
-  { name: "GET /{ws}/groups/{group}", definition: "UserGroup", path: () => `/${ws}/groups/${sim.model.truth().groups?.[0] ?? ""}`, items: itself },
-  { name: "GET /{ws}/groups/{group}/memberships", definition: "UserGroupMembership", path: () => `/${ws}/groups/${sim.model.truth().groups?.[0] ?? ""}/memberships`, items: list("group_memberships") },
-  { name: "GET /{ws}/spaces/{space}/memberships", definition: "SpaceMembership", path: () => `/${ws}/spaces/${spaceToken}/memberships`, items: list("space_memberships") },
-  { name: "GET /{ws}/audit_logs", definition: "AuditLog", path: () => `/${ws}/audit_logs?start_timestamp=2025-01-01T00:00:00Z&end_timestamp=2026-06-01T00:00:00Z`, items: list("audit_logs") },
-  { name: "POST /{ws}/reports/{report}/runs", definition: "ReportRun", path: () => `/${ws}/reports/${report.token}/runs`, items: itself, method: "POST", status: 202 },
+  {
+    name: "GET /{ws}/groups/{group}",
+    definition: "UserGroup",
+    path: () => `/${ws}/groups/${sim.model.truth().groups?.[0] ?? ""}`,
+    items: itself,
+  },
+  {
+    name: "GET /{ws}/groups/{group}/memberships",
+    definition: "UserGroupMembership",
+    path: () => `/${ws}/groups/${sim.model.truth().groups?.[0] ?? ""}/memberships`,
+    items: list("group_memberships"),
+  },
+  {
+    name: "GET /{ws}/spaces/{space}/memberships",
+    definition: "SpaceMembership",
+    path: () => `/${ws}/spaces/${spaceToken}/memberships`,
+    items: list("space_memberships"),
+  },
+  {
+    name: "GET /{ws}/audit_logs",
+    definition: "AuditLog",
+    path: () => `/${ws}/audit_logs?start_timestamp=2025-01-01T00:00:00Z&end_timestamp=2026-06-01T00:00:00Z`,
+    items: list("audit_logs"),
+  },
+  {
+    name: "POST /{ws}/reports/{report}/runs",
+    definition: "ReportRun",
+    path: () => `/${ws}/reports/${report.token}/runs`,
+    items: itself,
+    method: "POST",
+    status: 202,
+  },
 ];
 
 describe("every endpoint answers Mode's field set", () => {
@@ -166,34 +412,67 @@ describe("every endpoint answers Mode's field set", () => {
         const captured = c.capture?.(item);
         const capturedKeys = captured === undefined ? [] : Object.keys(captured);
         const expected = new Set([...capturedKeys, ...(c.capturedKeysOnly === true ? [] : fields.required)]);
-        const allowed = new Set([...fields.properties, ...capturedKeys, ...Object.keys(fields.documented_extras), "_forms", "_links"]);
+        const allowed = new Set([
+          ...fields.properties,
+          ...capturedKeys,
+          ...Object.keys(fields.documented_extras),
+          "_forms",
+          "_links",
+        ]);
         const keys = Object.keys(item);
-        expect(keys.filter((k) => !allowed.has(k)), `keys outside swagger/captured/documented extras`).toEqual([]);
-        expect([...expected].filter((k) => !(k in item)), `missing keys`).toEqual([]);
+        expect(
+          keys.filter((k) => !allowed.has(k)),
+          `keys outside swagger/captured/documented extras`,
+        ).toEqual([]);
+        expect(
+          [...expected].filter((k) => !(k in item)),
+          `missing keys`,
+        ).toEqual([]);
         if (captured !== undefined) {
           // Same JSON type as the real body wherever both are non-null.
-          const mismatches = capturedKeys.filter((k) => captured[k] !== null && item[k] !== null && jsonType(captured[k]) !== jsonType(item[k]));
+          const mismatches = capturedKeys.filter(
+            (k) => captured[k] !== null && item[k] !== null && jsonType(captured[k]) !== jsonType(item[k]),
+          );
           expect(mismatches, "JSON types differing from the capture").toEqual([]);
         }
-        for (const [key, subkeys] of Object.entries(fields.nested ?? {})) expect(Object.keys(item[key] as Json).sort()).toEqual([...subkeys].sort());
+        for (const [key, subkeys] of Object.entries(fields.nested ?? {}))
+          expect(Object.keys(item[key] as Json).sort()).toEqual([...subkeys].sort());
         const rels = Object.keys((item._links as Json | undefined) ?? {});
         const capturedRels = Object.keys((captured?._links as Json | undefined) ?? {});
         if (c.definition !== "AuditLog") {
           const knownRels = new Set([...fields.links.properties, ...capturedRels]);
-          expect(rels.filter((r) => !knownRels.has(r)), "links outside swagger/captured").toEqual([]);
+          expect(
+            rels.filter((r) => !knownRels.has(r)),
+            "links outside swagger/captured",
+          ).toEqual([]);
           const absent = new Set(Object.keys(fields.links_absent_in_real_responses));
-          const expectedRels = new Set([...capturedRels, ...(c.capturedKeysOnly === true ? [] : fields.links.required.filter((r) => !absent.has(r)))]);
+          const expectedRels = new Set([
+            ...capturedRels,
+            ...(c.capturedKeysOnly === true ? [] : fields.links.required.filter((r) => !absent.has(r))),
+          ]);
           // A run-dependent rel (last_run, ...) is only expected on items that have runs.
-          const missing = [...expectedRels].filter((r) => !rels.includes(r) && !(absent.has(r) || ((r === "last_run" || r === "last_successful_run") && item.last_successful_run_token === null)));
+          const missing = [...expectedRels].filter(
+            (r) =>
+              !rels.includes(r) &&
+              !(
+                absent.has(r) ||
+                ((r === "last_run" || r === "last_successful_run") && item.last_successful_run_token === null)
+              ),
+          );
           expect(missing, "missing links").toEqual([]);
-          for (const l of Object.values((item._links as Record<string, { href: string }>) ?? {})) expect(l.href).toMatch(/^(\/|https:\/\/app\.mode\.com\/)/);
+          for (const l of Object.values((item._links as Record<string, { href: string }>) ?? {}))
+            expect(l.href).toMatch(/^(\/|https:\/\/app\.mode\.com\/)/);
         }
       }
     });
   }
 
   it("paged lists carry the real pagination keys, not swagger's first_page/last_page", async () => {
-    const real = (JSON.parse(readFileSync(new URL("../fixtures/swagger/Pagination.json", import.meta.url), "utf8")) as { real: string[] }).real;
+    const real = (
+      JSON.parse(readFileSync(new URL("../fixtures/swagger/Pagination.json", import.meta.url), "utf8")) as {
+        real: string[];
+      }
+    ).real;
     const body = (await api.get(`/${ws}/reports/${report.token}/runs`)).json<Json>();
     expect(Object.keys(body.pagination as Json)).toEqual(real);
     expect(Object.keys(body)).toEqual(["_links", "pagination", "_embedded"]);

@@ -19,19 +19,41 @@ export interface Client {
 }
 
 /** Low-level request to an absolute URL; rejects on socket errors (resets). */
-export function httpRequest(url: string, method: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+export function httpRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: body === undefined ? headers : { ...headers, "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("aborted", () => reject(new Error("response aborted")));
-      res.on("end", () => {
-        const raw = Buffer.concat(chunks);
-        const text = res.headers["content-encoding"] === "gzip" ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, raw, text, json: <T>() => JSON.parse(text) as T });
-      });
-    });
+    const req = request(
+      url,
+      {
+        method,
+        headers:
+          body === undefined
+            ? headers
+            : { ...headers, "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("aborted", () => reject(new Error("response aborted")));
+        res.on("end", () => {
+          const raw = Buffer.concat(chunks);
+          const text =
+            res.headers["content-encoding"] === "gzip" ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            raw,
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          });
+        });
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -46,7 +68,8 @@ export function client(sim: RunningSimulator): Client {
   const auth = { authorization: basic(sim.token, sim.secret) };
   return {
     get: (path, headers = {}) => httpRequest(`${sim.baseUrl}${path}`, "GET", { ...auth, ...headers }),
-    post: (path, body, headers = {}) => httpRequest(`${sim.baseUrl}${path}`, "POST", { ...auth, ...headers }, JSON.stringify(body)),
+    post: (path, body, headers = {}) =>
+      httpRequest(`${sim.baseUrl}${path}`, "POST", { ...auth, ...headers }, JSON.stringify(body)),
   };
 }
 

@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/index.js";
-import { client, embedded, httpRequest, manualClock, start, type Client, type Json, type ManualClock } from "./helpers.js";
+import {
+  client,
+  embedded,
+  httpRequest,
+  manualClock,
+  start,
+  type Client,
+  type Json,
+  type ManualClock,
+} from "./helpers.js";
 
 let sim: RunningSimulator;
 let api: Client;
@@ -21,11 +30,16 @@ afterEach(async () => {
 
 async function allReports(): Promise<Json[]> {
   const out: Json[] = [];
-  for (const s of sim.model.truth().spaces ?? []) out.push(...embedded((await api.get(`/${ws}/spaces/${s}/reports`)).json<Json>(), "reports"));
+  for (const s of sim.model.truth().spaces ?? [])
+    out.push(...embedded((await api.get(`/${ws}/spaces/${s}/reports`)).json<Json>(), "reports"));
   return out;
 }
 
-const latest = (reports: Json[]): string => reports.map((r) => r.updated_at as string).sort().at(-1) ?? "";
+const latest = (reports: Json[]): string =>
+  reports
+    .map((r) => r.updated_at as string)
+    .sort()
+    .at(-1) ?? "";
 
 describe("mutations", () => {
   it("touches k reports: exactly those come back from an updated_at.gt filter at the previous maximum", async () => {
@@ -35,7 +49,13 @@ describe("mutations", () => {
     expect(result.touchedReports).toHaveLength(3);
     expect(result.updatedReports.slice().sort()).toEqual(result.touchedReports.slice().sort());
     const changed: string[] = [];
-    for (const s of sim.model.truth().spaces ?? []) changed.push(...embedded((await api.get(`/${ws}/spaces/${s}/reports?filter=updated_at.gt.${cut}`)).json<Json>(), "reports").map((r) => r.token as string));
+    for (const s of sim.model.truth().spaces ?? [])
+      changed.push(
+        ...embedded(
+          (await api.get(`/${ws}/spaces/${s}/reports?filter=updated_at.gt.${cut}`)).json<Json>(),
+          "reports",
+        ).map((r) => r.token as string),
+      );
     expect(changed.sort()).toEqual(result.touchedReports.slice().sort());
     // Generated time ends before 2026-06-01; mutations come after it even with the clock in 2020.
     expect(Date.parse(result.at)).toBeGreaterThan(Date.UTC(2026, 5, 1));
@@ -85,7 +105,12 @@ describe("mutations", () => {
     for (const token of result.addedReports) {
       expect(truth.reports).toContain(token);
       const report = (await api.get(`/${ws}/reports/${token}`)).json<Json>();
-      expect(report).toMatchObject({ runs_count: 0, last_run_at: null, last_successful_run_token: null, query_count: sim.model.world.size.queriesPerReport });
+      expect(report).toMatchObject({
+        runs_count: 0,
+        last_run_at: null,
+        last_successful_run_token: null,
+        query_count: sim.model.world.size.queriesPerReport,
+      });
     }
     expect(result.addedQueries.every((q) => truth.queries?.includes(q))).toBe(true);
     expect(result.addedCharts.every((c) => truth.charts?.includes(c))).toBe(true);
@@ -106,7 +131,10 @@ describe("mutations", () => {
     expect(archived.archived).toBe(true);
     expect(truth.reports).toContain(archived.token);
     expect(result.updatedReports.length).toBeGreaterThanOrEqual(3);
-    for (const token of result.updatedReports) expect(Date.parse((await api.get(`/${ws}/reports/${token}`)).json<Json>().updated_at as string)).toBeGreaterThan(Date.UTC(2026, 5, 1));
+    for (const token of result.updatedReports)
+      expect(Date.parse((await api.get(`/${ws}/reports/${token}`)).json<Json>().updated_at as string)).toBeGreaterThan(
+        Date.UTC(2026, 5, 1),
+      );
   });
 
   it("purges runs: purge timestamps appear and their results answer 404", async () => {
@@ -117,8 +145,18 @@ describe("mutations", () => {
       const body = (await api.get(`/${ws}/reports/${report}/runs/${run}`)).json<Json>();
       expect(body.purge_started_at).not.toBeNull();
       expect(body.purge_completed_at).not.toBeNull();
-      const queryRun = embedded((await api.get(`/${ws}/reports/${report}/runs/${run}/query_runs`)).json<Json>(), "query_runs")[0];
-      if (queryRun !== undefined) expect((await api.get(`/${ws}/reports/${report}/runs/${run}/query_runs/${queryRun.token as string}/results/content.json`)).json<Json>()).toEqual({ id: "not_found", message: "run results not found" });
+      const queryRun = embedded(
+        (await api.get(`/${ws}/reports/${report}/runs/${run}/query_runs`)).json<Json>(),
+        "query_runs",
+      )[0];
+      if (queryRun !== undefined)
+        expect(
+          (
+            await api.get(
+              `/${ws}/reports/${report}/runs/${run}/query_runs/${queryRun.token as string}/results/content.json`,
+            )
+          ).json<Json>(),
+        ).toEqual({ id: "not_found", message: "run results not found" });
     }
   });
 

@@ -9,7 +9,19 @@ let bigSpace: string;
 
 beforeAll(async () => {
   // Many small spaces (36 with personal ones) and 25 groups; reports live in bigSimulator().
-  sim = await start({ seed: 5, size: { spaces: 32, personalSpaces: 3, emptySpaces: 1, reportsPerSpace: 0, datasetsPerSpace: 0, runsPerReport: 45, groups: 25, dataSources: 4 } });
+  sim = await start({
+    seed: 5,
+    size: {
+      spaces: 32,
+      personalSpaces: 3,
+      emptySpaces: 1,
+      reportsPerSpace: 0,
+      datasetsPerSpace: 0,
+      runsPerReport: 45,
+      groups: 25,
+      dataSources: 4,
+    },
+  });
   api = client(sim);
   ws = sim.workspace;
   const target = sim.model.world.state.spaces.find((s) => s.kind === "custom");
@@ -22,7 +34,18 @@ afterAll(async () => {
 });
 
 async function bigSimulator(): Promise<RunningSimulator> {
-  return start({ seed: 6, size: { spaces: 1, personalSpaces: 0, emptySpaces: 0, reportsPerSpace: 65, datasetsPerSpace: 1, runsPerReport: 45, queriesPerReport: 2 } });
+  return start({
+    seed: 6,
+    size: {
+      spaces: 1,
+      personalSpaces: 0,
+      emptySpaces: 0,
+      reportsPerSpace: 65,
+      datasetsPerSpace: 1,
+      runsPerReport: 45,
+      queriesPerReport: 2,
+    },
+  });
 }
 
 describe("pagination", () => {
@@ -33,7 +56,10 @@ describe("pagination", () => {
       const space = big.model.world.state.spaces[0]?.token ?? "";
       const first = (await c.get(`/${big.workspace}/spaces/${space}/reports?per_page=100`)).json<Json>();
       expect(first.pagination).toEqual({ page: 1, per_page: 30, count: 30, total_pages: 3, total_count: 65 });
-      expect(first._links).toEqual({ self: { href: `/api/${big.workspace}/spaces/${space}/reports?per_page=100` }, next_page: { href: `/api/${big.workspace}/spaces/${space}/reports?per_page=100&page=2` } });
+      expect(first._links).toEqual({
+        self: { href: `/api/${big.workspace}/spaces/${space}/reports?per_page=100` },
+        next_page: { href: `/api/${big.workspace}/spaces/${space}/reports?per_page=100&page=2` },
+      });
       const seen: string[] = [];
       let next: string | undefined = `/api/${big.workspace}/spaces/${space}/reports`;
       let pages = 0;
@@ -42,7 +68,10 @@ describe("pagination", () => {
         seen.push(...embedded(body, "reports").map((r) => r.token as string));
         pages++;
         next = ((body._links as Json).next_page as { href: string } | undefined)?.href;
-        if (pages === 3) expect((body._links as Json).prev_page).toEqual({ href: `/api/${big.workspace}/spaces/${space}/reports?page=2` });
+        if (pages === 3)
+          expect((body._links as Json).prev_page).toEqual({
+            href: `/api/${big.workspace}/spaces/${space}/reports?page=2`,
+          });
       }
       expect(pages).toBe(3);
       expect(new Set(seen).size).toBe(65);
@@ -80,8 +109,15 @@ describe("pagination", () => {
     expect(first.pagination).toEqual({ page: 1, per_page: 30, count: 30, total_pages: 2, total_count: 36 });
     const second = (await api.get(`/${ws}/spaces?filter=all&per_page=50&page=2`)).json<Json>();
     const all = [...embedded(first, "spaces"), ...embedded(second, "spaces")];
-    expect(all.filter((s) => s.space_type === "private").map((s) => s.name)).toEqual(["Personal", "Personal", "Personal"]);
-    const byDefault = [...embedded((await api.get(`/${ws}/spaces`)).json<Json>(), "spaces"), ...embedded((await api.get(`/${ws}/spaces?page=2`)).json<Json>(), "spaces")];
+    expect(all.filter((s) => s.space_type === "private").map((s) => s.name)).toEqual([
+      "Personal",
+      "Personal",
+      "Personal",
+    ]);
+    const byDefault = [
+      ...embedded((await api.get(`/${ws}/spaces`)).json<Json>(), "spaces"),
+      ...embedded((await api.get(`/${ws}/spaces?page=2`)).json<Json>(), "spaces"),
+    ];
     expect(byDefault).toHaveLength(33);
     expect(byDefault.every((s) => s.space_type === "custom")).toBe(true);
     // Unknown values (matched case-sensitively) answer the default list.
@@ -111,7 +147,12 @@ describe("pagination", () => {
       const ds = (await c.get(`/${big.workspace}/data_sources?page=3`)).json<Json>();
       expect(ds.pagination).toBeUndefined();
       expect(embedded(ds, "data_sources")).toHaveLength(big.model.world.size.dataSources);
-      for (const path of [`/${big.workspace}/definitions?page=2`, `/${big.workspace}/memberships?page=2`, `/${big.workspace}/reports/${r}/filters?page=2`, `/${big.workspace}/reports/${r}/subscriptions?page=2`]) {
+      for (const path of [
+        `/${big.workspace}/definitions?page=2`,
+        `/${big.workspace}/memberships?page=2`,
+        `/${big.workspace}/reports/${r}/filters?page=2`,
+        `/${big.workspace}/reports/${r}/subscriptions?page=2`,
+      ]) {
         const body = (await c.get(path)).json<Json>();
         expect(body.pagination, path).toBeUndefined();
         expect(Object.values(body._embedded as Json)[0], path).not.toEqual([]);
@@ -145,12 +186,20 @@ describe("filters and ordering", () => {
       if (space === undefined) throw new Error("no space");
       const times = space.reports.map((r) => r.updatedAt).sort((a, b) => a - b);
       const cut = times[40] as number;
-      const body = (await c.get(`/${big.workspace}/spaces/${space.token}/reports?filter=updated_at.gt.${new Date(cut).toISOString()}&order=desc&order_by=updated_at`)).json<Json>();
+      const body = (
+        await c.get(
+          `/${big.workspace}/spaces/${space.token}/reports?filter=updated_at.gt.${new Date(cut).toISOString()}&order=desc&order_by=updated_at`,
+        )
+      ).json<Json>();
       const listed = embedded(body, "reports").map((r) => Date.parse(r.updated_at as string));
       expect(listed).toEqual(times.filter((t) => t > cut).sort((a, b) => b - a));
-      const before = (await c.get(`/${big.workspace}/spaces/${space.token}/reports?filter=created_at.lt.2019-01-01T00:00:00Z`)).json<Json>();
+      const before = (
+        await c.get(`/${big.workspace}/spaces/${space.token}/reports?filter=created_at.lt.2019-01-01T00:00:00Z`)
+      ).json<Json>();
       expect(embedded(before, "reports")).toEqual([]);
-      const asc = (await c.get(`/${big.workspace}/spaces/${space.token}/reports?order=asc&order_by=created_at`)).json<Json>();
+      const asc = (
+        await c.get(`/${big.workspace}/spaces/${space.token}/reports?order=asc&order_by=created_at`)
+      ).json<Json>();
       const created = embedded(asc, "reports").map((r) => Date.parse(r.created_at as string));
       expect(created).toEqual([...created].sort((a, b) => a - b));
     } finally {
@@ -164,11 +213,25 @@ describe("filters and ordering", () => {
       const c = client(big);
       const report = big.model.world.state.spaces[0]?.reports.find((x) => x.baseRuns === 45);
       if (report === undefined) throw new Error("no report");
-      const all = embedded((await c.get(`/${big.workspace}/reports/${report.token}/runs?per_page=100`)).json<Json>(), "report_runs");
+      const all = embedded(
+        (await c.get(`/${big.workspace}/reports/${report.token}/runs?per_page=100`)).json<Json>(),
+        "report_runs",
+      );
       const cut = all[10]?.created_at as string;
-      const newer = (await c.get(`/${big.workspace}/reports/${report.token}/runs?per_page=100&filter=created_at.gt.${cut}&order=asc`)).json<Json>();
-      expect(embedded(newer, "report_runs").map((r) => r.token)).toEqual(all.slice(0, 10).map((r) => r.token).reverse());
-      const datasets = (await c.get(`/${big.workspace}/spaces/${big.model.world.state.spaces[0]?.token ?? ""}/datasets?filter=updated_at.gt.2030-01-01T00:00:00Z`)).json<Json>();
+      const newer = (
+        await c.get(`/${big.workspace}/reports/${report.token}/runs?per_page=100&filter=created_at.gt.${cut}&order=asc`)
+      ).json<Json>();
+      expect(embedded(newer, "report_runs").map((r) => r.token)).toEqual(
+        all
+          .slice(0, 10)
+          .map((r) => r.token)
+          .reverse(),
+      );
+      const datasets = (
+        await c.get(
+          `/${big.workspace}/spaces/${big.model.world.state.spaces[0]?.token ?? ""}/datasets?filter=updated_at.gt.2030-01-01T00:00:00Z`,
+        )
+      ).json<Json>();
       expect(embedded(datasets, "reports")).toEqual([]);
       const bad = await c.get(`/${big.workspace}/reports/${report.token}/runs?filter=updated_at.after.yesterday`);
       expect(bad.status).toBe(400);

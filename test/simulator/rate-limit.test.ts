@@ -41,7 +41,9 @@ describe("the simulator's rate limit", () => {
       const answers = [];
       for (let i = 0; i < 41; i++) answers.push(await api.get(`/${sim.workspace}/data_sources`));
       expect(answers.slice(0, 40).map((a) => a.status)).toEqual(Array.from({ length: 40 }, () => 200));
-      expect(answers.slice(0, 40).map((a) => a.headers["x-ratelimit-remaining"])).toEqual(Array.from({ length: 40 }, (_, i) => String(39 - i)));
+      expect(answers.slice(0, 40).map((a) => a.headers["x-ratelimit-remaining"])).toEqual(
+        Array.from({ length: 40 }, (_, i) => String(39 - i)),
+      );
       expect(answers.every((a) => a.headers["x-ratelimit-limit"] === "40")).toBe(true);
       const limited = answers[40];
       expect(limited?.status).toBe(429);
@@ -65,7 +67,9 @@ describe("the simulator's rate limit", () => {
     const clock = manualClock();
     const sim = await startSimulator({ clock, rateLimit: { requests: 2, windowMs: 1000, retryAfter: false } });
     try {
-      const unauthenticated = await httpRequest(`${sim.baseUrl}/${sim.workspace}`, "GET", { authorization: basic(sim.token, "wrong") });
+      const unauthenticated = await httpRequest(`${sim.baseUrl}/${sim.workspace}`, "GET", {
+        authorization: basic(sim.token, "wrong"),
+      });
       expect(unauthenticated.status).toBe(401);
       expect(unauthenticated.headers["x-ratelimit-limit"]).toBe("2");
       const api = client(sim);
@@ -80,7 +84,9 @@ describe("the simulator's rate limit", () => {
     const unlimited = await startSimulator({ rateLimit: false });
     try {
       const api = client(unlimited);
-      const statuses = await Promise.all(Array.from({ length: 60 }, () => api.get(`/${unlimited.workspace}`).then((a) => a.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 60 }, () => api.get(`/${unlimited.workspace}`).then((a) => a.status)),
+      );
       expect(new Set(statuses)).toEqual(new Set([200]));
       expect((await api.get(`/${unlimited.workspace}`)).headers["x-ratelimit-limit"]).toBeUndefined();
     } finally {

@@ -31,7 +31,8 @@ function downloadable(variant?: string): QueryRunView {
   throw new Error("no downloadable query run");
 }
 
-const pathOf = (qr: QueryRunView, rest: string): string => `/${sim.workspace}/reports/${qr.run.report.token}/runs/${qr.run.token}/query_runs/${qr.token}/results${rest}`;
+const pathOf = (qr: QueryRunView, rest: string): string =>
+  `/${sim.workspace}/reports/${qr.run.report.token}/runs/${qr.run.token}/query_runs/${qr.token}/results${rest}`;
 
 /** RFC 4180 parsing, enough for the simulator's quoting. */
 function parseCsv(text: string): string[][] {
@@ -86,7 +87,14 @@ describe("query-run results", () => {
     const objects = table.slice(1).map((cells) => Object.fromEntries(cells.map((v, i) => [table[0]?.[i] ?? "", v])));
     for (const [i, object] of objects.entries()) {
       const row = resultRow(sim.model.world, qr, i);
-      expect(object).toEqual(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? "" : String(k === "amount" ? (v as number).toFixed(2) : v)])));
+      expect(object).toEqual(
+        Object.fromEntries(
+          Object.entries(row).map(([k, v]) => [
+            k,
+            v === null ? "" : String(k === "amount" ? (v as number).toFixed(2) : v),
+          ]),
+        ),
+      );
     }
     expect(objects.map((o) => o.customer_name)).toContain('The "Quoted" Co');
     expect(objects.map((o) => o.customer_name)).toContain("multi\nline");
@@ -99,13 +107,19 @@ describe("query-run results", () => {
     expect(gz.headers["content-encoding"]).toBe("gzip");
     expect(gz.raw.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     expect(gz.text).toBe(plain.text);
-    expect((await api.get(pathOf(qr, "/content.csv"), { "accept-encoding": "gzip;q=0" })).headers["content-encoding"]).toBeUndefined();
+    expect(
+      (await api.get(pathOf(qr, "/content.csv"), { "accept-encoding": "gzip;q=0" })).headers["content-encoding"],
+    ).toBeUndefined();
   });
 
   it("links a query run's results to its json and csv content", async () => {
     const qr = downloadable();
     const body = (await api.get(pathOf(qr, ""))).json<Json>();
-    expect(body._links).toEqual({ self: { href: `/api${pathOf(qr, "")}` }, json: { href: `/api${pathOf(qr, "/content.json")}` }, csv: { href: `/api${pathOf(qr, "/content.csv")}` } });
+    expect(body._links).toEqual({
+      self: { href: `/api${pathOf(qr, "")}` },
+      json: { href: `/api${pathOf(qr, "/content.json")}` },
+      csv: { href: `/api${pathOf(qr, "/content.csv")}` },
+    });
   });
 
   it("answers 404 run results not found for purged runs and for failed query runs", async () => {
@@ -123,13 +137,21 @@ describe("query-run results", () => {
   });
 
   it("streams a large result row by row and counts the rows in the statistics", async () => {
-    const big = await start({ seed: 22, size: { resultRows: 60_000, reportsPerSpace: 3, spaces: 1, personalSpaces: 0 } });
+    const big = await start({
+      seed: 22,
+      size: { resultRows: 60_000, reportsPerSpace: 3, spaces: 1, personalSpaces: 0 },
+    });
     try {
       const w = big.model.world;
-      const run = [...w.state.reportsByToken.values()].flatMap((r) => runsOf(w, r)).find((r) => r.state === "succeeded" && r.purgeStartedAt === null && r.queries.length > 0);
+      const run = [...w.state.reportsByToken.values()]
+        .flatMap((r) => runsOf(w, r))
+        .find((r) => r.state === "succeeded" && r.purgeStartedAt === null && r.queries.length > 0);
       const qr = run === undefined ? undefined : queryRunsOf(w, run)[0];
       if (qr === undefined) throw new Error("no query run");
-      const answer = await client(big).get(`/${big.workspace}/reports/${qr.run.report.token}/runs/${qr.run.token}/query_runs/${qr.token}/results/content.csv`, { "accept-encoding": "gzip" });
+      const answer = await client(big).get(
+        `/${big.workspace}/reports/${qr.run.report.token}/runs/${qr.run.token}/query_runs/${qr.token}/results/content.csv`,
+        { "accept-encoding": "gzip" },
+      );
       expect(answer.headers["transfer-encoding"]).toBe("chunked");
       expect(answer.text.split("\n")).toHaveLength(60_002);
       expect(big.model.stats().resultRows).toBe(60_000);

@@ -2,7 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/index.js";
 import { liveQueries } from "../../src/simulator/bodies/reports.js";
 import type { ReportState } from "../../src/simulator/state.js";
-import { client, embedded, eventually, manualClock, start, type Client, type Json, type ManualClock } from "./helpers.js";
+import {
+  client,
+  embedded,
+  eventually,
+  manualClock,
+  start,
+  type Client,
+  type Json,
+  type ManualClock,
+} from "./helpers.js";
 
 let sim: RunningSimulator;
 let api: Client;
@@ -33,12 +42,19 @@ describe("running a report", () => {
     const created = await api.post(`/${ws}/reports/${report.token}/runs`, { parameters: { region: "EMEA" } });
     expect(created.status).toBe(202);
     const run = created.json<Json>();
-    expect(run).toMatchObject({ state: "enqueued", completed_at: null, parameters: { region: "EMEA" }, is_latest_report_run: true });
+    expect(run).toMatchObject({
+      state: "enqueued",
+      completed_at: null,
+      parameters: { region: "EMEA" },
+      is_latest_report_run: true,
+    });
     expect((run._forms as Json).cancel).toBeDefined();
     const runPath = `/${ws}/reports/${report.token}/runs/${run.token as string}`;
     const enqueuedQueryRuns = embedded((await api.get(`${runPath}/query_runs`)).json<Json>(), "query_runs");
     expect(enqueuedQueryRuns.map((q) => q.state)).toEqual(["enqueued", "enqueued"]);
-    expect((await api.get(`${runPath}/query_runs/${enqueuedQueryRuns[0]?.token as string}/results/content.json`)).status).toBe(404);
+    expect(
+      (await api.get(`${runPath}/query_runs/${enqueuedQueryRuns[0]?.token as string}/results/content.json`)).status,
+    ).toBe(404);
     const listed = embedded((await api.get(`/${ws}/reports/${report.token}/runs`)).json<Json>(), "report_runs");
     expect(listed[0]?.token).toBe(run.token);
     const afterPost = (await api.get(`/${ws}/reports/${report.token}`)).json<Json>();
@@ -55,7 +71,9 @@ describe("running a report", () => {
     const queryRuns = embedded((await api.get(`${runPath}/query_runs`)).json<Json>(), "query_runs");
     expect(queryRuns.map((q) => q.state)).toEqual(["succeeded", "succeeded"]);
     expect(queryRuns.map((q) => q.query_token)).toEqual(liveQueries(report).map((q) => q.token));
-    const rows = (await api.get(`${runPath}/query_runs/${queryRuns[1]?.token as string}/results/content.json`)).json<unknown[]>();
+    const rows = (await api.get(`${runPath}/query_runs/${queryRuns[1]?.token as string}/results/content.json`)).json<
+      unknown[]
+    >();
     expect(rows).toHaveLength(7);
     const after = (await api.get(`/${ws}/reports/${report.token}`)).json<Json>();
     expect(after.last_successful_run_token).toBe(run.token);
@@ -81,7 +99,9 @@ describe("running a report", () => {
       expect(typeof failed[0]?.error_message).toBe("string");
       const results = await api.get(`${runPath}/query_runs/${failed[0]?.token as string}/results/content.csv`);
       expect(results.status).toBe(404);
-      expect((await api.get(`/${ws}/reports/${report.token}`)).json<Json>().last_successful_run_token).not.toBe(run.token);
+      expect((await api.get(`/${ws}/reports/${report.token}`)).json<Json>().last_successful_run_token).not.toBe(
+        run.token,
+      );
     }
   });
 
@@ -89,7 +109,10 @@ describe("running a report", () => {
     const report = reportWhere((r) => !r.dataset);
     const missing = await api.post(`/${ws}/reports/${report.token}/runs`, {});
     expect(missing.status).toBe(400);
-    expect(missing.json<Json>()).toEqual({ id: "param_missing", message: "param is missing or the value is empty: parameters" });
+    expect(missing.json<Json>()).toEqual({
+      id: "param_missing",
+      message: "param is missing or the value is empty: parameters",
+    });
     expect((await api.post(`/${ws}/reports/${report.token}/runs`, { parameters: "x" })).status).toBe(400);
     const unknown = await api.post(`/${ws}/reports/000000000000/runs`, { parameters: {} });
     expect(unknown.status).toBe(404);

@@ -5,7 +5,18 @@ describe("a large workspace", () => {
   it("holds 5 spaces x 2,000 reports x 3 queries x 2 charts x 20 runs in little memory and serves pages quickly", async () => {
     const heapBefore = process.memoryUsage().heapUsed;
     const started = Date.now();
-    const sim = await start({ seed: 2, size: { spaces: 5, personalSpaces: 0, emptySpaces: 0, reportsPerSpace: 2000, queriesPerReport: 3, chartsPerQuery: 2, runsPerReport: 20 } });
+    const sim = await start({
+      seed: 2,
+      size: {
+        spaces: 5,
+        personalSpaces: 0,
+        emptySpaces: 0,
+        reportsPerSpace: 2000,
+        queriesPerReport: 3,
+        chartsPerQuery: 2,
+        runsPerReport: 20,
+      },
+    });
     try {
       const generationMs = Date.now() - started;
       const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;

@@ -14,7 +14,8 @@ describe("tokens", () => {
   it("never collide across kinds and ordinals, and differ by seed", () => {
     const a = createTokens(1);
     const seen = new Set<string>();
-    for (const kind of [TokenKind.report, TokenKind.run, TokenKind.chart]) for (let i = 0; i < 20_000; i++) seen.add(a.make(kind, i));
+    for (const kind of [TokenKind.report, TokenKind.run, TokenKind.chart])
+      for (let i = 0; i < 20_000; i++) seen.add(a.make(kind, i));
     expect(seen.size).toBe(60_000);
     const b = createTokens(2);
     expect(b.make(TokenKind.report, 0)).not.toBe(a.make(TokenKind.report, 0));

@@ -26,7 +26,12 @@ describe("truth and minimal requests", () => {
     }
     // Every token is 12 hex digits (mode-api §2.2); audit-log ids are UUIDs.
     for (const [stream, keys] of Object.entries(truth)) {
-      for (const key of keys) expect(key, stream).toMatch(stream === "audit_logs" ? /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/ : /^[0-9a-f]{12}$/);
+      for (const key of keys)
+        expect(key, stream).toMatch(
+          stream === "audit_logs"
+            ? /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+            : /^[0-9a-f]{12}$/,
+        );
     }
   });
 
@@ -41,11 +46,24 @@ describe("truth and minimal requests", () => {
     // One run per page: a request per run, and one for each report without runs (its empty first page).
     const reports = sim.model.world.state.spaces.flatMap((s) => s.reports);
     const expected = reports.reduce((n, r) => n + Math.max(1, r.baseRuns + r.added.length), 0);
-    expect(sim.model.minimalRequests({ runsPerPage: 1, streams: ["runs"] })).toEqual({ total: expected, byStream: { runs: expected } });
+    expect(sim.model.minimalRequests({ runsPerPage: 1, streams: ["runs"] })).toEqual({
+      total: expected,
+      byStream: { runs: expected },
+    });
   });
 
   it("keeps truth and the API in agreement after mutations", async () => {
-    sim.model.mutate({ addReports: 2, deleteReports: 2, addRunsToReports: 3, runsEach: 2, addQueries: 2, deleteQueries: 2, archiveReports: 1, purgeRuns: 2, touchReports: 2 });
+    sim.model.mutate({
+      addReports: 2,
+      deleteReports: 2,
+      addRunsToReports: 3,
+      runsEach: 2,
+      addQueries: 2,
+      deleteQueries: 2,
+      archiveReports: 1,
+      purgeRuns: 2,
+      touchReports: 2,
+    });
     const crawl = await crawlWorkspace(api, sim.workspace);
     expect(crawl.keys).toEqual(sim.model.truth());
     expect(crawl.requests).toBe(sim.model.minimalRequests().total);

@@ -29,7 +29,11 @@ describe("the Singer writer", () => {
   it("delivers every message in order to a slow consumer, waiting for drain instead of buffering without bound", async () => {
     const consumer = slowConsumer(1);
     const output = new SingerOutput(new LineWriter(consumer.stream));
-    await output.schema("reports", { type: "object", properties: { token: { type: "string" }, n: { type: "integer" } } }, ["token"]);
+    await output.schema(
+      "reports",
+      { type: "object", properties: { token: { type: "string" }, n: { type: "integer" } } },
+      ["token"],
+    );
     let maxPending = 0;
     for (let n = 0; n < 300; n++) {
       await output.record("reports", { token: `t${n}`, n }, "2026-01-01T00:00:00.000Z");
@@ -49,14 +53,40 @@ describe("the Singer writer", () => {
   it("writes each message as one JSON line with the singer-python field names", async () => {
     const consumer = slowConsumer(0);
     const output = new SingerOutput(new LineWriter(consumer.stream));
-    await output.schema("runs", { type: "object", properties: { token: { type: "string" }, updated_at: { type: "string", format: "date-time" } } }, ["token"], ["updated_at"]);
+    await output.schema(
+      "runs",
+      {
+        type: "object",
+        properties: { token: { type: "string" }, updated_at: { type: "string", format: "date-time" } },
+      },
+      ["token"],
+      ["updated_at"],
+    );
     await output.record("runs", { token: "a1", updated_at: "2026-01-01T00:00:00.000Z" }, "2026-01-02T00:00:00.000Z");
     await output.state({ bookmarks: {} });
     await output.flush();
-    const lines = consumer.received().trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = consumer
+      .received()
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
-      { type: "SCHEMA", stream: "runs", schema: { type: "object", properties: { token: { type: "string" }, updated_at: { type: "string", format: "date-time" } } }, key_properties: ["token"], bookmark_properties: ["updated_at"] },
-      { type: "RECORD", stream: "runs", record: { token: "a1", updated_at: "2026-01-01T00:00:00.000Z" }, time_extracted: "2026-01-02T00:00:00.000Z" },
+      {
+        type: "SCHEMA",
+        stream: "runs",
+        schema: {
+          type: "object",
+          properties: { token: { type: "string" }, updated_at: { type: "string", format: "date-time" } },
+        },
+        key_properties: ["token"],
+        bookmark_properties: ["updated_at"],
+      },
+      {
+        type: "RECORD",
+        stream: "runs",
+        record: { token: "a1", updated_at: "2026-01-01T00:00:00.000Z" },
+        time_extracted: "2026-01-02T00:00:00.000Z",
+      },
       { type: "STATE", value: { bookmarks: {} } },
     ]);
   });
@@ -73,7 +103,11 @@ describe("the Singer writer", () => {
     for (let n = 0; n < 1000; n++) await writer.writeJson({ type: "RECORD", stream: "s", record: { n } });
     await writer.writeJson({ type: "STATE", value: { n: 999 } });
     await writer.flush();
-    const lines = chunks.join("").trimEnd().split("\n").map((l) => JSON.parse(l) as { type: string; record?: { n: number } });
+    const lines = chunks
+      .join("")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; record?: { n: number } });
     expect(lines).toHaveLength(1001);
     expect(lines.slice(0, 1000).map((l) => l.record?.n)).toEqual(Array.from({ length: 1000 }, (_, n) => n));
     expect(lines.at(-1)?.type).toBe("STATE");

@@ -19,7 +19,11 @@ const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function types(schema: JsonSchema | undefined): string[] {
   if (schema === undefined) return [];
-  return typeof schema.type === "string" ? [schema.type] : Array.isArray(schema.type) ? [...(schema.type as string[])] : [];
+  return typeof schema.type === "string"
+    ? [schema.type]
+    : Array.isArray(schema.type)
+      ? [...(schema.type as string[])]
+      : [];
 }
 
 function walk(schema: unknown, visit: (node: Record<string, unknown>) => void): void {
@@ -70,11 +74,13 @@ describe.each(definitions.map((d) => [d.name, d] as const))("stream %s", (name, 
       expect(properties, `replication key ${key}`).toHaveProperty([key]);
       expect(properties[key]?.format).toBe("date-time");
     }
-    if (definition.defaultReplicationKey !== undefined) expect(definition.validReplicationKeys).toContain(definition.defaultReplicationKey);
+    if (definition.defaultReplicationKey !== undefined)
+      expect(definition.validReplicationKeys).toContain(definition.defaultReplicationKey);
     // INCREMENTAL needs a replication key, except for child streams that are incremental by parent: re-read only
     // when their parent changed (queries of a changed report, query runs of a new run).
     if (definition.validReplicationKeys.length > 0) expect(definition.replicationMethods).toContain("INCREMENTAL");
-    if (definition.replicationMethods.includes("INCREMENTAL") && definition.validReplicationKeys.length === 0) expect(definition.parent).toBeDefined();
+    if (definition.replicationMethods.includes("INCREMENTAL") && definition.validReplicationKeys.length === 0)
+      expect(definition.parent).toBeDefined();
   });
 
   it("makes every other field nullable and never closes the schema", () => {
@@ -98,7 +104,8 @@ describe.each(definitions.map((d) => [d.name, d] as const))("stream %s", (name, 
     const available = availableContext(definition);
     for (const placeholder of placeholders) expect(available, `path ${definition.path}`).toContain(placeholder);
     if (definition.kind === "list") expect(definition.embeddedKey).toBeTruthy();
-    if (definition.parent !== undefined) expect(definitions.findIndex((d) => d.name === definition.parent)).toBeLessThan(definitions.indexOf(definition));
+    if (definition.parent !== undefined)
+      expect(definitions.findIndex((d) => d.name === definition.parent)).toBeLessThan(definitions.indexOf(definition));
   });
 
   it("has complete catalog metadata", () => {
@@ -111,14 +118,19 @@ describe.each(definitions.map((d) => [d.name, d] as const))("stream %s", (name, 
       "table-key-properties": definition.keyProperties,
       "valid-replication-keys": definition.validReplicationKeys,
     });
-    expect(root?.["forced-replication-method"]).toBe(definition.replicationMethods.length === 1 ? definition.replicationMethods[0] : undefined);
+    expect(root?.["forced-replication-method"]).toBe(
+      definition.replicationMethods.length === 1 ? definition.replicationMethods[0] : undefined,
+    );
     expect(root?.["parent-tap-stream-id"]).toBe(definition.parent);
     expect(entry?.key_properties).toEqual(definition.keyProperties);
     expect(entry?.replication_method).toBe(definition.replicationMethods[0]);
     for (const field of Object.keys(properties)) {
       const fieldMeta = metadata.find((m) => m.breadcrumb[0] === "properties" && m.breadcrumb[1] === field)?.metadata;
       const automatic = definition.keyProperties.includes(field) || definition.validReplicationKeys.includes(field);
-      expect(fieldMeta, `field ${field}`).toEqual({ inclusion: automatic ? "automatic" : "available", "selected-by-default": true });
+      expect(fieldMeta, `field ${field}`).toEqual({
+        inclusion: automatic ? "automatic" : "available",
+        "selected-by-default": true,
+      });
     }
   });
 
@@ -131,7 +143,8 @@ describe.each(definitions.map((d) => [d.name, d] as const))("stream %s", (name, 
       const record = processor.process(definition, item, fixture.context);
       expect(record).not.toBeNull();
       for (const key of definition.keyProperties) expect(record?.[key], `key ${key}`).toBeDefined();
-      for (const dropped of ["_links", "_forms", "_embedded", "web_preview_image", "flamingo_signature"]) expect(record).not.toHaveProperty([dropped]);
+      for (const dropped of ["_links", "_forms", "_embedded", "web_preview_image", "flamingo_signature"])
+        expect(record).not.toHaveProperty([dropped]);
       for (const [field, contextKey] of Object.entries(definition.contextFields)) {
         if (fixture.context[contextKey] !== undefined) expect(record?.[field]).toBe(fixture.context[contextKey]);
       }

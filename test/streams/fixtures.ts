@@ -13,7 +13,12 @@ export interface RecordFixture {
 export function recordFixture(stream: string): RecordFixture {
   const text = readFileSync(join(packageRoot(), "test", "fixtures", "records", `${stream}.json`), "utf8");
   const value = parseJsonLossless(text);
-  if (!isJsonObject(value) || !Array.isArray(value.items) || !isJsonObject(value.context) || typeof value.about !== "string") {
+  if (
+    !isJsonObject(value) ||
+    !Array.isArray(value.items) ||
+    !isJsonObject(value.context) ||
+    typeof value.about !== "string"
+  ) {
     throw new Error(`test/fixtures/records/${stream}.json: expected {about, context, items}`);
   }
   return {

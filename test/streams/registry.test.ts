@@ -12,9 +12,28 @@ function stream(name: string): StreamDefinition {
 describe("stream definitions", () => {
   it("list the 22 streams (the issue's 21 and dataset_queries), parents first", () => {
     expect(streamDefinitions().map((d) => d.name)).toEqual([
-      "workspaces", "spaces", "space_memberships", "reports", "queries", "charts", "report_filters", "report_schedules",
-      "report_subscriptions", "runs", "query_runs", "query_results", "datasets", "dataset_queries", "dataset_runs", "dataset_schedules",
-      "data_sources", "definitions", "memberships", "groups", "group_memberships", "audit_logs",
+      "workspaces",
+      "spaces",
+      "space_memberships",
+      "reports",
+      "queries",
+      "charts",
+      "report_filters",
+      "report_schedules",
+      "report_subscriptions",
+      "runs",
+      "query_runs",
+      "query_results",
+      "datasets",
+      "dataset_queries",
+      "dataset_runs",
+      "dataset_schedules",
+      "data_sources",
+      "definitions",
+      "memberships",
+      "groups",
+      "group_memberships",
+      "audit_logs",
     ]);
     expect(findStream("dashboards")).toBeUndefined();
   });
@@ -35,16 +54,33 @@ describe("stream definitions", () => {
   });
 
   it("skip admin-only streams on 403 instead of failing", () => {
-    for (const name of ["groups", "group_memberships", "audit_logs"]) expect(stream(name).tolerate, name).toContain(403);
-    expect(stream("audit_logs")).toMatchObject({ cursor: "next_token", selectedByDefault: false, keyProperties: ["id"], defaultReplicationKey: "timestamp" });
+    for (const name of ["groups", "group_memberships", "audit_logs"])
+      expect(stream(name).tolerate, name).toContain(403);
+    expect(stream("audit_logs")).toMatchObject({
+      cursor: "next_token",
+      selectedByDefault: false,
+      keyProperties: ["id"],
+      defaultReplicationKey: "timestamp",
+    });
   });
 
   it("mark query_results as the special results stream", () => {
-    expect(stream("query_results")).toMatchObject({ path: null, kind: "results", parent: "query_runs", selectedByDefault: false, keyProperties: ["query_run_token", "row_number"] });
+    expect(stream("query_results")).toMatchObject({
+      path: null,
+      kind: "results",
+      parent: "query_runs",
+      selectedByDefault: false,
+      keyProperties: ["query_run_token", "row_number"],
+    });
   });
 
   it("give runs two replication keys and default to updated_at", () => {
-    expect(stream("runs")).toMatchObject({ validReplicationKeys: ["created_at", "updated_at"], defaultReplicationKey: "updated_at", replicationMethods: ["INCREMENTAL", "FULL_TABLE"], perPage: 100 });
+    expect(stream("runs")).toMatchObject({
+      validReplicationKeys: ["created_at", "updated_at"],
+      defaultReplicationKey: "updated_at",
+      replicationMethods: ["INCREMENTAL", "FULL_TABLE"],
+      perPage: 100,
+    });
   });
 
   it("pass tokens down to children", () => {
@@ -52,7 +88,10 @@ describe("stream definitions", () => {
     expect(stream("reports").childContext?.({ token: "r1" })).toEqual({ report: "r1" });
     expect(stream("queries").childContext?.({ token: "q1" })).toEqual({ query: "q1" });
     expect(stream("runs").childContext?.({ token: "u1" })).toEqual({ run: "u1" });
-    expect(stream("query_runs").childContext?.({ token: "qr1", query_token: "q1" })).toEqual({ query_run: "qr1", query: "q1" });
+    expect(stream("query_runs").childContext?.({ token: "qr1", query_token: "q1" })).toEqual({
+      query_run: "qr1",
+      query: "q1",
+    });
     expect(stream("query_runs").childContext?.({ token: "qr1" })).toEqual({ query_run: "qr1" });
     expect(stream("datasets").childContext?.({ token: "d1" })).toEqual({ dataset: "d1" });
     expect(stream("groups").childContext?.({ token: "g1" })).toEqual({ group: "g1" });

@@ -14,22 +14,37 @@ function packageWith(files: Record<string, unknown>): string {
   const root = mkdtempSync(join(tmpdir(), "tap-mode-schemas-"));
   roots.push(root);
   mkdirSync(join(root, "schemas", "shared"), { recursive: true });
-  for (const [path, content] of Object.entries(files)) writeFileSync(join(root, "schemas", path), typeof content === "string" ? content : JSON.stringify(content));
+  for (const [path, content] of Object.entries(files))
+    writeFileSync(join(root, "schemas", path), typeof content === "string" ? content : JSON.stringify(content));
   return root;
 }
 
 describe("schema registry", () => {
   it("inlines shared pieces, merging the referring schema's properties and required over them", () => {
     const root = packageWith({
-      "shared/base.json": { type: "object", description: "base", properties: { token: { type: "string" }, at: { $ref: "shared/ts.json" } }, required: ["token"] },
+      "shared/base.json": {
+        type: "object",
+        description: "base",
+        properties: { token: { type: "string" }, at: { $ref: "shared/ts.json" } },
+        required: ["token"],
+      },
       "shared/ts.json": { type: ["null", "string"], format: "date-time" },
-      "things.json": { $ref: "shared/base.json", description: "things", properties: { parent_token: { type: ["null", "string"] } }, required: ["parent_token"] },
+      "things.json": {
+        $ref: "shared/base.json",
+        description: "things",
+        properties: { parent_token: { type: ["null", "string"] } },
+        required: ["parent_token"],
+      },
     });
     const registry = loadSchemaRegistry({ root, streams: ["things"] });
     expect(registry.schema("things")).toEqual({
       type: "object",
       description: "things",
-      properties: { token: { type: "string" }, at: { type: ["null", "string"], format: "date-time" }, parent_token: { type: ["null", "string"] } },
+      properties: {
+        token: { type: "string" },
+        at: { type: ["null", "string"], format: "date-time" },
+        parent_token: { type: ["null", "string"] },
+      },
       required: ["token", "parent_token"],
     });
     expect(Object.isFrozen(registry.schema("things").properties)).toBe(true);
@@ -55,9 +70,25 @@ describe("schema registry", () => {
   it.each([
     ["a missing file", {}, "schemas/things.json: cannot be read (ENOENT)"],
     ["invalid JSON", { "things.json": "{" }, "schemas/things.json: is not valid JSON ("],
-    ["a $ref outside shared/", { "things.json": { $ref: "#/definitions/x" } }, 'schemas/things.json: unsupported $ref "#/definitions/x"'],
-    ["a missing shared piece", { "things.json": { $ref: "shared/nope.json" } }, "schemas/shared/nope.json: cannot be read (ENOENT)"],
-    ["a circular reference", { "things.json": { $ref: "shared/a.json" }, "shared/a.json": { $ref: "shared/b.json" }, "shared/b.json": { $ref: "shared/a.json" } }, "schemas/shared/b.json: circular $ref shared/a.json -> shared/b.json -> shared/a.json"],
+    [
+      "a $ref outside shared/",
+      { "things.json": { $ref: "#/definitions/x" } },
+      'schemas/things.json: unsupported $ref "#/definitions/x"',
+    ],
+    [
+      "a missing shared piece",
+      { "things.json": { $ref: "shared/nope.json" } },
+      "schemas/shared/nope.json: cannot be read (ENOENT)",
+    ],
+    [
+      "a circular reference",
+      {
+        "things.json": { $ref: "shared/a.json" },
+        "shared/a.json": { $ref: "shared/b.json" },
+        "shared/b.json": { $ref: "shared/a.json" },
+      },
+      "schemas/shared/b.json: circular $ref shared/a.json -> shared/b.json -> shared/a.json",
+    ],
   ])("names the file when loading fails on %s", (_case, files, message) => {
     const root = packageWith(files);
     expect(() => loadSchemaRegistry({ root, streams: ["things"] })).toThrow(SchemaLoadError);
@@ -65,7 +96,9 @@ describe("schema registry", () => {
   });
 
   it("refuses a stream it has no schema for", () => {
-    expect(() => loadSchemaRegistry({ streams: ["spaces"] }).schema("reports")).toThrow('no schema for stream "reports"');
+    expect(() => loadSchemaRegistry({ streams: ["spaces"] }).schema("reports")).toThrow(
+      'no schema for stream "reports"',
+    );
   });
 
   it("finds schemas/ from the package root by default, not from the working directory", () => {

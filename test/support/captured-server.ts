@@ -35,13 +35,28 @@ function readFixture(file: string): string {
 }
 
 /** The routes of routes.json, keyed by canonical path (workspace and path aliases resolved). */
-export function capturedRoutes(): { workspace: string; routes: ReadonlyMap<string, RouteTarget>; aliases: readonly string[]; pathAliases: Readonly<Record<string, string>> } {
+export function capturedRoutes(): {
+  workspace: string;
+  routes: ReadonlyMap<string, RouteTarget>;
+  aliases: readonly string[];
+  pathAliases: Readonly<Record<string, string>>;
+} {
   const file = JSON.parse(readFixture("routes.json")) as RoutesFile;
-  return { workspace: file.workspace, routes: new Map(Object.entries(file.routes)), aliases: file.workspace_aliases, pathAliases: file.path_aliases };
+  return {
+    workspace: file.workspace,
+    routes: new Map(Object.entries(file.routes)),
+    aliases: file.workspace_aliases,
+    pathAliases: file.path_aliases,
+  };
 }
 
 /** The request path rewritten to the routes.json form: `/api/acryltest/collections/x` -> `/api/acryl/spaces/x`. */
-function canonicalPath(pathname: string, workspace: string, aliases: readonly string[], pathAliases: Readonly<Record<string, string>>): string {
+function canonicalPath(
+  pathname: string,
+  workspace: string,
+  aliases: readonly string[],
+  pathAliases: Readonly<Record<string, string>>,
+): string {
   const segments = pathname.replace(/\/$/, "").split("/");
   // ["", "api", ws, ...rest]
   if (segments[1] !== "api") return pathname;
@@ -54,7 +69,10 @@ function canonicalPath(pathname: string, workspace: string, aliases: readonly st
 }
 
 function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { "Content-Type": "application/hal+json; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
+  res.writeHead(status, {
+    "Content-Type": "application/hal+json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -74,7 +92,11 @@ function answer(req: IncomingMessage, res: ServerResponse, table: ReturnType<typ
   const url = new URL(req.url ?? "/", "http://captured.invalid");
   // Mode answers 401 without Basic auth (mode-api §1.2); any credentials are accepted here.
   if (!/^Basic\s+\S+/i.test(req.headers.authorization ?? "")) {
-    send(res, 401, JSON.stringify({ id: "unauthorized", message: "You must be authenticated to access this resource" }));
+    send(
+      res,
+      401,
+      JSON.stringify({ id: "unauthorized", message: "You must be authenticated to access this resource" }),
+    );
     return;
   }
   const path = canonicalPath(url.pathname, table.workspace, table.aliases, table.pathAliases);

@@ -46,6 +46,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 /** A temporary directory with the given files (name -> content; objects are written as JSON). */
 export function tempFiles(files: Readonly<Record<string, unknown>>): { dir: string; path: (name: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), "tap-mode-test-"));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === "string" ? content : JSON.stringify(content));
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(join(dir, name), typeof content === "string" ? content : JSON.stringify(content));
   return { dir, path: (name) => join(dir, name) };
 }

@@ -6,11 +6,17 @@ import { PROJECT_ROOT, runCli, tempFiles, type CliOptions, type CliResult } from
 import { assertNoSecrets, checkSingerOutput, type ParsedOutput } from "./singer-check.js";
 
 interface CatalogJson {
-  streams: Array<{ tap_stream_id: string; metadata: Array<{ breadcrumb: string[]; metadata: Record<string, unknown> }> }>;
+  streams: Array<{
+    tap_stream_id: string;
+    metadata: Array<{ breadcrumb: string[]; metadata: Record<string, unknown> }>;
+  }>;
 }
 
 /** The checked-in catalog with the given streams selected (all but query_results by default). */
-export function catalogSelecting(select: (stream: string) => boolean = (s) => s !== "query_results", tweak?: (stream: string, root: Record<string, unknown>) => void): CatalogJson {
+export function catalogSelecting(
+  select: (stream: string) => boolean = (s) => s !== "query_results",
+  tweak?: (stream: string, root: Record<string, unknown>) => void,
+): CatalogJson {
   const catalog = JSON.parse(readFileSync(join(PROJECT_ROOT, "catalogs", "catalog.json"), "utf8")) as CatalogJson;
   for (const stream of catalog.streams) {
     const root = stream.metadata.find((m) => m.breadcrumb.length === 0);
@@ -64,13 +70,18 @@ export class SimHarness {
    * Runs the tap; `catalog` and `state` are values written to files. Output is checked for Singer conformance; with
    * `check: false` (a run killed on purpose) only complete lines are checked and no final STATE is required.
    */
-  async tap(options: { catalog?: unknown; state?: unknown; args?: string[]; cli?: CliOptions; check?: boolean } = {}): Promise<TapRun> {
+  async tap(
+    options: { catalog?: unknown; state?: unknown; args?: string[]; cli?: CliOptions; check?: boolean } = {},
+  ): Promise<TapRun> {
     const args = ["--config", this.path("config.json")];
     if (options.catalog !== undefined) args.push("--catalog", this.write("catalog.json", options.catalog));
     if (options.state !== undefined) args.push("--state", this.write("state.json", options.state));
     const result = await runCli([...args, ...(options.args ?? [])], options.cli);
     assertNoSecrets(result.stdout + result.stderr, [this.sim.secret, this.sim.token]);
-    const output = options.check === false ? checkSingerOutput(completeLines(result.stdout), { requireFinalState: false }) : checkSingerOutput(result.stdout);
+    const output =
+      options.check === false
+        ? checkSingerOutput(completeLines(result.stdout), { requireFinalState: false })
+        : checkSingerOutput(result.stdout);
     return { ...result, output };
   }
 

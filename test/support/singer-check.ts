@@ -20,7 +20,10 @@ const KNOWN = new Set(["SCHEMA", "RECORD", "STATE", "ACTIVATE_VERSION"]);
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Parses stdout and throws on the first violation, naming the line. */
-export function checkSingerOutput(stdout: string, options: { requireFinalState?: boolean; validate?: boolean } = {}): ParsedOutput {
+export function checkSingerOutput(
+  stdout: string,
+  options: { requireFinalState?: boolean; validate?: boolean } = {},
+): ParsedOutput {
   const ajv = new Ajv({ strict: false, allErrors: false, allowUnionTypes: true });
   addFormats.default(ajv);
   ajv.addFormat("date-time", { validate: (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)) });
@@ -42,15 +45,22 @@ export function checkSingerOutput(stdout: string, options: { requireFinalState?:
     } catch {
       throw new Error(`${where} is not JSON: ${line.slice(0, 120)}`);
     }
-    if (typeof message !== "object" || message === null || typeof message.type !== "string" || !KNOWN.has(message.type)) {
+    if (
+      typeof message !== "object" ||
+      message === null ||
+      typeof message.type !== "string" ||
+      !KNOWN.has(message.type)
+    ) {
       throw new Error(`${where} has no known Singer type: ${line.slice(0, 120)}`);
     }
     messages.push(message);
     if (message.type === "SCHEMA") {
       const stream = String(message.stream);
-      if (!Array.isArray(message.key_properties)) throw new Error(`${where}: SCHEMA for ${stream} has no key_properties`);
+      if (!Array.isArray(message.key_properties))
+        throw new Error(`${where}: SCHEMA for ${stream} has no key_properties`);
       const schema = message.schema as { properties?: Record<string, unknown> };
-      for (const key of message.key_properties as string[]) if (!schema.properties?.[key]) throw new Error(`${where}: key ${key} of ${stream} is not in its schema`);
+      for (const key of message.key_properties as string[])
+        if (!schema.properties?.[key]) throw new Error(`${where}: key ${key} of ${stream} is not in its schema`);
       schemas.set(stream, message.schema as Record<string, unknown>);
       keys.set(stream, message.key_properties as string[]);
       if (options.validate !== false) validators.set(stream, ajv.compile(message.schema as object));
@@ -58,10 +68,14 @@ export function checkSingerOutput(stdout: string, options: { requireFinalState?:
       const stream = String(message.stream);
       if (!schemas.has(stream)) throw new Error(`${where}: RECORD for ${stream} before its SCHEMA`);
       const record = message.record as Record<string, unknown>;
-      for (const key of keys.get(stream) ?? []) if (record[key] === undefined || record[key] === null) throw new Error(`${where}: ${stream} record lacks key ${key}`);
-      if (typeof message.time_extracted === "string" && !RFC3339.test(message.time_extracted)) throw new Error(`${where}: time_extracted is not RFC 3339`);
+      for (const key of keys.get(stream) ?? [])
+        if (record[key] === undefined || record[key] === null)
+          throw new Error(`${where}: ${stream} record lacks key ${key}`);
+      if (typeof message.time_extracted === "string" && !RFC3339.test(message.time_extracted))
+        throw new Error(`${where}: time_extracted is not RFC 3339`);
       const validate = validators.get(stream);
-      if (validate && !validate(record)) throw new Error(`${where}: ${stream} record invalid: ${ajv.errorsText(validate.errors)}`);
+      if (validate && !validate(record))
+        throw new Error(`${where}: ${stream} record invalid: ${ajv.errorsText(validate.errors)}`);
       let list = records.get(stream);
       if (!list) records.set(stream, (list = []));
       list.push(record);
@@ -72,13 +86,15 @@ export function checkSingerOutput(stdout: string, options: { requireFinalState?:
       lastStateIndex = index;
     }
   });
-  if (options.requireFinalState !== false && lastRecordIndex >= 0 && lastStateIndex < lastRecordIndex) throw new Error("no STATE after the last RECORD");
+  if (options.requireFinalState !== false && lastRecordIndex >= 0 && lastStateIndex < lastRecordIndex)
+    throw new Error("no STATE after the last RECORD");
   return { messages, records, schemas, states, lastState: states.at(-1) };
 }
 
 /** Fails when a credential shows up in captured output (engineering standards: credentials never appear). */
 export function assertNoSecrets(text: string, secrets: readonly string[]): void {
   for (const secret of secrets) {
-    if (secret.length >= 4 && text.includes(secret)) throw new Error(`a credential appeared in captured output: ${secret.slice(0, 2)}…`);
+    if (secret.length >= 4 && text.includes(secret))
+      throw new Error(`a credential appeared in captured output: ${secret.slice(0, 2)}…`);
   }
 }

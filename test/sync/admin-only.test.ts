@@ -9,7 +9,11 @@ describe("admin-only streams with a token that is not an admin", () => {
   afterAll(() => h.stop());
 
   it("skips groups, group_memberships and audit_logs with one warning each and syncs the rest", async () => {
-    const run = await h.tap({ catalog: catalogSelecting((s) => ["spaces", "groups", "group_memberships", "audit_logs", "data_sources"].includes(s)) });
+    const run = await h.tap({
+      catalog: catalogSelecting((s) =>
+        ["spaces", "groups", "group_memberships", "audit_logs", "data_sources"].includes(s),
+      ),
+    });
     expect(run.code).toBe(0);
     const warnings = run.stderr.split("\n").filter((l) => l.startsWith("WARNING ") && l.includes("answered 403"));
     expect(warnings).toHaveLength(2);

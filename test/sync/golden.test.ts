@@ -15,8 +15,21 @@ const fixedClock: Clock = { now: () => FIXED, sleep: (ms) => new Promise((r) => 
 
 class CollectingSink implements MessageSink {
   readonly lines: string[] = [];
-  schema(stream: string, schema: JsonObject, key_properties: readonly string[], bookmark_properties?: readonly string[]): Promise<void> {
-    this.lines.push(JSON.stringify({ type: "SCHEMA", stream, schema, key_properties, ...(bookmark_properties ? { bookmark_properties } : {}) }));
+  schema(
+    stream: string,
+    schema: JsonObject,
+    key_properties: readonly string[],
+    bookmark_properties?: readonly string[],
+  ): Promise<void> {
+    this.lines.push(
+      JSON.stringify({
+        type: "SCHEMA",
+        stream,
+        schema,
+        key_properties,
+        ...(bookmark_properties ? { bookmark_properties } : {}),
+      }),
+    );
     return Promise.resolve();
   }
   record(stream: string, record: Readonly<Record<string, unknown>>, time_extracted: string): Promise<void> {
@@ -36,7 +49,10 @@ class CollectingSink implements MessageSink {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value);
 }
@@ -52,7 +68,24 @@ const silent = new Writable({ write: (_c, _e, cb) => cb() });
 describe("golden output of a sync with a fixed clock", () => {
   let h: SimHarness;
   beforeAll(async () => {
-    h = await SimHarness.start({ seed: 2, size: { spaces: 2, personalSpaces: 1, emptySpaces: 0, reportsPerSpace: 3, queriesPerReport: 1, chartsPerQuery: 1, runsPerReport: 2, datasetsPerSpace: 1, members: 2, groups: 1, dataSources: 1, definitions: 1, auditLogs: 3 } });
+    h = await SimHarness.start({
+      seed: 2,
+      size: {
+        spaces: 2,
+        personalSpaces: 1,
+        emptySpaces: 0,
+        reportsPerSpace: 3,
+        queriesPerReport: 1,
+        chartsPerQuery: 1,
+        runsPerReport: 2,
+        datasetsPerSpace: 1,
+        members: 2,
+        groups: 1,
+        dataSources: 1,
+        definitions: 1,
+        auditLogs: 3,
+      },
+    });
   });
   afterAll(() => h.stop());
 
@@ -61,7 +94,12 @@ describe("golden output of a sync with a fixed clock", () => {
     const runtime = createRuntime([h.path("config.json")], { stderr: silent, env: {}, onDebug: () => undefined });
     const sink = new CollectingSink();
     try {
-      await syncWith(runtime, sink, { catalogFile, stateFile: undefined, signal: new AbortController().signal, clock: fixedClock });
+      await syncWith(runtime, sink, {
+        catalogFile,
+        stateFile: undefined,
+        signal: new AbortController().signal,
+        clock: fixedClock,
+      });
     } finally {
       await runtime.client.close();
     }

@@ -10,7 +10,18 @@ describe("full and incremental sync against the simulator", () => {
   const catalog = catalogSelecting();
 
   beforeAll(async () => {
-    h = await SimHarness.start({ seed: 11, size: { spaces: 3, personalSpaces: 1, emptySpaces: 1, reportsPerSpace: 8, queriesPerReport: 2, chartsPerQuery: 1, runsPerReport: 3 } });
+    h = await SimHarness.start({
+      seed: 11,
+      size: {
+        spaces: 3,
+        personalSpaces: 1,
+        emptySpaces: 1,
+        reportsPerSpace: 8,
+        queriesPerReport: 2,
+        chartsPerQuery: 1,
+        runsPerReport: 3,
+      },
+    });
     full = await h.tap({ catalog });
   });
   afterAll(() => h.stop());
@@ -19,12 +30,19 @@ describe("full and incremental sync against the simulator", () => {
     expect(full.code).toBe(0);
     const truth = h.sim.model.truth();
     for (const [stream, keys] of Object.entries(truth)) {
-      expect({ stream, keys: keysOf(full.output, stream, KEYS[stream] ?? "token") }).toEqual({ stream, keys: [...keys].sort() });
+      expect({ stream, keys: keysOf(full.output, stream, KEYS[stream] ?? "token") }).toEqual({
+        stream,
+        keys: [...keys].sort(),
+      });
     }
   });
 
   it("ends with a final STATE that has no resume markers and a bookmark per incremental stream", () => {
-    const state = full.output.lastState as { bookmarks: Record<string, Record<string, unknown>>; currently_syncing: unknown; tap_mode: Record<string, unknown> };
+    const state = full.output.lastState as {
+      bookmarks: Record<string, Record<string, unknown>>;
+      currently_syncing: unknown;
+      tap_mode: Record<string, unknown>;
+    };
     expect(state.currently_syncing).toBeNull();
     expect(state.tap_mode).toEqual({ format_version: 1 });
     expect(state.bookmarks.reports?.replication_key).toBe("updated_at");
@@ -53,19 +71,37 @@ describe("full and incremental sync against the simulator", () => {
         "GET /{ws}/spaces/{space}/reports",
       ].sort(),
     );
-    for (const stream of ["reports", "queries", "charts", "runs", "query_runs", "report_filters", "report_schedules", "datasets", "dataset_runs"]) {
+    for (const stream of [
+      "reports",
+      "queries",
+      "charts",
+      "runs",
+      "query_runs",
+      "report_filters",
+      "report_schedules",
+      "datasets",
+      "dataset_runs",
+    ]) {
       expect({ stream, n: keysOf(again.output, stream).length }).toEqual({ stream, n: 0 });
     }
     expect(again.stderr).toMatch(/unchanged and skipped: \d+ reports/);
   });
 
   it("after changes, the incremental run emits what changed, marks deletions, and fetches children only for changed reports", async () => {
-    const change = h.sim.model.mutate({ touchReports: 2, addRunsToReports: 2, runsEach: 1, addReports: 1, deleteReports: 1 });
+    const change = h.sim.model.mutate({
+      touchReports: 2,
+      addRunsToReports: 2,
+      runsEach: 1,
+      addReports: 1,
+      deleteReports: 1,
+    });
     h.sim.model.resetStats();
     const inc = await h.tap({ catalog, state: full.output.lastState });
     expect(inc.code).toBe(0);
     const reports = inc.output.records.get("reports") ?? [];
-    const live = reports.filter((r) => r._sdc_deleted_at === null || r._sdc_deleted_at === undefined).map((r) => String(r.token));
+    const live = reports
+      .filter((r) => r._sdc_deleted_at === null || r._sdc_deleted_at === undefined)
+      .map((r) => String(r.token));
     const deleted = reports.filter((r) => typeof r._sdc_deleted_at === "string").map((r) => String(r.token));
     const changedReports = new Set([...change.touchedReports, ...change.reportsWithNewRuns, ...change.addedReports]);
     for (const token of changedReports) if (!change.deletedReports.includes(token)) expect(live).toContain(token);
@@ -81,7 +117,9 @@ describe("full and incremental sync against the simulator", () => {
     expect(byRoute["GET /{ws}/reports/{report}/runs"] ?? 0).toBeLessThanOrEqual(change.reportsWithNewRuns.length);
     // Query runs are read for the new runs only: the run at the bookmark is re-emitted (>=) without a second request.
     expect(byRoute["GET /{ws}/reports/{report}/runs/{run}/query_runs"]).toBe(change.addedRuns.length);
-    const state = inc.output.lastState as { bookmarks: { reports: { versions: Record<string, Record<string, string>> } } };
+    const state = inc.output.lastState as {
+      bookmarks: { reports: { versions: Record<string, Record<string, string>> } };
+    };
     const versioned = Object.values(state.bookmarks.reports.versions).flatMap((v) => Object.keys(v));
     for (const token of change.deletedReports) expect(versioned).not.toContain(token);
     for (const token of change.addedReports) expect(versioned).toContain(token);

@@ -4,7 +4,15 @@ import { SimHarness, catalogSelecting, completeLines, keysOf, type TapRun } from
 import { checkSingerOutput } from "../support/singer-check.js";
 
 const KEYS: Record<string, string> = { memberships: "member_token", audit_logs: "id" };
-const SIZE = { spaces: 3, personalSpaces: 1, emptySpaces: 1, reportsPerSpace: 6, queriesPerReport: 2, chartsPerQuery: 1, runsPerReport: 3 };
+const SIZE = {
+  spaces: 3,
+  personalSpaces: 1,
+  emptySpaces: 1,
+  reportsPerSpace: 6,
+  queriesPerReport: 2,
+  chartsPerQuery: 1,
+  runsPerReport: 3,
+};
 
 /** A small deterministic PRNG so a failing kill schedule can be replayed. */
 function mulberry32(seed: number): () => number {
@@ -38,7 +46,10 @@ describe("interrupted syncs", () => {
   let truth: Record<string, string[]>;
 
   beforeAll(async () => {
-    h = await SimHarness.start({ seed: 5, size: SIZE, latencyMs: 2 }, { state_interval_records: 5, max_concurrency: 4 });
+    h = await SimHarness.start(
+      { seed: 5, size: SIZE, latencyMs: 2 },
+      { state_interval_records: 5, max_concurrency: 4 },
+    );
     truth = h.sim.model.truth();
   });
   afterAll(() => h.stop());
@@ -50,13 +61,20 @@ describe("interrupted syncs", () => {
     let kills = 0;
     for (let attempt = 0; attempt < 10; attempt++) {
       const after = 1 + Math.floor(random() * 120);
-      const run: TapRun = await h.tap({ catalog, state, check: false, cli: { onSpawn: signalAfter(after, "SIGKILL") } });
+      const run: TapRun = await h.tap({
+        catalog,
+        state,
+        check: false,
+        cli: { onSpawn: signalAfter(after, "SIGKILL") },
+      });
       if (run.signal === "SIGKILL") kills++;
       const output = checkSingerOutput(completeLines(run.stdout), { requireFinalState: run.signal !== "SIGKILL" });
       for (const [stream, records] of output.records) {
         let set = seen.get(stream);
         if (!set) seen.set(stream, (set = new Set()));
-        for (const r of records) if (r._sdc_deleted_at === undefined || r._sdc_deleted_at === null) set.add(String(r[KEYS[stream] ?? "token"]));
+        for (const r of records)
+          if (r._sdc_deleted_at === undefined || r._sdc_deleted_at === null)
+            set.add(String(r[KEYS[stream] ?? "token"]));
       }
       if (output.lastState !== undefined) state = output.lastState;
     }
@@ -77,14 +95,25 @@ describe("interrupted syncs", () => {
     const killed = await h.tap({ catalog, check: false, cli: { onSpawn: signalAfter(60, "SIGKILL") } });
     expect(killed.signal).toBe("SIGKILL");
     const lines = completeLines(killed.stdout).trimEnd().split("\n");
-    const lastStateLine = lines.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith('{"type":"STATE"')).at(-1);
+    const lastStateLine = lines
+      .map((l, i) => [l, i] as const)
+      .filter(([l]) => l.startsWith('{"type":"STATE"'))
+      .at(-1);
     expect(lastStateLine).toBeDefined();
     const [stateLine, stateIndex] = lastStateLine ?? ["", 0];
     const before = checkSingerOutput(`${lines.slice(0, stateIndex + 1).join("\n")}\n`);
     const resumed = await h.tap({ catalog, state: (JSON.parse(stateLine) as { value: unknown }).value });
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toMatch(/resuming the sync started at/);
-    for (const stream of ["reports", "queries", "charts", "report_filters", "report_schedules", "report_subscriptions", "query_runs"]) {
+    for (const stream of [
+      "reports",
+      "queries",
+      "charts",
+      "report_filters",
+      "report_schedules",
+      "report_subscriptions",
+      "query_runs",
+    ]) {
       const earlier = new Set(keysOf(before, stream));
       const again = keysOf(resumed.output, stream).filter((k) => earlier.has(k));
       expect({ stream, again }).toEqual({ stream, again: [] });
@@ -109,7 +138,10 @@ describe("interrupted syncs", () => {
 
   it("a stale currently_syncing naming a deselected stream is ignored", async () => {
     const onlySpaces = catalogSelecting((s) => s === "spaces");
-    const run = await h.tap({ catalog: onlySpaces, state: { bookmarks: {}, currently_syncing: "audit_logs", tap_mode: { format_version: 1 } } });
+    const run = await h.tap({
+      catalog: onlySpaces,
+      state: { bookmarks: {}, currently_syncing: "audit_logs", tap_mode: { format_version: 1 } },
+    });
     expect(run.code).toBe(0);
     expect(keysOf(run.output, "spaces")).toEqual([...(truth.spaces ?? [])].sort());
   });

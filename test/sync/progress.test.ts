@@ -5,7 +5,14 @@ describe("progress and summary on stderr", () => {
   let h: SimHarness;
   beforeAll(async () => {
     // 100 requests per second, so the sync lasts a few progress intervals.
-    h = await SimHarness.start({ seed: 9, size: { spaces: 2, reportsPerSpace: 5, runsPerReport: 2 }, rateLimit: { requests: 100, windowMs: 1000 } }, { rate_limit_requests: 100, rate_limit_window_seconds: 1, progress_interval_seconds: 0.3 });
+    h = await SimHarness.start(
+      {
+        seed: 9,
+        size: { spaces: 2, reportsPerSpace: 5, runsPerReport: 2 },
+        rateLimit: { requests: 100, windowMs: 1000 },
+      },
+      { rate_limit_requests: 100, rate_limit_window_seconds: 1, progress_interval_seconds: 0.3 },
+    );
   });
   afterAll(() => h.stop());
 
@@ -14,11 +21,24 @@ describe("progress and summary on stderr", () => {
     expect(run.code).toBe(0);
     const progress = run.stderr.split("\n").filter((l) => l.startsWith("INFO progress "));
     expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(progress.at(-1)).toMatch(/records .*reports=\d+.* \| requests \d+ \(retries \d+, 429s 0, queued [\d.]+s on the rate limit, summed over requests\) \| (reports|spaces) \d+\/\d+ \(\d+%\)/);
-    expect(run.stderr).toMatch(/^INFO sync finished in [\d.]+s: \d+ records \(.*reports \d+.*\); \d+ requests, \d+ retries, 0 answered 429/m);
-    expect(run.stderr).toMatch(/^INFO METRIC: \{"type":"counter","metric":"record_count","value":\d+,"tags":\{"endpoint":"reports"\}\}$/m);
-    expect(run.stderr).toMatch(/^INFO METRIC: \{"type":"timer","metric":"http_request_duration","value":[\d.]+,"tags":\{"endpoint":"\/\{workspace\}\/spaces",/m);
+    expect(progress.at(-1)).toMatch(
+      /records .*reports=\d+.* \| requests \d+ \(retries \d+, 429s 0, queued [\d.]+s on the rate limit, summed over requests\) \| (reports|spaces) \d+\/\d+ \(\d+%\)/,
+    );
+    expect(run.stderr).toMatch(
+      /^INFO sync finished in [\d.]+s: \d+ records \(.*reports \d+.*\); \d+ requests, \d+ retries, 0 answered 429/m,
+    );
+    expect(run.stderr).toMatch(
+      /^INFO METRIC: \{"type":"counter","metric":"record_count","value":\d+,"tags":\{"endpoint":"reports"\}\}$/m,
+    );
+    expect(run.stderr).toMatch(
+      /^INFO METRIC: \{"type":"timer","metric":"http_request_duration","value":[\d.]+,"tags":\{"endpoint":"\/\{workspace\}\/spaces",/m,
+    );
     // Nothing but Singer messages on stdout.
-    expect(run.stdout.split("\n").filter(Boolean).every((l) => /^\{"type":"(SCHEMA|RECORD|STATE)"/.test(l))).toBe(true);
+    expect(
+      run.stdout
+        .split("\n")
+        .filter(Boolean)
+        .every((l) => /^\{"type":"(SCHEMA|RECORD|STATE)"/.test(l)),
+    ).toBe(true);
   });
 });

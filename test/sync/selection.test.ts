@@ -10,7 +10,10 @@ describe("stream and field selection in a sync", () => {
   let h: SimHarness;
   let truth: Record<string, string[]>;
   beforeAll(async () => {
-    h = await SimHarness.start({ seed: 4, size: { spaces: 2, reportsPerSpace: 4, queriesPerReport: 2, chartsPerQuery: 1, runsPerReport: 2 } });
+    h = await SimHarness.start({
+      seed: 4,
+      size: { spaces: 2, reportsPerSpace: 4, queriesPerReport: 2, chartsPerQuery: 1, runsPerReport: 2 },
+    });
     truth = h.sim.model.truth();
   });
   afterAll(() => h.stop());

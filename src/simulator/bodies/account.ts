@@ -11,7 +11,12 @@ import { dataSourceToken } from "./management.js";
 /** Account bodies: the workspace (`GET /{ws}`), users (`GET /{username}`) and `GET /verify` (mode-api §3.1, §1.4). */
 
 function avatar(initials: string, token: string, seed: number): JsonObject {
-  return { initials, seed: token, color_class: `mode-avatar-color-${(hash32(seed, Number.parseInt(token.slice(0, 8), 16)) % 12) + 1}`, type: "initials" };
+  return {
+    initials,
+    seed: token,
+    color_class: `mode-avatar-color-${(hash32(seed, Number.parseInt(token.slice(0, 8), 16)) % 12) + 1}`,
+    type: "initials",
+  };
 }
 
 /** The report-list rels a workspace and a user account both carry (swagger `AccountLinks`), in the API's order. */
@@ -96,7 +101,6 @@ export function workspaceAccount(world: World): JsonObject {
   };
 }
 
-
 /** `GET /api/{username}`: a user `Account` (`user: true`), with the key set of DataHub's `user.json`. */
 export function userAccount(world: World, member: MemberState): JsonObject {
   const u = member.username;
@@ -111,7 +115,15 @@ export function userAccount(world: World, member: MemberState): JsonObject {
     dataset_size_limit_mb: 10,
     query_run_size_limit_mb: 1000,
     email_verified: !member.invited,
-    avatar: avatar(name.split(" ").map((p) => p.charAt(0)).join("").toUpperCase(), member.token, world.seed),
+    avatar: avatar(
+      name
+        .split(" ")
+        .map((p) => p.charAt(0))
+        .join("")
+        .toUpperCase(),
+      member.token,
+      world.seed,
+    ),
     user: true,
     data_source_count: 0,
     organizations_count: 1,
@@ -158,5 +170,9 @@ export function userAccount(world: World, member: MemberState): JsonObject {
 
 /** `GET /api/verify` (DataHub `verify.json`; swagger `verifyCurrentUser`). */
 export function verifyBody(world: World): JsonObject {
-  return { workspace: world.workspace, workspace_token: world.state.accountToken, _links: links({ self: apiPath(world) }) };
+  return {
+    workspace: world.workspace,
+    workspace_token: world.state.accountToken,
+    _links: links({ self: apiPath(world) }),
+  };
 }

@@ -16,7 +16,11 @@ const ACTIONS = [
   { action: "report_viewed", description: "report viewed", entity_type: "report" },
   { action: "report_created", description: "report created", entity_type: "report" },
   { action: "member_added", description: "member added to workspace", entity_type: "workspace_membership" },
-  { action: "connection_group_added_with_role", description: "group added to connection", entity_type: "workspace_connection" },
+  {
+    action: "connection_group_added_with_role",
+    description: "group added to connection",
+    entity_type: "workspace_connection",
+  },
   { action: "collection_permission_changed", description: "collection permission changed", entity_type: "collection" },
   { action: "api_key_created", description: "API key created", entity_type: "api_key" },
 ] as const;
@@ -40,14 +44,21 @@ export function auditLogBody(world: World, i: number): JsonObject {
     id: auditLogId(world, i),
     action: kind.action,
     description: kind.description,
-    context: { correlation_id: `${hexDigits(8, world.seed, i, 189)}-${hexDigits(4, world.seed, i, 190)}-4${hexDigits(3, world.seed, i, 191)}-a${hexDigits(3, world.seed, i, 192)}-${hexDigits(12, world.seed, i, 193)}` },
+    context: {
+      correlation_id: `${hexDigits(8, world.seed, i, 189)}-${hexDigits(4, world.seed, i, 190)}-4${hexDigits(3, world.seed, i, 191)}-a${hexDigits(3, world.seed, i, 192)}-${hexDigits(12, world.seed, i, 193)}`,
+    },
     actor: {
       ip: `10.${between(0, 255, world.seed, i, 194)}.${between(0, 255, world.seed, i, 195)}.${between(1, 254, world.seed, i, 196)}`,
-      user_agent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/133.0.0.0 Safari/537.36",
+      user_agent:
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/133.0.0.0 Safari/537.36",
       user_id: member?.token ?? null,
       username: member?.username ?? null,
     },
-    entity: { entity_name: `${kind.entity_type} ${i}`, entity_type: kind.entity_type, entity_id: hexDigits(12, world.seed, i, 197) },
+    entity: {
+      entity_name: `${kind.entity_type} ${i}`,
+      entity_type: kind.entity_type,
+      entity_id: hexDigits(12, world.seed, i, 197),
+    },
     timestamp: isoMicros(auditLogTime(world, i), hash32(world.seed, i, 198)),
     workspace_username: world.workspace,
   };

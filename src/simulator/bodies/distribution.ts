@@ -23,7 +23,13 @@ export function filterToken(world: World, report: ReportState, i: number): strin
 }
 
 /** Index of a child token (schedule, subscription, filter) of `report`, or undefined. */
-export function childIndex(world: World, kind: TokenKind, report: ReportState, token: string, count: number): number | undefined {
+export function childIndex(
+  world: World,
+  kind: TokenKind,
+  report: ReportState,
+  token: string,
+  count: number,
+): number | undefined {
   const ordinal = world.tokens.ordinalOf(kind, token);
   if (ordinal === undefined) return undefined;
   const i = ordinal - report.serial * 256;
@@ -31,11 +37,19 @@ export function childIndex(world: World, kind: TokenKind, report: ReportState, t
 }
 
 // Creation time of a child of `report`: after the report, before HISTORY_END when the report is old.
-function childTimes(world: World, report: ReportState, i: number, salt: number): { createdAt: number; updatedAt: number } {
+function childTimes(
+  world: World,
+  report: ReportState,
+  i: number,
+  salt: number,
+): { createdAt: number; updatedAt: number } {
   const room = Math.max(0, HISTORY_END - report.createdAt);
   const createdAt = report.createdAt + Math.min(room, between(HOUR, 30 * DAY, world.seed, report.serial, i, salt));
   const rest = Math.max(0, HISTORY_END - createdAt);
-  return { createdAt, updatedAt: createdAt + Math.min(rest, between(0, 60 * DAY, world.seed, report.serial, i, salt + 1)) };
+  return {
+    createdAt,
+    updatedAt: createdAt + Math.min(rest, between(0, 60 * DAY, world.seed, report.serial, i, salt + 1)),
+  };
 }
 
 const FREQUENCIES = [
@@ -52,13 +66,19 @@ export function scheduleBody(world: World, report: ReportState, i: number): Json
   const plan = pick(FREQUENCIES, world.seed, report.serial, i, 123);
   const cronHour = between(0, 23, world.seed, report.serial, i, 124);
   // Both scheduled-run times stay before HISTORY_END: generated time never reaches past 2026-06-01.
-  const nextScheduled = Math.floor((HISTORY_END - between(0, 2 * DAY, world.seed, report.serial, i, 125)) / DAY) * DAY + cronHour * HOUR - DAY;
+  const nextScheduled =
+    Math.floor((HISTORY_END - between(0, 2 * DAY, world.seed, report.serial, i, 125)) / DAY) * DAY +
+    cronHour * HOUR -
+    DAY;
   const lastScheduled = nextScheduled - plan.every;
   const hour12 = cronHour % 12 === 0 ? 12 : cronHour % 12;
   const self = reportPath(world, report.token, "schedules", token);
   const body: JsonObject = {
     token,
-    name: i === 0 ? "Untitled schedule" : `${plan.frequency.charAt(0).toUpperCase()}${plan.frequency.slice(1)} refresh ${i}`,
+    name:
+      i === 0
+        ? "Untitled schedule"
+        : `${plan.frequency.charAt(0).toUpperCase()}${plan.frequency.slice(1)} refresh ${i}`,
     parameters: {},
     created_at: isoMs(createdAt),
     updated_at: isoMs(updatedAt),
@@ -112,7 +132,10 @@ export function subscriptionBody(world: World, report: ReportState, i: number): 
     email_subscriber_count: h % 6,
     _links: links({
       self,
-      report_schedule: report.schedules > 0 ? reportPath(world, report.token, "schedules", scheduleToken(world, report, i % report.schedules)) : null,
+      report_schedule:
+        report.schedules > 0
+          ? reportPath(world, report.token, "schedules", scheduleToken(world, report, i % report.schedules))
+          : null,
       email_subscription_memberships: `${self}/email_memberships`,
       slack_subscription_memberships: `${self}/slack_memberships`,
     }),
@@ -121,9 +144,27 @@ export function subscriptionBody(world: World, report: ReportState, i: number): 
 }
 
 const FILTER_KINDS = [
-  { formula: "[customer_name]", data_type: "STRING", filter_type: "MULTI", control_type: "LIST", variable_type: "DISCRETE" },
-  { formula: "[created_at]", data_type: "TIMESTAMP", filter_type: "RANGE", control_type: "RANGE", variable_type: "CONTINUOUS" },
-  { formula: "[is_active]", data_type: "BOOLEAN", filter_type: "SINGLE", control_type: "DROPDOWN", variable_type: "DISCRETE" },
+  {
+    formula: "[customer_name]",
+    data_type: "STRING",
+    filter_type: "MULTI",
+    control_type: "LIST",
+    variable_type: "DISCRETE",
+  },
+  {
+    formula: "[created_at]",
+    data_type: "TIMESTAMP",
+    filter_type: "RANGE",
+    control_type: "RANGE",
+    variable_type: "CONTINUOUS",
+  },
+  {
+    formula: "[is_active]",
+    data_type: "BOOLEAN",
+    filter_type: "SINGLE",
+    control_type: "DROPDOWN",
+    variable_type: "DISCRETE",
+  },
 ] as const;
 
 /** A `ReportFilter` (swagger; no captured example exists). */

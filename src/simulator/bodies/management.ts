@@ -11,10 +11,42 @@ import { apiPath, memberOf, userPath } from "./context.js";
 /** Data sources (§3.8), definitions (§3.9), memberships (§3.10), groups and group memberships (§3.11). */
 
 const ADAPTERS = [
-  { adapter: "jdbc:postgresql", vendor: "postgresql", name: "PostgreSQL", port: 5432, version: "42.2.23", warehouse: null, custom: { instance_name: "" } },
-  { adapter: "jdbc:snowflake", vendor: "snowflake", name: "Snowflake", port: 443, version: "3.13.29", warehouse: "COMPUTE_WH", custom: {} },
-  { adapter: "jdbc:bigquery", vendor: "bigquery", name: "BigQuery", port: 443, version: "1.2.25", warehouse: null, custom: { standard_sql: true } },
-  { adapter: "jdbc:redshift", vendor: "redshift", name: "Redshift", port: 5439, version: "2.1.0.9", warehouse: null, custom: {} },
+  {
+    adapter: "jdbc:postgresql",
+    vendor: "postgresql",
+    name: "PostgreSQL",
+    port: 5432,
+    version: "42.2.23",
+    warehouse: null,
+    custom: { instance_name: "" },
+  },
+  {
+    adapter: "jdbc:snowflake",
+    vendor: "snowflake",
+    name: "Snowflake",
+    port: 443,
+    version: "3.13.29",
+    warehouse: "COMPUTE_WH",
+    custom: {},
+  },
+  {
+    adapter: "jdbc:bigquery",
+    vendor: "bigquery",
+    name: "BigQuery",
+    port: 443,
+    version: "1.2.25",
+    warehouse: null,
+    custom: { standard_sql: true },
+  },
+  {
+    adapter: "jdbc:redshift",
+    vendor: "redshift",
+    name: "Redshift",
+    port: 5439,
+    version: "2.1.0.9",
+    warehouse: null,
+    custom: {},
+  },
   { adapter: "jdbc:mysql", vendor: "mysql", name: "MySQL", port: 3306, version: "8.0.28", warehouse: null, custom: {} },
 ] as const;
 
@@ -71,7 +103,12 @@ export function dataSourceBody(world: World, index: number): JsonObject {
       web_home: `/home/${ws}/data_sources/${token}`,
     }),
     _forms: {
-      edit: form("patch", apiPath(world, "data_sources", token), { data_source: { "tables[]": { name: textInput(), description: textInput(), schema: textInput() } } }, "application/json"),
+      edit: form(
+        "patch",
+        apiPath(world, "data_sources", token),
+        { data_source: { "tables[]": { name: textInput(), description: textInput(), schema: textInput() } } },
+        "application/json",
+      ),
     },
   };
 }
@@ -80,7 +117,13 @@ export function definitionToken(world: World, index: number): string {
   return world.tokens.make(TokenKind.definition, index);
 }
 
-const DEFINITION_NAMES = ["customer_payment_date", "join_on_definition", "active_accounts", "revenue_by_day", "orders_enriched"];
+const DEFINITION_NAMES = [
+  "customer_payment_date",
+  "join_on_definition",
+  "active_accounts",
+  "revenue_by_day",
+  "orders_enriched",
+];
 
 /** A definition (DataHub `definitions.json`). */
 export function definitionBody(world: World, index: number): JsonObject {
@@ -89,7 +132,8 @@ export function definitionBody(world: World, index: number): JsonObject {
   const updatedAt = Math.min(HISTORY_END, createdAt + between(MINUTE, 200 * DAY, world.seed, index, 162));
   const name = index < DEFINITION_NAMES.length ? (DEFINITION_NAMES[index] as string) : `definition_${index}`;
   const source = querySql(world.seed, 1_000_000 + index, index % 4 === 1 ? "liquid" : "plain");
-  const dataSource = world.size.dataSources > 0 ? idValue(world, IdBase.dataSource + (index % world.size.dataSources)) : null;
+  const dataSource =
+    world.size.dataSources > 0 ? idValue(world, IdBase.dataSource + (index % world.size.dataSources)) : null;
   const self = apiPath(world, "definitions", token);
   return {
     id: idValue(world, IdBase.definition + index),
@@ -111,9 +155,19 @@ export function definitionBody(world: World, index: number): JsonObject {
       creator: userPath(memberOf(world, index % world.size.members)),
     }),
     _forms: {
-      edit: form("patch", self, { definition: { name: textInput(name), description: textInput(), source: textInput(source), data_source_id: textInput(dataSource) } }),
+      edit: form("patch", self, {
+        definition: {
+          name: textInput(name),
+          description: textInput(),
+          source: textInput(source),
+          data_source_id: textInput(dataSource),
+        },
+      }),
       destroy: form("delete", self),
-      execute: form("put", `${self}/execute`, { definition: { source: textInput(source) }, limit: selectInput([true, false], true) }),
+      execute: form("put", `${self}/execute`, {
+        definition: { source: textInput(source) },
+        limit: selectInput([true, false], true),
+      }),
     },
   };
 }
@@ -189,6 +243,11 @@ export function groupMembershipBody(world: World, g: number, m: number, memberIn
   return {
     token,
     member_token: member?.token ?? null,
-    _links: links({ self: `${group}/memberships/${token}`, creator: userPath(memberOf(world, 0)), member: userPath(member), user_group: group }),
+    _links: links({
+      self: `${group}/memberships/${token}`,
+      creator: userPath(memberOf(world, 0)),
+      member: userPath(member),
+      user_group: group,
+    }),
   };
 }

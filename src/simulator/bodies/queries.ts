@@ -10,11 +10,20 @@ import { apiPath, memberOf, reportPath, userPath } from "./context.js";
 
 /** Queries (mode-api §3.4, `queries.json`) and charts (§3.5, `charts.json`). */
 
-const QUERY_NAMES = ["Customer and staff", "Revenue by month", "Active users", "Orders", "Funnel steps", "Churned accounts"];
+const QUERY_NAMES = [
+  "Customer and staff",
+  "Revenue by month",
+  "Active users",
+  "Orders",
+  "Funnel steps",
+  "Churned accounts",
+];
 const UNICODE_QUERY_NAMES = ["Запрос №1 – выручка", "売上クエリ", "Umsätze € je Monat", "Ventas 📊"];
 
 export function queryName(world: World, query: QueryState): string {
-  return query.unicodeName ? pick(UNICODE_QUERY_NAMES, world.seed, query.serial, 101) : `${pick(QUERY_NAMES, world.seed, query.serial, 102)} ${query.serial}`;
+  return query.unicodeName
+    ? pick(UNICODE_QUERY_NAMES, world.seed, query.serial, 101)
+    : `${pick(QUERY_NAMES, world.seed, query.serial, 102)} ${query.serial}`;
 }
 
 export function queryRawSql(world: World, query: QueryState): string {
@@ -62,7 +71,18 @@ export function queryBody(world: World, query: QueryState): JsonObject {
   };
   body._links = links(rels);
   const forms: JsonObject = {
-    edit: form("patch", queryPath(world, query), { query: { raw_query: textInput(sql), name: textInput(name), data_source_id: textInput(dataSourceIdOf(world, query)) } }, "application/json"),
+    edit: form(
+      "patch",
+      queryPath(world, query),
+      {
+        query: {
+          raw_query: textInput(sql),
+          name: textInput(name),
+          data_source_id: textInput(dataSourceIdOf(world, query)),
+        },
+      },
+      "application/json",
+    ),
   };
   if (!report.dataset) forms.destroy = form("delete", queryPath(world, query));
   body._forms = forms;
@@ -81,17 +101,46 @@ export function findChart(world: World, query: QueryState, token: string): numbe
   return position >= 0 && position < query.charts ? position : undefined;
 }
 
-const CHART_TYPES = ["table", "bar", "line", "stackedBar", "hBar", "area", "pie", "donut", "scatter", "bigValue", "pivotTable", "linePlusBar"];
-const CHART_TITLES = ["Customer Payment Information", "Revenue &amp; Costs", "Weekly actives", "", "Orders by region", "Top 10 accounts"];
+const CHART_TYPES = [
+  "table",
+  "bar",
+  "line",
+  "stackedBar",
+  "hBar",
+  "area",
+  "pie",
+  "donut",
+  "scatter",
+  "bigValue",
+  "pivotTable",
+  "linePlusBar",
+];
+const CHART_TITLES = [
+  "Customer Payment Information",
+  "Revenue &amp; Costs",
+  "Weekly actives",
+  "",
+  "Orders by region",
+  "Top 10 accounts",
+];
 
 function chartTimes(world: World, query: QueryState, position: number): { createdAt: number; updatedAt: number } {
   const createdAt = query.createdAt + (position + 1) * MINUTE;
   const room = Math.max(0, HISTORY_END - createdAt);
-  return { createdAt, updatedAt: createdAt + Math.min(room, between(0, 20 * DAY, world.seed, query.serial, position, 105)) };
+  return {
+    createdAt,
+    updatedAt: createdAt + Math.min(room, between(0, 20 * DAY, world.seed, query.serial, position, 105)),
+  };
 }
 
 function axis(): JsonObject {
-  return { numberRange: { min: null, max: null }, numberFormat: { format: null, precision: null }, title: null, titleEnabled: true, scaleType: "linear" };
+  return {
+    numberRange: { min: null, max: null },
+    numberFormat: { format: null, precision: null },
+    title: null,
+    titleEnabled: true,
+    scaleType: "linear",
+  };
 }
 
 /** A chart (no `id`: charts are keyed by token, mode-api §2.2). */
@@ -100,22 +149,43 @@ export function chartBody(world: World, query: QueryState, position: number): Js
   const report = query.report;
   const { createdAt, updatedAt } = chartTimes(world, query, position);
   const chartType = pick(CHART_TYPES, world.seed, query.serial, position, 106);
-  const title = query.unicodeName ? "売上 &amp; Umsätze 📈" : pick(CHART_TITLES, world.seed, query.serial, position, 107);
+  const title = query.unicodeName
+    ? "売上 &amp; Umsätze 📈"
+    : pick(CHART_TITLES, world.seed, query.serial, position, 107);
   const palette = world.tokens.make(TokenKind.palette, hash32(world.seed, 108) % 4);
   const chartPath = queryPath(world, query, "charts", token);
   const ws = world.workspace;
-  const viewVegasInput = { view: textInput("{}"), view_vegas: textInput("{}"), view_version: selectInput(["1", "2"], 1) };
+  const viewVegasInput = {
+    view: textInput("{}"),
+    view_vegas: textInput("{}"),
+    view_version: selectInput(["1", "2"], 1),
+  };
   return {
     view: {},
     view_version: 2,
     view_vegas: {
-      format: { xAxis: { rotate: null, dateFormat: "auto", ...axis() }, yAxis: axis(), legend: { enabled: true, position: "auto", title: null, titleEnabled: true }, nullToZero: false, showValues: true, colors: { theme: palette, custom: ["#37B067", "#6296BC", "#EDB40D"], map: {} } },
+      format: {
+        xAxis: { rotate: null, dateFormat: "auto", ...axis() },
+        yAxis: axis(),
+        legend: { enabled: true, position: "auto", title: null, titleEnabled: true },
+        nullToZero: false,
+        showValues: true,
+        colors: { theme: palette, custom: ["#37B067", "#6296BC", "#EDB40D"], map: {} },
+      },
       fieldFormats: {},
       fieldColors: {},
       title,
       description: "",
       chartType,
-      encoding: { row: [], column: [], x: [{ id: "a8b5", formula: "[created_at]", variable: { type: "DISCRETE" } }], y: [{ id: "e1c2", formula: "SUM([amount])", variable: { type: "CONTINUOUS" } }], value: [], filter: [], sorts: [] },
+      encoding: {
+        row: [],
+        column: [],
+        x: [{ id: "a8b5", formula: "[created_at]", variable: { type: "DISCRETE" } }],
+        y: [{ id: "e1c2", formula: "SUM([amount])", variable: { type: "CONTINUOUS" } }],
+        value: [],
+        filter: [],
+        sorts: [],
+      },
     },
     token,
     created_at: isoMs(createdAt),
@@ -131,7 +201,9 @@ export function chartBody(world: World, query: QueryState, position: number): Js
       creator: userPath(memberOf(world, report.creator)),
     }),
     _forms: {
-      create: form("post", queryPath(world, query, "charts"), { chart: { ...viewVegasInput, token: textInput(""), color_palette_token: textInput() } }),
+      create: form("post", queryPath(world, query, "charts"), {
+        chart: { ...viewVegasInput, token: textInput(""), color_palette_token: textInput() },
+      }),
       edit: form("patch", chartPath, { chart: { ...viewVegasInput, color_palette_token: textInput(palette) } }),
       destroy: form("delete", chartPath),
     },

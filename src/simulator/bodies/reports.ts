@@ -33,11 +33,15 @@ function description(world: World, report: ReportState): string | null {
   if (report.dataset) return h === 0 ? "" : `Source data for ${reportDisplayName(world, report) ?? "reports"}`;
   if (h === 0) return null;
   if (h === 1) return "";
-  return report.trait === "unicode" ? "Überblick über Umsätze – 月次の売上 💶" : `Tracks ${reportName(world.seed, report.serial).toLowerCase()} for the team`;
+  return report.trait === "unicode"
+    ? "Überblick über Umsätze – 月次の売上 💶"
+    : `Tracks ${reportName(world.seed, report.serial).toLowerCase()} for the team`;
 }
 
 function publishedAt(world: World, report: ReportState): number | null {
-  return hash32(world.seed, report.serial, 92) % 4 === 0 && report.createdAt < report.savedAt ? report.savedAt - 1 : null;
+  return hash32(world.seed, report.serial, 92) % 4 === 0 && report.createdAt < report.savedAt
+    ? report.savedAt - 1
+    : null;
 }
 
 function expectedRuntime(report: ReportState): number | null {
@@ -78,9 +82,14 @@ function flamingoSignature(ctx: BodyContext, report: ReportState): string | null
 }
 
 function layout(report: ReportState, world: World): string | null {
-  const charts = liveQueries(report).flatMap((q) => Array.from({ length: q.charts }, (_, c) => world.tokens.make(TokenKind.chart, q.serial * 256 + c)));
+  const charts = liveQueries(report).flatMap((q) =>
+    Array.from({ length: q.charts }, (_, c) => world.tokens.make(TokenKind.chart, q.serial * 256 + c)),
+  );
   if (charts.length === 0) return null;
-  const cells = charts.map((t) => `    <div class="col-md-12">\n      <mode-chart id="chart_${t}" dataset="dataset" options="chart_options"></mode-chart>\n    </div>`);
+  const cells = charts.map(
+    (t) =>
+      `    <div class="col-md-12">\n      <mode-chart id="chart_${t}" dataset="dataset" options="chart_options"></mode-chart>\n    </div>`,
+  );
   return `<div class="mode-grid container">\n  <div class="row">\n${cells.join("\n")}\n  </div>\n</div>`;
 }
 
@@ -92,11 +101,12 @@ function importedDatasets(world: World, report: ReportState): JsonValue[] {
       name: reportDisplayName(world, dataset),
       token: dataset.token,
       _links: links({ report: reportPath(world, report.token), source_dataset: reportPath(world, dataset.token) }),
-      _forms: { refresh: form("post", reportPath(world, report.token, "runs"), { dataset_tokens: [{ token: dataset.token }] }) },
+      _forms: {
+        refresh: form("post", reportPath(world, report.token, "runs"), { dataset_tokens: [{ token: dataset.token }] }),
+      },
     },
   ];
 }
-
 
 function reportForms(world: World, report: ReportState, name: string | null, desc: string | null): JsonObject {
   const self = reportPath(world, report.token);
@@ -114,13 +124,26 @@ function reportForms(world: World, report: ReportState, name: string | null, des
     destroy: form("delete", self),
     archive: form("patch", `${self}/archive`),
     unarchive: form("patch", `${self}/unarchive`),
-    batch_edit_filters: form("patch", `${self}/filters/update_batch`, { report: { "filters[]": { token: textInput(), options: textInput() } } }),
+    batch_edit_filters: form("patch", `${self}/filters/update_batch`, {
+      report: { "filters[]": { token: textInput(), options: textInput() } },
+    }),
   };
   const last = lastRunToken(world, report);
-  if (last !== null) forms.clone = form("post", `/${world.workspace}/reports/${report.token}/runs/${last}/clone`, { owner_id: textInput(idValue(world, world.state.accountId)) });
+  if (last !== null)
+    forms.clone = form("post", `/${world.workspace}/reports/${report.token}/runs/${last}/clone`, {
+      owner_id: textInput(idValue(world, world.state.accountId)),
+    });
   forms.update_settings = form("patch", `${self}/update_settings`, {
     report: {
-      theme: selectInput([["Mode Dark", 1], ["Mode Grey", 2], ["Mode Light", 3], ["Mode Subway", 5]], 3),
+      theme: selectInput(
+        [
+          ["Mode Dark", 1],
+          ["Mode Grey", 2],
+          ["Mode Light", 3],
+          ["Mode Subway", 5],
+        ],
+        3,
+      ),
       full_width: selectInput([true, false], false),
       manual_run_disabled: selectInput([true, false], false),
     },
@@ -201,8 +224,14 @@ export function reportBody(ctx: BodyContext, report: ReportState): JsonObject {
       python_visualizations: reportPath(world, report.token, "layout_cells"),
       last_run: last === null ? null : reportPath(world, report.token, "runs", last),
       last_successful_run: success === null ? null : reportPath(world, report.token, "runs", success.token),
-      perspective_email_subscription_memberships: reportPath(world, report.token, "perspective_email_report_subscription_memberships"),
-      validate_email_subscriber: templatedLink(`${reportPath(world, report.token)}/email_report_subscribers/validate{?subscriber[email]}`),
+      perspective_email_subscription_memberships: reportPath(
+        world,
+        report.token,
+        "perspective_email_report_subscription_memberships",
+      ),
+      validate_email_subscriber: templatedLink(
+        `${reportPath(world, report.token)}/email_report_subscribers/validate{?subscriber[email]}`,
+      ),
       creator: userPath(memberOf(world, report.creator)),
       report_theme: `/api/modeanalytics/report_themes/${world.tokens.make(TokenKind.misc, 3)}`,
       report_index_web: `/${ws}/spaces/${report.space.token}/reports/${report.token}`,
@@ -230,7 +259,11 @@ function datasetLinks(world: World, dataset: ReportState): Record<string, string
     dataset_dependencies: apiPath(world, "datasets", dataset.token, "reports"),
     last_run: last === null ? null : reportPath(world, dataset.token, "runs", last),
     last_successful_run: success === null ? null : reportPath(world, dataset.token, "runs", success.token),
-    perspective_email_subscription_memberships: reportPath(world, dataset.token, "perspective_email_report_subscription_memberships"),
+    perspective_email_subscription_memberships: reportPath(
+      world,
+      dataset.token,
+      "perspective_email_report_subscription_memberships",
+    ),
     creator: userPath(memberOf(world, dataset.creator)),
     report_index_web: `/${ws}/spaces/${dataset.space.token}`,
   };
@@ -238,13 +271,21 @@ function datasetLinks(world: World, dataset: ReportState): Record<string, string
 
 function datasetEditForm(world: World, dataset: ReportState, name: string | null, desc: string | null): JsonObject {
   return form("patch", reportPath(world, dataset.token), {
-    report: { name: textInput(name), description: textInput(desc), account_id: textInput(idValue(world, world.state.accountId)), space_token: textInput(dataset.space.token) },
+    report: {
+      name: textInput(name),
+      description: textInput(desc),
+      account_id: textInput(idValue(world, world.state.accountId)),
+      space_token: textInput(dataset.space.token),
+    },
   });
 }
 
 function datasetSettingsForm(world: World, dataset: ReportState): JsonObject {
   return form("patch", reportPath(world, dataset.token, "update_settings"), {
-    report: { manual_run_disabled: selectInput([true, false], false), drill_anywhere_enabled: selectInput([true, false], false) },
+    report: {
+      manual_run_disabled: selectInput([true, false], false),
+      drill_anywhere_enabled: selectInput([true, false], false),
+    },
   });
 }
 
@@ -308,7 +349,24 @@ export function datasetListItem(ctx: BodyContext, dataset: ReportState): JsonObj
   const success = dataset.latestSuccess;
   const linkMap = datasetLinks(world, dataset);
   const sortedLinks: Record<string, string | JsonObject | null> = {};
-  for (const rel of ["account", "creator", "dataset_dependencies", "last_run", "last_successful_run", "queries", "report_index_web", "report_pins", "report_run", "report_runs", "report_schedules", "self", "space", "space_links", "web", "web_edit"]) {
+  for (const rel of [
+    "account",
+    "creator",
+    "dataset_dependencies",
+    "last_run",
+    "last_successful_run",
+    "queries",
+    "report_index_web",
+    "report_pins",
+    "report_run",
+    "report_runs",
+    "report_schedules",
+    "self",
+    "space",
+    "space_links",
+    "web",
+    "web_edit",
+  ]) {
     sortedLinks[rel] = linkMap[rel] ?? null;
   }
   return {
@@ -356,4 +414,3 @@ export function datasetListItem(ctx: BodyContext, dataset: ReportState): JsonObj
 export function reportDetail(ctx: BodyContext, report: ReportState): JsonObject {
   return report.dataset ? datasetBody(ctx, report) : reportBody(ctx, report);
 }
-

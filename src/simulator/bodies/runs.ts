@@ -97,7 +97,10 @@ export function datasetRunBody(world: World, run: RunView): JsonObject {
 }
 
 const ERRORS: ReadonlyArray<readonly [string, string]> = [
-  ["SqlUnknownFunction", "ERROR: function date_diff(unknown, timestamp without time zone, timestamp without time zone) does not exist"],
+  [
+    "SqlUnknownFunction",
+    "ERROR: function date_diff(unknown, timestamp without time zone, timestamp without time zone) does not exist",
+  ],
   ["SqlUnknownColumn", 'ERROR: column "amount_usd" does not exist'],
   ["ResourceFailure", "Query exceeded the maximum execution time"],
 ];

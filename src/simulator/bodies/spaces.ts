@@ -81,7 +81,12 @@ export function spaceMembershipToken(world: World, space: SpaceState, position: 
 }
 
 /** `GET /{ws}/spaces/{space}/memberships` items (swagger `SpaceMembership`). */
-export function spaceMembershipBody(world: World, space: SpaceState, position: number, memberIndex: number): JsonObject {
+export function spaceMembershipBody(
+  world: World,
+  space: SpaceState,
+  position: number,
+  memberIndex: number,
+): JsonObject {
   const member = memberOf(world, memberIndex);
   const token = spaceMembershipToken(world, space, position);
   return {
