@@ -3,111 +3,28 @@
 // although its live data is about 20-40 MB: young-generation semi-spaces of 16 MB and an old generation allowed to grow
 // far past its live size between full collections. 8 MB semi-spaces and a 10% growth step keep it near 150 MB at 10x
 // for about 5% more CPU. (--optimize-for-size reached 129 MB but cost 50% more CPU per record.) npm run bench, "Peak
-// RSS at 10x". `env -S` passes the flags through the shebang on Linux and macOS.
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { USAGE, parseCommand, type Command } from "./args.js";
-import { BatchedText } from "./batched-text.js";
-import { InputError, InterruptedError, TargetClosedError, exitCodeOf } from "./errors.js";
-import { packageInfo } from "./package-info.js";
-import { runCommand } from "./tap.js";
-
-export interface CliIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly env: NodeJS.ProcessEnv;
-  /** Where SIGINT/SIGTERM come from (the process, or a test's emitter). */
-  readonly signals: NodeJS.EventEmitter;
-}
-
-/** Debug output (stack traces) is on when the config or the environment asks for it (singer.md §3.3 LOGLEVEL). */
-function debugRequested(env: NodeJS.ProcessEnv): boolean {
-  return [env.TAP_MODE_LOG_LEVEL, env.TAP_MODE_LOGLEVEL, env.LOGLEVEL].some((v) => v?.toLowerCase() === "debug");
-}
+// RSS at 10x". `env -S` passes the flags through the shebang on Linux and macOS. Node 18 and 20 accept them too, so an
+// older Node reaches the version check below.
+//
+// The entry point of the command (package.json "bin"). It must run on any Node.js that can load an ES module, so it
+// imports nothing statically and uses no recent syntax: on an older Node the real command fails while loading (undici
+// needs a recent Node 22's zlib), with a stack trace instead of a sentence.
 
 /**
- * The command: argv in, exit code out. Usage and input errors exit 2, run failures 1, SIGINT 130, SIGTERM 143. Errors
- * are one `CRITICAL` line on stderr (singer.md §1.8), with a stack trace only at debug level. Never calls
- * process.exit(): output still in the pipe would be lost (singer.md §5).
+ * The oldest Node.js tap-mode runs on: undici 8 declares node >= 22.19 (it loads zlib's zstd decompressor, added in
+ * 22.15). Keep equal to package.json "engines.node"; test/cli/node-version.test.ts checks both against the dependencies.
  */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  // Every stderr line of the command goes through one batching writer, so order holds and the CRITICAL line comes last.
-  const stderr = new BatchedText(io.stderr);
-  // A crash main() cannot catch (an unhandled rejection ends the process) still writes the lines of its last turn:
-  // io.signals is the process itself when run as a command.
-  const onExit = (): void => stderr.flush();
-  io.signals.on("exit", onExit);
-  try {
-    return await runMain(argv, { ...io, stderr });
-  } finally {
-    io.signals.off("exit", onExit);
-    stderr.flush();
-  }
-}
+const MINIMUM_MAJOR = 22;
+const MINIMUM_MINOR = 19;
 
-async function runMain(
-  argv: readonly string[],
-  io: Omit<CliIo, "stderr"> & { readonly stderr: BatchedText },
-): Promise<number> {
-  let command: Command;
-  try {
-    command = parseCommand(argv);
-  } catch (error) {
-    io.stderr.write(`CRITICAL ${(error as Error).message}\n${USAGE}\n`);
-    return exitCodeOf(error);
-  }
-  if (command.kind === "help") {
-    io.stderr.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (command.kind === "version") {
-    const info = packageInfo();
-    io.stdout.write(`${info.name} ${info.version}\n`);
-    return 0;
-  }
-  const abort = new AbortController();
-  const onSignal = (signal: "SIGINT" | "SIGTERM"): void => {
-    if (abort.signal.aborted) return;
-    io.stderr.write(`WARNING received ${signal}: finishing the messages in hand and writing the last safe STATE\n`);
-    abort.abort(new InterruptedError(signal));
-  };
-  const onInt = (): void => onSignal("SIGINT");
-  const onTerm = (): void => onSignal("SIGTERM");
-  io.signals.on("SIGINT", onInt);
-  io.signals.on("SIGTERM", onTerm);
-  let debug = debugRequested(io.env);
-  try {
-    return await runCommand(command, { ...io, signal: abort.signal, onDebug: () => (debug = true) });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const known =
-      error instanceof InputError || error instanceof InterruptedError || error instanceof TargetClosedError;
-    io.stderr.write(`CRITICAL ${message.split("\n")[0]}\n`);
-    if (debug && !known && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return exitCodeOf(error);
-  } finally {
-    io.signals.off("SIGINT", onInt);
-    io.signals.off("SIGTERM", onTerm);
-  }
-}
-
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
-  void main(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    signals: process,
-  }).then((code) => {
-    process.exitCode = code;
-  });
+const nodeVersion = process.versions.node;
+const [major = 0, minor = 0] = nodeVersion.split(".").map(Number);
+if (major < MINIMUM_MAJOR || (major === MINIMUM_MAJOR && minor < MINIMUM_MINOR)) {
+  process.stderr.write(
+    `tap-mode needs Node.js ${MINIMUM_MAJOR}.${MINIMUM_MINOR} or later; this is Node ${nodeVersion}\n`,
+  );
+  // The usage/input-error code: the command cannot run as invoked.
+  process.exitCode = 2;
+} else {
+  void import("./main.js").then((command) => command.runAsCommand());
 }

@@ -5,6 +5,7 @@ import addFormats from "ajv-formats";
 import { ConfigError } from "./errors.js";
 import { isJsonObject, type JsonObject } from "./json.js";
 import { packageInfo, packageRoot } from "./package-info.js";
+import { closestName } from "./suggest.js";
 
 export interface ReportResultsConfig {
   readonly reports: readonly string[];
@@ -130,11 +131,28 @@ function configFromEnv(schema: ConfigSchema, env: NodeJS.ProcessEnv): JsonObject
 
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
-function describeAjvError(error: ErrorObject): string {
+/** `: did you mean "workspace"?` when a known name is close to the unknown `key` ("worksapce"), else "". */
+function didYouMean(key: string, known: Iterable<string>, prefix = ""): string {
+  const suggestion = closestName(key, known);
+  return suggestion === undefined ? "" : `: did you mean "${prefix}${suggestion}"?`;
+}
+
+function describeAjvError(error: ErrorObject, schema: ConfigSchema, unknownKeys: readonly string[]): string {
   const path = error.instancePath.replace(/^\//, "").replace(/\//g, ".");
-  if (error.keyword === "required") return `missing required setting "${String(error.params.missingProperty)}"`;
-  if (error.keyword === "additionalProperties")
-    return `unknown setting "${path ? `${path}.` : ""}${String(error.params.additionalProperty)}"`;
+  if (error.keyword === "required") {
+    const missing = String(error.params.missingProperty);
+    // A required setting is often missing because it was misspelt: name the misspelling first.
+    const typo = path === "" ? unknownKeys.find((key) => closestName(key, [missing]) === missing) : undefined;
+    if (typo !== undefined)
+      return `unknown setting "${typo}"${didYouMean(typo, [missing])} (the required setting "${missing}" is missing)`;
+    return `missing required setting "${path ? `${path}.` : ""}${missing}"`;
+  }
+  if (error.keyword === "additionalProperties") {
+    const nested = path === "" ? schema.properties : (schema.properties[path]?.properties ?? {});
+    const key = String(error.params.additionalProperty);
+    const prefix = path ? `${path}.` : "";
+    return `unknown setting "${prefix}${key}"${didYouMean(key, Object.keys(nested), prefix)}`;
+  }
   const field = path || "(root)";
   // ajv messages describe the constraint, never the value, so a bad secret is not echoed.
   const detail =
@@ -178,17 +196,20 @@ export function validateConfig(
   const warnings: string[] = [];
   const known = new Set(Object.keys(schema.properties));
   const checked: JsonObject = {};
+  const unknownKeys: string[] = [];
   for (const [key, value] of Object.entries(values)) {
     // Meltano and other runners add their own keys; an unknown key is worth one warning, not a failure.
     if (known.has(key)) checked[key] = value;
-    else warnings.push(`config ${label}: unknown setting "${key}" ignored`);
+    else unknownKeys.push(key);
   }
+  for (const key of unknownKeys)
+    warnings.push(`config ${label}: unknown setting "${key}"${didYouMean(key, known) || " ignored"}`);
   const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true });
   addFormats.default(ajv);
   const validate = ajv.compile(schema);
   if (!validate(checked)) {
     const error = validate.errors?.[0];
-    throw new ConfigError(`config ${label}: ${error ? describeAjvError(error) : "is invalid"}`);
+    throw new ConfigError(`config ${label}: ${error ? describeAjvError(error, schema, unknownKeys) : "is invalid"}`);
   }
   const baseUrl = String(checked.base_url).replace(/\/+$/, "");
   const url = new URL(baseUrl);

@@ -8,7 +8,8 @@ import { createLogger, type Logger } from "./log.js";
 import { packageInfo } from "./package-info.js";
 import { LineWriter } from "./singer/line-writer.js";
 import { SingerOutput, type MessageSink } from "./singer/output.js";
-import { parseState, emptyState, type TapState } from "./state.js";
+import { emptyState, type TapState } from "./state.js";
+import { readStateFile } from "./state-input.js";
 import { streamDefinitions } from "./streams/registry.js";
 import { systemClock, type Clock } from "./clock.js";
 import { discoverCatalog, formatCatalog, parseCatalog, resolveSelection } from "./catalog.js";
@@ -152,10 +153,16 @@ export async function syncWith(runtime: Runtime, sink: MessageSink, inputs: Sync
     inputs.catalogFile === undefined
       ? inputs.catalogValue
       : parseCatalog(readJsonObjectFile(inputs.catalogFile, "catalog", InputError), inputs.catalogFile);
-  const state =
+  const stateInput =
     inputs.stateFile === undefined
-      ? (inputs.stateValue ?? emptyState())
-      : parseState(readJsonObjectFile(inputs.stateFile, "state", InputError), inputs.stateFile);
+      ? { state: inputs.stateValue ?? emptyState(), info: [], warnings: [] }
+      : readStateFile(
+          inputs.stateFile,
+          streamDefinitions().map((d) => d.name),
+        );
+  const state = stateInput.state;
+  for (const line of stateInput.info) logger.info(line);
+  for (const line of stateInput.warnings) logger.warn(line);
   const selection = resolveSelection(catalog, logger);
   const schemas = loadSchemaRegistry();
   const processor = createRecordProcessor({ schemas, logger, invalidRecords: config.invalidRecords });

@@ -80,3 +80,47 @@ describe("loading the config", () => {
     expect(() => loadConfig([secretFiles.path("c.json")], {})).toThrow(/"api_secret" must be string$/);
   });
 });
+
+describe("a misspelt setting", () => {
+  const load = (values: Record<string, unknown>): ReturnType<typeof loadConfig> => {
+    const files = tempFiles({ "c.json": values });
+    return loadConfig([files.path("c.json")], {});
+  };
+  const errorOf = (values: Record<string, unknown>): string => {
+    try {
+      load(values);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message.replace(/^config \S+: /, "");
+    }
+    throw new Error("no error");
+  };
+
+  it("is named with the setting it is closest to", () => {
+    const { warnings } = load({ ...base, rate_limit_window_second: 2.5, MAX_CONCURRENCY: 2, shiny_new_option: 1 });
+    expect(warnings.map((w) => w.replace(/^config \S+: /, ""))).toEqual([
+      'unknown setting "rate_limit_window_second": did you mean "rate_limit_window_seconds"?',
+      'unknown setting "MAX_CONCURRENCY": did you mean "max_concurrency"?',
+      'unknown setting "shiny_new_option" ignored',
+    ]);
+  });
+
+  it("is named as the cause when it leaves a required setting missing", () => {
+    expect(errorOf({ api_token: "t", api_secret: "s", worksapce: "acme" })).toBe(
+      'unknown setting "worksapce": did you mean "workspace"? (the required setting "workspace" is missing)',
+    );
+    expect(errorOf({ apiToken: "t", api_secret: "s", workspace: "acme" })).toBe(
+      'unknown setting "apiToken": did you mean "api_token"? (the required setting "api_token" is missing)',
+    );
+    // No close name: the plain message.
+    expect(errorOf({ auth_token: "t", api_secret: "s", workspace: "acme" })).toBe(
+      'missing required setting "api_token"',
+    );
+  });
+
+  it("inside report_results is named with its full path and the nested setting it is closest to", () => {
+    expect(errorOf({ ...base, report_results: { reports: ["r1"], trigger_runs: true } })).toBe(
+      'unknown setting "report_results.trigger_runs": did you mean "report_results.trigger_run"?',
+    );
+  });
+});

@@ -1,70 +1,68 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { CAPABILITIES } from "../../src/about.js";
 import { loadConfigSchema, type ConfigSchemaProperty } from "../../src/config.js";
 import { streamDefinitions } from "../../src/streams/registry.js";
 import { PROJECT_ROOT } from "../support/run-cli.js";
-import { parseYamlSubset, type YamlValue } from "./yaml-subset.js";
+import { HUB_CAPABILITIES, HUB_EXTRACTOR_RULES, HUB_SETTING_KINDS } from "./hub-rules.js";
 
-type Mapping = { [key: string]: YamlValue };
+type Mapping = { [key: string]: unknown };
 
+/** YAML 1.2, core schema (the yaml package's default); a duplicate key is an error. */
 function readYaml(path: string): Mapping {
-  const value = parseYamlSubset(readFileSync(join(PROJECT_ROOT, path), "utf8"));
+  const value = parse(readFileSync(join(PROJECT_ROOT, path), "utf8"), {
+    uniqueKeys: true,
+    prettyErrors: true,
+  }) as unknown;
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error(`${path} is not a mapping`);
-  return value;
+  return value as Mapping;
 }
 
-const asMappings = (value: YamlValue | undefined): Mapping[] => (Array.isArray(value) ? value : []) as Mapping[];
+const asMappings = (value: unknown): Mapping[] => (Array.isArray(value) ? value : []) as Mapping[];
 
 const schema = loadConfigSchema();
 const definition = readYaml("meltano/tap-mode.yml");
 const settings = asMappings(definition.settings);
 
-/** Extractor capability strings MeltanoHub and meltano.yml accept (singer.md §3.1). */
-const MELTANO_CAPABILITIES = [
-  "properties",
-  "catalog",
-  "discover",
-  "state",
-  "about",
-  "stream-maps",
-  "schema-flattening",
-  "activate-version",
-  "batch",
-  "test",
-  "log-based",
-  "structured-logging",
-];
-/** Setting kinds MeltanoHub accepts (singer.md §3.14). */
-const MELTANO_KINDS = [
-  "oauth",
-  "hidden",
-  "password",
-  "date_iso8601",
-  "file",
-  "email",
-  "integer",
-  "options",
-  "object",
-  "array",
-  "boolean",
-  "string",
-];
-
 /**
- * The kind each config property must have. JSON numbers are `integer`: MeltanoHub has no decimal kind (the
- * definition's header comment says how fractional values still work).
+ * The kind each config property must have. A JSON Schema `number` (the durations in seconds) is `decimal`, so Meltano
+ * converts a fractional value from the environment as a number; an `integer` (counts) stays `integer` (docs/meltano.md).
  */
 function expectedKind(property: ConfigSchemaProperty): string {
   if (property.secret === true) return "password";
   if (property.enum !== undefined) return "options";
   if (property.format === "date-time") return "date_iso8601";
-  if (property.type === "number" || property.type === "integer") return "integer";
+  if (property.type === "number") return "decimal";
   return String(property.type);
 }
 
 describe("the Meltano plugin definition (meltano/tap-mode.yml)", () => {
+  it("follows MeltanoHub's extractor definition rules (test/meltano/hub-rules.ts)", () => {
+    const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(HUB_EXTRACTOR_RULES);
+    expect(validate(definition), JSON.stringify(validate.errors)).toBe(true);
+    // ...and the rules catch what they are for: a definition without `quality`, an unknown key or kind.
+    const { quality: _quality, ...withoutQuality } = definition;
+    for (const broken of [
+      withoutQuality,
+      { ...definition, pip_url_typo: "x" },
+      { ...definition, settings: [{ name: "x", kind: "float" }] },
+    ])
+      expect(validate(broken)).toBe(false);
+  });
+
+  it("carries the Hub metadata: quality, maintenance status, repository, docs and how tap-mode gets on PATH", () => {
+    expect(definition.quality).toBe("unknown");
+    expect(definition.maintenance_status).toBe("beta");
+    const repo = String(definition.repo);
+    expect(repo).toMatch(/^https:\/\/github\.com\/[^/]+\/tap-mode$/);
+    expect(definition.docs).toBe(`${repo}/blob/main/docs/meltano.md`);
+    expect(definition.prereq).toContain("npm install -g");
+    expect(definition.prereq).toContain("PATH");
+  });
+
   it("names the plugin, its namespace and its executable", () => {
     expect(definition).toMatchObject({
       name: "tap-mode",
@@ -78,7 +76,7 @@ describe("the Meltano plugin definition (meltano/tap-mode.yml)", () => {
 
   it("declares exactly the capabilities the tap has (CAPABILITIES in src/about.ts)", () => {
     expect(definition.capabilities).toEqual([...CAPABILITIES]);
-    for (const capability of CAPABILITIES) expect(MELTANO_CAPABILITIES).toContain(capability);
+    for (const capability of CAPABILITIES) expect(HUB_CAPABILITIES).toContain(capability);
   });
 
   it("lists the settings of schemas/config.json, in order, with report_results as one object setting", () => {
@@ -90,7 +88,7 @@ describe("the Meltano plugin definition (meltano/tap-mode.yml)", () => {
     for (const setting of settings) {
       const name = String(setting.name);
       const property = schema.properties[name] as ConfigSchemaProperty;
-      expect(MELTANO_KINDS, name).toContain(setting.kind);
+      expect(HUB_SETTING_KINDS, name).toContain(setting.kind);
       expect(setting.kind, name).toBe(expectedKind(property));
       expect(setting.label, name).toBe(property.title);
       expect(setting.description, name).toBe(property.description);
@@ -159,41 +157,5 @@ describe("the example project (meltano/meltano.yml)", () => {
     for (const job of jobs)
       for (const task of job.tasks as string[]) for (const plugin of task.split(" ")) expect(names).toContain(plugin);
     for (const schedule of asMappings(project.schedules)) expect(jobs.map((j) => j.name)).toContain(schedule.job);
-  });
-});
-
-describe("the YAML subset reader", () => {
-  it("reads block mappings, sequences at the key's indentation, mapping items and flow sequences", () => {
-    const text = [
-      "# comment",
-      "a: 1",
-      "b:",
-      '- x: "q: #1"',
-      "  y: 'it''s'",
-      '- [p, "q"]',
-      "c:",
-      "  d: true",
-      "  e: ~",
-      "f: plain text # trailing",
-      "g: 2.5",
-    ].join("\n");
-    expect(parseYamlSubset(text)).toEqual({
-      a: 1,
-      b: [{ x: "q: #1", y: "it's" }, ["p", "q"]],
-      c: { d: true, e: null },
-      f: "plain text",
-      g: 2.5,
-    });
-  });
-
-  it.each([
-    ["a: |\n  text", '"|" must be quoted'],
-    ["a: *ref", '"*ref" must be quoted'],
-    ["a: b: c", 'must be quoted (it contains ": ")'],
-    ["a: 1\na: 2", 'duplicate key "a"'],
-    ["a:\n\tb: 1", "tabs are not allowed"],
-    ["a: 1\n   b: 2", "unexpected indentation"],
-  ])("rejects what it does not read the way YAML does (%#)", (text, message) => {
-    expect(() => parseYamlSubset(text)).toThrow(message);
   });
 });
