@@ -16,6 +16,7 @@ import { loadSchemaRegistry } from "./schemas.js";
 import { createRecordProcessor } from "./records/processor.js";
 import { runSync, type PlannedStream, type SyncSummary } from "./sync/engine.js";
 import { runAirbyte } from "./airbyte/command.js";
+import { withStreamMaps } from "./maps/mapped-sink.js";
 import { reportResultsPhase } from "./results/phase.js";
 import type { TextOut } from "./batched-text.js";
 import type { JsonObject } from "./json.js";
@@ -114,7 +115,8 @@ export async function runCommand(command: Command, io: RunIo): Promise<number> {
     case "sync": {
       const runtime = createRuntime(command.configs, io);
       try {
-        const sink = new SingerOutput(new LineWriter(io.stdout));
+        // Stream maps and flattening apply to what is written, after all other tap logic (src/maps/).
+        const sink = withStreamMaps(new SingerOutput(new LineWriter(io.stdout)), runtime.config);
         await syncWith(runtime, sink, {
           catalogFile: command.catalog,
           stateFile: command.state,
