@@ -99,9 +99,7 @@ function asciiJson(text: string): string {
 const hash =
   (algorithm: "md5" | "sha256") =>
   (value: unknown): unknown =>
-    value === null || value === undefined
-      ? null
-      : createHash(algorithm).update(pythonStr(value), "utf8").digest("hex");
+    value === null || value === undefined ? null : createHash(algorithm).update(pythonStr(value), "utf8").digest("hex");
 
 function toInt(value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -136,18 +134,19 @@ const onString =
   };
 
 /** Functions callable by name, with how many arguments each takes. */
-const FUNCTIONS: Readonly<Record<string, { readonly arity: readonly number[]; readonly call: (...a: unknown[]) => unknown }>> =
-  {
-    md5: { arity: [1], call: hash("md5") },
-    sha256: { arity: [1], call: hash("sha256") },
-    str: { arity: [1], call: pythonStr },
-    int: { arity: [1], call: toInt },
-    float: { arity: [1], call: toFloat },
-    bool: { arity: [1], call: truthy },
-    len: { arity: [1], call: length },
-    lower: { arity: [1], call: onString("lower", (s) => s.toLowerCase()) },
-    upper: { arity: [1], call: onString("upper", (s) => s.toUpperCase()) },
-  };
+const FUNCTIONS: Readonly<
+  Record<string, { readonly arity: readonly number[]; readonly call: (...a: unknown[]) => unknown }>
+> = {
+  md5: { arity: [1], call: hash("md5") },
+  sha256: { arity: [1], call: hash("sha256") },
+  str: { arity: [1], call: pythonStr },
+  int: { arity: [1], call: toInt },
+  float: { arity: [1], call: toFloat },
+  bool: { arity: [1], call: truthy },
+  len: { arity: [1], call: length },
+  lower: { arity: [1], call: onString("lower", (s) => s.toLowerCase()) },
+  upper: { arity: [1], call: onString("upper", (s) => s.toUpperCase()) },
+};
 
 const stripChars = (chars: unknown): string => (typeof chars === "string" ? chars : " \t\n\r\f\v");
 const trimStart = (s: string, chars: string): string => {
@@ -164,8 +163,13 @@ const trimEnd = (s: string, chars: string): string => {
 function split(s: string, sep?: unknown, maxsplit?: unknown): string[] {
   const limit = typeof maxsplit === "number" && maxsplit >= 0 ? maxsplit : Infinity;
   if (sep === undefined || sep === null) {
-    const parts = s.trim().split(/\s+/).filter((p) => p !== "");
-    return limit === Infinity || parts.length <= limit ? parts : [...parts.slice(0, limit), parts.slice(limit).join(" ")];
+    const parts = s
+      .trim()
+      .split(/\s+/)
+      .filter((p) => p !== "");
+    return limit === Infinity || parts.length <= limit
+      ? parts
+      : [...parts.slice(0, limit), parts.slice(limit).join(" ")];
   }
   if (typeof sep !== "string" || sep === "") return fail("split(): the separator must be a non-empty str");
   const parts = s.split(sep);
@@ -180,7 +184,10 @@ const METHODS: Readonly<
 > = {
   lower: { arity: [0], call: (v) => onString("lower", (s) => s.toLowerCase())(v) },
   upper: { arity: [0], call: (v) => onString("upper", (s) => s.toUpperCase())(v) },
-  strip: { arity: [0, 1], call: (v, c) => onString("strip", (s) => trimEnd(trimStart(s, stripChars(c)), stripChars(c)))(v) },
+  strip: {
+    arity: [0, 1],
+    call: (v, c) => onString("strip", (s) => trimEnd(trimStart(s, stripChars(c)), stripChars(c)))(v),
+  },
   lstrip: { arity: [0, 1], call: (v, c) => onString("lstrip", (s) => trimStart(s, stripChars(c)))(v) },
   rstrip: { arity: [0, 1], call: (v, c) => onString("rstrip", (s) => trimEnd(s, stripChars(c)))(v) },
   split: { arity: [0, 1, 2], call: (v, sep, max) => onString("split", (s) => split(s, sep, max))(v) },
@@ -416,7 +423,8 @@ function compileCall(node: jsep.CallExpression, c: Compiler): Evaluate {
     const method = (member.property as jsep.Identifier).name;
     if (member.object.type === "Identifier" && (member.object as jsep.Identifier).name === "json") {
       const fn = JSON_FUNCTIONS[method];
-      if (fn === undefined) throw new ExpressionSyntaxError(`json.${method}() is not supported (json.dumps, json.loads)`);
+      if (fn === undefined)
+        throw new ExpressionSyntaxError(`json.${method}() is not supported (json.dumps, json.loads)`);
       checkArity(`json.${method}`, [1], args.length);
       return (lookup) => fn(args[0]?.(lookup));
     }

@@ -94,14 +94,18 @@ function compile(key: string, property: string, source: JsonValue | undefined): 
     return compileExpression(source);
   } catch (error) {
     const reason = error instanceof ExpressionSyntaxError ? error.message : String(error);
-    throw new ConfigError(`config: "stream_maps.${key}.${property}": cannot evaluate ${JSON.stringify(source)}: ${reason}`);
+    throw new ConfigError(
+      `config: "stream_maps.${key}.${property}": cannot evaluate ${JSON.stringify(source)}: ${reason}`,
+    );
   }
 }
 
 function parseDefinition(key: string, value: JsonValue | undefined): StreamMapDefinition {
   if (isNull(value)) return { key, map: null };
   if (!isObject(value))
-    throw new ConfigError(`config: "stream_maps.${key}" must be an object of property maps, or null to drop the stream`);
+    throw new ConfigError(
+      `config: "stream_maps.${key}" must be an object of property maps, or null to drop the stream`,
+    );
   let source: string | undefined;
   let alias: string | undefined;
   let filter: CompiledExpression | undefined;
@@ -122,7 +126,9 @@ function parseDefinition(key: string, value: JsonValue | undefined): StreamMapDe
         break;
       case "__key_properties__":
         if (definition !== null && !(Array.isArray(definition) && definition.every((k) => typeof k === "string")))
-          throw new ConfigError(`config: "stream_maps.${key}.__key_properties__" must be a list of property names or null`);
+          throw new ConfigError(
+            `config: "stream_maps.${key}.__key_properties__" must be a list of property names or null`,
+          );
         keyProperties = (definition ?? []) as string[];
         break;
       case "__else__":
@@ -177,7 +183,8 @@ function inferredSchema(expression: string, existing: JsonObject | undefined, ra
   if (expression.startsWith("int(")) return { type: ["integer", "null"] };
   if (expression.startsWith("str(") || expression.startsWith("json.dumps(")) return { type: ["string", "null"] };
   if (expression.startsWith("bool(")) return { type: ["boolean", "null"] };
-  if (expression.length > 1 && expression.startsWith("'") && expression.endsWith("'")) return { type: ["string", "null"] };
+  if (expression.length > 1 && expression.startsWith("'") && expression.endsWith("'"))
+    return { type: ["string", "null"] };
   return existing === undefined ? { type: ["string", "null"] } : nullable(existing);
 }
 
@@ -333,7 +340,11 @@ export class StreamMapper {
             case "self":
               return property === undefined ? undefined : (record[property] ?? null);
             default:
-              return Object.hasOwn(record, n) ? (record[n] ?? null) : Object.hasOwn(rawProperties, n) ? null : undefined;
+              return Object.hasOwn(record, n)
+                ? (record[n] ?? null)
+                : Object.hasOwn(rawProperties, n)
+                  ? null
+                  : undefined;
           }
         };
       };
