@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from "../json.js";
 import type { MessageSink } from "../singer/output.js";
-import { StreamMapper, type MappedStream, type StreamMapSettings } from "./stream-maps.js";
+import { StreamMapper, type MappedStream, type SourceStream, type StreamMapSettings } from "./stream-maps.js";
 
 /**
  * A MessageSink that applies stream maps and flattening on the way to another sink, as the Meltano SDK applies them
@@ -66,8 +66,18 @@ export class MappedSink implements MessageSink {
   }
 }
 
-/** The sink with the config's stream maps and flattening applied; the sink itself when they change nothing. */
-export function withStreamMaps(inner: MessageSink, settings: StreamMapSettings): MessageSink {
+/**
+ * The sink with the config's stream maps and flattening applied (the sink itself when they change nothing), and the
+ * check to run on the selected streams before the sync writes anything. Throws ConfigError on an expression it cannot
+ * evaluate.
+ */
+export function withStreamMaps(
+  inner: MessageSink,
+  settings: StreamMapSettings,
+): { sink: MessageSink; check: (streams: readonly SourceStream[]) => void } {
   const mapper = new StreamMapper(settings);
-  return mapper.isIdentity ? inner : new MappedSink(inner, mapper);
+  return {
+    sink: mapper.isIdentity ? inner : new MappedSink(inner, mapper),
+    check: (streams) => mapper.check(streams),
+  };
 }

@@ -188,7 +188,7 @@ function inferredSchema(expression: string, existing: JsonObject | undefined, ra
   return existing === undefined ? { type: ["string", "null"] } : nullable(existing);
 }
 
-interface SourceStream {
+export interface SourceStream {
   readonly name: string;
   readonly schema: JsonObject;
   readonly keyProperties: readonly string[];
@@ -224,6 +224,14 @@ export class StreamMapper {
 
   private get flattening(): boolean {
     return this.settings.flatteningEnabled && (this.settings.flatteningMaxDepth ?? 0) > 0;
+  }
+
+  /**
+   * Checks the maps against the streams a sync will write, before it writes anything: the same errors `streamsFor`
+   * would throw at each stream's SCHEMA, at once.
+   */
+  check(sources: readonly SourceStream[]): void {
+    for (const source of sources) this.streamsFor(source);
   }
 
   /**

@@ -93,7 +93,7 @@ function settings(streamMaps: JsonObject, flattening?: number): StreamMapSetting
 /** Runs mystream (SCHEMA, its records, a STATE) through the maps. */
 async function map(streamMaps: JsonObject, flattening?: number): Promise<Collect> {
   const out = new Collect();
-  const sink = withStreamMaps(out, settings(streamMaps, flattening));
+  const { sink } = withStreamMaps(out, settings(streamMaps, flattening));
   await sink.schema("mystream", structuredClone(mystream), []);
   for (const record of records) await sink.record("mystream", record, "2022-01-01T00:00:00.000Z");
   await sink.state({ bookmarks: { mystream: {} } });
@@ -105,8 +105,8 @@ const nullableString = { type: ["string", "null"] };
 describe("stream maps: the Meltano SDK's cases", () => {
   it("no map: the sink is used as it is", async () => {
     const out = new Collect();
-    expect(withStreamMaps(out, settings({}))).toBe(out);
-    expect(withStreamMaps(out, settings({}, 0))).toBe(out);
+    expect(withStreamMaps(out, settings({})).sink).toBe(out);
+    expect(withStreamMaps(out, settings({}, 0)).sink).toBe(out);
   });
 
   it("keep_all_fields: a new property from an expression, typed string", async () => {
@@ -334,7 +334,7 @@ describe("flattening: the Meltano SDK's cases", () => {
 
   it("gives every record every column, null where a nested value is missing (a fixed column set)", async () => {
     const out = new Collect();
-    const sink = withStreamMaps(out, settings({}, 2));
+    const { sink } = withStreamMaps(out, settings({}, 2));
     await sink.schema("mystream", structuredClone(mystream), []);
     await sink.record("mystream", { email: "x@example.com", count: null, user: null, joined_at: null }, "t");
     await sink.record("mystream", { email: "y@example.com", user: { sub: { num: 5, extra: 1 } } }, "t");
@@ -347,7 +347,7 @@ describe("flattening: the Meltano SDK's cases", () => {
 
   it("writes an object whose schema declares no properties as JSON text", async () => {
     const out = new Collect();
-    const sink = withStreamMaps(out, settings({}, 3));
+    const { sink } = withStreamMaps(out, settings({}, 3));
     await sink.schema(
       "charts",
       { type: "object", properties: { token: { type: "string" }, view: { type: ["null", "object"] } } },
@@ -407,7 +407,7 @@ describe("stream map errors", () => {
   });
 
   it("stops on a record an expression cannot handle, naming the map, the property and the reason", async () => {
-    const sink = withStreamMaps(new Collect(), settings({ mystream: { n: "int(email)" } }));
+    const { sink } = withStreamMaps(new Collect(), settings({ mystream: { n: "int(email)" } }));
     await sink.schema("mystream", mystream, []);
     await expect(sink.record("mystream", records[0] ?? {}, "t")).rejects.toThrow(StreamMapRecordError);
     await expect(sink.record("mystream", records[0] ?? {}, "t")).rejects.toThrow(
