@@ -226,6 +226,17 @@ describe("uniform records", () => {
     expect(second).toMatchObject({ token: "s2", day_of_week: null, name: "Daily" });
   });
 
+  it.each(["reports", "datasets"])(
+    "gives a deletion marker of %s (token and _sdc_deleted_at, as src/sync emits it) the full key set",
+    (stream) => {
+      const { processor } = setup();
+      const deletedAt = "2026-07-01T00:00:00.000Z";
+      const record = processor.process(stream, { token: "gone", _sdc_deleted_at: deletedAt }, { space: "s1" });
+      expect(Object.keys(record ?? {})).toEqual(Object.keys(schemas.schema(stream).properties ?? {}));
+      expect(sent(record)).toEqual({ token: "gone", _sdc_deleted_at: deletedAt, space_token: "s1" });
+    },
+  );
+
   it("keeps the order with a selection: selected properties and the key, in schema order", () => {
     const { processor } = setup();
     const selection = new Set(["view_version", "query_token"]);
