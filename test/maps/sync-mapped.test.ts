@@ -58,7 +58,7 @@ describe("records every target can load (a full sync against the simulator)", ()
     simulator = await startSimulator({
       seed: 5,
       rateLimit: false,
-      size: { spaces: 3, reportsPerSpace: 4, queriesPerReport: 2, chartsPerQuery: 2, runsPerReport: 3 },
+      size: { spaces: 2, reportsPerSpace: 3, queriesPerReport: 1, chartsPerQuery: 2, runsPerReport: 2 },
     });
     const base = {
       api_token: simulator.token,
