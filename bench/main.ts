@@ -302,6 +302,13 @@ function floorRows(
         .map(([stream, n]) => `${stream} ${integer(n)}`)
         .join(", "),
     ),
+    row(
+      section,
+      "record pipeline with flattening (flattening_max_depth 2), records/s",
+      Object.entries(pipeline.flattenedPerSecond)
+        .map(([stream, n]) => `${stream} ${integer(n)}`)
+        .join(", "),
+    ),
   ];
 }
 
@@ -429,6 +436,7 @@ async function main(argv: readonly string[]): Promise<number> {
           run: summaryOf(run),
           bareClient: floor,
           recordPipeline: pipeline.perSecond,
+          recordPipelineFlattened: pipeline.flattenedPerSecond,
         };
       });
     }

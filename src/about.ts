@@ -8,7 +8,17 @@ import type { StreamDefinition } from "./streams/types.js";
  * What the tap does, as MeltanoHub's capability strings (singer.md §3.1): the flags it honours, exactly. `properties`
  * is the legacy alias of --catalog, which the command accepts.
  */
-export const CAPABILITIES: readonly string[] = ["about", "catalog", "discover", "properties", "state", "test"];
+export const CAPABILITIES: readonly string[] = [
+  "about",
+  "catalog",
+  "discover",
+  "properties",
+  "state",
+  "test",
+  // Inline stream maps and flattening (stream_maps, flattening_enabled; src/maps/), as the Meltano SDK's.
+  "stream-maps",
+  "schema-flattening",
+];
 
 export interface AboutInput {
   readonly info: PackageInfo;

@@ -38,6 +38,11 @@ export interface Config {
   readonly logLevel: "debug" | "info" | "warn" | "error";
   readonly logFormat: "text" | "json";
   readonly reportResults?: ReportResultsConfig;
+  /** Stream maps and flattening (src/maps/), as the Meltano SDK's built-in settings. */
+  readonly streamMaps: JsonObject;
+  readonly streamMapConfig: JsonObject;
+  readonly flatteningEnabled: boolean;
+  readonly flatteningMaxDepth?: number;
 }
 
 export interface ConfigSchemaProperty {
@@ -220,6 +225,8 @@ export function validateConfig(
   }
   if (url.username || url.password)
     throw new ConfigError(`config ${label}: "base_url" must not carry credentials; use api_token and api_secret`);
+  if (checked.flattening_enabled === true && typeof checked.flattening_max_depth !== "number")
+    throw new ConfigError(`config ${label}: "flattening_max_depth" is required when "flattening_enabled" is true`);
   const results = checked.report_results;
   const config: Config = {
     apiToken: String(checked.api_token),
@@ -241,6 +248,10 @@ export function validateConfig(
     logLevel: checked.log_level as Config["logLevel"],
     logFormat: checked.log_format === "json" ? "json" : "text",
     ...(isJsonObject(results) ? { reportResults: reportResultsConfig(results) } : {}),
+    streamMaps: isJsonObject(checked.stream_maps) ? checked.stream_maps : {},
+    streamMapConfig: isJsonObject(checked.stream_map_config) ? checked.stream_map_config : {},
+    flatteningEnabled: checked.flattening_enabled === true,
+    ...(typeof checked.flattening_max_depth === "number" ? { flatteningMaxDepth: checked.flattening_max_depth } : {}),
   };
   return { config, warnings };
 }

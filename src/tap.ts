@@ -17,6 +17,7 @@ import { loadSchemaRegistry } from "./schemas.js";
 import { createRecordProcessor } from "./records/processor.js";
 import { runSync, type PlannedStream, type SyncSummary } from "./sync/engine.js";
 import { runAirbyte } from "./airbyte/command.js";
+import { withStreamMaps } from "./maps/mapped-sink.js";
 import { reportResultsPhase } from "./results/phase.js";
 import type { TextOut } from "./batched-text.js";
 import type { JsonObject } from "./json.js";
@@ -115,8 +116,10 @@ export async function runCommand(command: Command, io: RunIo): Promise<number> {
     case "sync": {
       const runtime = createRuntime(command.configs, io);
       try {
-        const sink = new SingerOutput(new LineWriter(io.stdout));
-        await syncWith(runtime, sink, {
+        // Stream maps and flattening apply to what is written, after all other tap logic (src/maps/).
+        const maps = withStreamMaps(new SingerOutput(new LineWriter(io.stdout)), runtime.config);
+        await syncWith(runtime, maps.sink, {
+          checkStreams: maps.check,
           catalogFile: command.catalog,
           stateFile: command.state,
           signal: io.signal,
@@ -143,6 +146,10 @@ export interface SyncInputs {
   readonly catalogValue?: Catalog;
   readonly signal: AbortSignal;
   readonly clock: Clock;
+  /** Checks the selected streams (as their SCHEMA messages will be) before anything is requested or written. */
+  readonly checkStreams?: (
+    streams: ReadonlyArray<{ name: string; schema: JsonObject; keyProperties: readonly string[] }>,
+  ) => void;
 }
 
 /** Loads catalog and state, plans the selected streams and runs the sync into `sink`. */
@@ -172,6 +179,9 @@ export async function syncWith(runtime: Runtime, sink: MessageSink, inputs: Sync
     replicationMethod: s.replicationMethod,
     ...(s.replicationKey !== undefined ? { replicationKey: s.replicationKey } : {}),
   }));
+  inputs.checkStreams?.(
+    streams.map((s) => ({ name: s.definition.name, schema: s.schema, keyProperties: s.definition.keyProperties })),
+  );
   const fields = new Map(selection.map((s) => [s.definition.name, s.selectedFields] as const));
   const results = fields.has("query_results") ? reportResultsPhase() : undefined;
   const summary = await runSync({

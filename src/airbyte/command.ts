@@ -78,6 +78,11 @@ async function read(command: AirbyteCommand, io: RunIo, writer: LineWriter, cloc
   const runtime = createRuntime(command.configs, io, {
     createLogger: (config) => createAirbyteLogger(writer, config.logLevel),
   });
+  // Stream maps and flattening change stream names and columns; Airbyte records must match the configured catalog.
+  if (Object.keys(runtime.config.streamMaps).length > 0 || runtime.config.flatteningEnabled)
+    runtime.logger.warn(
+      "stream_maps and flattening_enabled apply to the Singer output only; airbyte read ignores them (records follow the configured catalog)",
+    );
   try {
     const catalogFile = command.catalog;
     if (catalogFile === undefined) throw new UsageError("airbyte read needs --catalog");

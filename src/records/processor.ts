@@ -31,6 +31,10 @@ export interface RecordProcessor {
    * per stream and field (schema drift is reported, not fatal); unselected fields dropped (key properties and
    * replication keys always kept); ids and timestamps normalised by the schema; context fields added (they win over the
    * item's own value); the result validated.
+   *
+   * Every record of a stream has the same top-level keys in the same order: the selected schema properties in schema
+   * order, null where Mode sent nothing (every property outside `required` is nullable). Targets that take their
+   * columns from the first record, such as singer-io's target-csv, then put every value under its own column.
    */
   process(
     stream: StreamDefinition | string,
@@ -51,7 +55,32 @@ interface StreamPlan {
   readonly contextEntries: readonly (readonly [string, string])[];
   // The root schema allows undeclared properties: keep them instead of dropping them (Meltano SDK, singer.md §3.10).
   readonly keepUnknown: boolean;
+  readonly required: readonly string[];
   readonly validate: ValidateFunction;
+  // The output fields in schema order for the last selection seen (the sync passes the same set for every record).
+  layout?: { readonly selection: ReadonlySet<string> | undefined; readonly fields: readonly OutputField[] };
+}
+
+/** One top-level output field: its value from the context when it is a context field and the context has it. */
+interface OutputField {
+  readonly name: string;
+  readonly plan: FieldPlan;
+  readonly contextKey: string | undefined;
+  /** Required: left out when missing, so validation names it as missing instead of "got null". */
+  readonly required: boolean;
+}
+
+function layoutOf(plan: StreamPlan, selection: ReadonlySet<string> | undefined): readonly OutputField[] {
+  if (plan.layout !== undefined && plan.layout.selection === selection) return plan.layout.fields;
+  const context = new Map(plan.contextEntries);
+  const required = new Set(plan.required);
+  const fields: OutputField[] = [];
+  for (const [name, field] of plan.fields) {
+    if (selection !== undefined && !selection.has(name) && !plan.automatic.has(name)) continue;
+    fields.push({ name, plan: field, contextKey: context.get(name), required: required.has(name) });
+  }
+  plan.layout = { selection, fields };
+  return fields;
 }
 
 /** Builds the per-record pipeline; plans and validators are made once per stream and reused. */
@@ -78,6 +107,7 @@ export function createRecordProcessor(options: RecordProcessorOptions): RecordPr
       automatic: new Set([...definition.keyProperties, ...definition.validReplicationKeys]),
       contextEntries: Object.entries(definition.contextFields).filter(([field]) => fields.has(field)),
       keepUnknown: schema.additionalProperties !== undefined && schema.additionalProperties !== false,
+      required: Array.isArray(schema.required) ? schema.required : [],
       validate: schemas.validator(name),
     };
     plans.set(name, plan);
@@ -96,24 +126,25 @@ export function createRecordProcessor(options: RecordProcessorOptions): RecordPr
   return {
     process(stream, raw, context, selectedFields) {
       const plan = planFor(stream);
-      const { definition, fields, automatic } = plan;
+      const { definition, fields } = plan;
       const source = definition.transform === undefined ? raw : definition.transform(raw);
       const out: OutputRecord = {};
-      for (const key of Object.keys(source)) {
-        if (DROPPED_KEYS.has(key)) continue;
-        const field: FieldPlan | undefined = fields.get(key);
-        if (field === undefined) {
-          if (plan.keepUnknown) out[key] = source[key];
-          else warnDrift(definition.name, key);
-          continue;
+      for (const field of layoutOf(plan, selectedFields)) {
+        if (field.contextKey !== undefined) {
+          const value = context[field.contextKey];
+          if (value !== undefined) {
+            out[field.name] = value;
+            continue;
+          }
         }
-        if (selectedFields !== undefined && !selectedFields.has(key) && !automatic.has(key)) continue;
-        out[key] = normalizeValue(field, source[key]);
+        const value = source[field.name];
+        if (value !== undefined) out[field.name] = normalizeValue(field.plan, value);
+        else if (!field.required) out[field.name] = null;
       }
-      for (const [field, contextKey] of plan.contextEntries) {
-        if (selectedFields !== undefined && !selectedFields.has(field) && !automatic.has(field)) continue;
-        const value = context[contextKey];
-        if (value !== undefined) out[field] = value;
+      for (const key of Object.keys(source)) {
+        if (fields.has(key) || DROPPED_KEYS.has(key)) continue;
+        if (plan.keepUnknown) out[key] = source[key];
+        else warnDrift(definition.name, key);
       }
       processed += 1;
       if (plan.validate(out)) return out;

@@ -124,6 +124,12 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
       "incomplete.json": { workspace: "acme" },
       "state-bad.json": '[{"type": "GLOBAL", "global": {"stream_states": []}}]',
       "singer-catalog.json": singerCatalog(),
+      "mapped.json": {
+        ...base,
+        stream_maps: { reports: { __alias__: "mode_reports" } },
+        flattening_enabled: true,
+        flattening_max_depth: 1,
+      },
     });
     discovered = parseAirbyteOutput((await run(airbyte("discover", { config: files.path("config.json") }))).stdout);
   });
@@ -346,5 +352,20 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
     );
     expect(third.code).toBe(0);
     expect(keysByStream(parseAirbyteOutput(third.stdout).records).reports).toEqual(truth.reports);
+  });
+
+  it("read ignores stream maps and flattening, with one warning: records follow the configured catalog", async () => {
+    const configured = tempFiles({ "configured.json": configuredCatalogFrom(discovered) });
+    const result = await run(
+      airbyte("read", { config: files.path("mapped.json"), catalog: configured.path("configured.json") }),
+    );
+    expect(result.code).toBe(0);
+    const output = parseAirbyteOutput(result.stdout);
+    expect(keysByStream(output.records).reports).toEqual(simulator.model.truth().reports);
+    expect(output.records.has("mode_reports")).toBe(false);
+    expect(Object.keys(output.records.get("reports")?.[0] ?? {}).filter((k) => k.includes("__"))).toEqual([]);
+    expect(
+      output.logs.filter((l) => l.level === "WARN" && l.message.includes("airbyte read ignores them")),
+    ).toHaveLength(1);
   });
 });

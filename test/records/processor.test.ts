@@ -15,6 +15,11 @@ function setup(invalidRecords: "fail" | "skip" = "fail") {
 }
 
 const capturedReport = recordFixture("reports").items[0] as JsonObject;
+
+/** The fields a record carries a value in (every record also has null for each declared field Mode did not send). */
+function sent(record: Readonly<Record<string, unknown>> | null): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record ?? {}).filter(([, v]) => v !== null));
+}
 const spaceContext = { workspace: "acryl", space: "75737b70402e" };
 
 describe("record normalization", () => {
@@ -22,7 +27,7 @@ describe("record normalization", () => {
     const { processor } = setup();
     const old = processor.process("spaces", { token: "t1", id: 1905171, "viewable?": true }, {});
     const current = processor.process("spaces", { token: "t2", id: "2000001" }, {});
-    expect(old).toEqual({ token: "t1", id: "1905171", "viewable?": true });
+    expect(sent(old)).toEqual({ token: "t1", id: "1905171", "viewable?": true });
     expect(current?.id).toBe("2000001");
   });
 
@@ -73,7 +78,9 @@ describe("record normalization", () => {
 
   it("adds parent tokens from the context, over the item's own value", () => {
     const { processor } = setup();
-    expect(processor.process("charts", { token: "c1" }, { workspace: "acryl", report: "r1", query: "q1" })).toEqual({
+    expect(
+      sent(processor.process("charts", { token: "c1" }, { workspace: "acryl", report: "r1", query: "q1" })),
+    ).toEqual({
       token: "c1",
       report_token: "r1",
       query_token: "q1",
@@ -96,7 +103,7 @@ describe("record normalization", () => {
       },
       { report: "r1" },
     );
-    expect(record).toEqual({
+    expect(sent(record)).toEqual({
       token: "6c7bcebabdce",
       report_schedule_token: "a2a1b9288d59",
       email_subscriber_count: 3,
@@ -134,7 +141,7 @@ describe("schema drift", () => {
     const { processor, warnings } = setup();
     for (let i = 0; i < 3; i += 1) {
       const record = processor.process("spaces", { token: `t${i}`, brand_new: i, another_new: true }, {});
-      expect(record).toEqual({ token: `t${i}` });
+      expect(sent(record)).toEqual({ token: `t${i}` });
     }
     processor.process("reports", { token: "r", brand_new: 1 }, {});
     expect(warnings()).toEqual([
@@ -189,7 +196,7 @@ describe("invalid records", () => {
   it("are skipped with a warning when invalid_records is skip", () => {
     const { processor, warnings } = setup("skip");
     expect(processor.process("reports", { token: "abc123", archived: "yes" }, {})).toBeNull();
-    expect(processor.process("reports", { token: "def456", archived: false }, {})).toEqual({
+    expect(sent(processor.process("reports", { token: "def456", archived: false }, {}))).toEqual({
       token: "def456",
       archived: false,
     });
@@ -203,7 +210,42 @@ describe("invalid records", () => {
     const { processor } = setup("fail");
     expect(
       processor.process("reports", { token: "abc123", archived: "yes", name: "R" }, {}, new Set(["name"])),
-    ).toEqual({ token: "abc123", name: "R" });
+    ).toEqual({ token: "abc123", name: "R", updated_at: null });
+  });
+});
+
+describe("uniform records", () => {
+  it("gives every record of a stream the selected schema properties in schema order, null where Mode sent nothing", () => {
+    const { processor } = setup();
+    const declared = Object.keys(schemas.schema("report_schedules").properties ?? {});
+    const first = processor.process("report_schedules", { token: "s1", day_of_week: "Monday" }, { report: "r1" });
+    const second = processor.process("report_schedules", { name: "Daily", token: "s2" }, { report: "r1" });
+    expect(Object.keys(first ?? {})).toEqual(declared);
+    expect(Object.keys(second ?? {})).toEqual(declared);
+    expect(first).toMatchObject({ token: "s1", day_of_week: "Monday", name: null, report_token: "r1" });
+    expect(second).toMatchObject({ token: "s2", day_of_week: null, name: "Daily" });
+  });
+
+  it.each(["reports", "datasets"])(
+    "gives a deletion marker of %s (token and _sdc_deleted_at, as src/sync emits it) the full key set",
+    (stream) => {
+      const { processor } = setup();
+      const deletedAt = "2026-07-01T00:00:00.000Z";
+      const record = processor.process(stream, { token: "gone", _sdc_deleted_at: deletedAt }, { space: "s1" });
+      expect(Object.keys(record ?? {})).toEqual(Object.keys(schemas.schema(stream).properties ?? {}));
+      expect(sent(record)).toEqual({ token: "gone", _sdc_deleted_at: deletedAt, space_token: "s1" });
+    },
+  );
+
+  it("keeps the order with a selection: selected properties and the key, in schema order", () => {
+    const { processor } = setup();
+    const selection = new Set(["view_version", "query_token"]);
+    const record = processor.process("charts", { view_version: 2, token: "c1" }, { query: "q1" }, selection);
+    expect(Object.entries(record ?? {})).toEqual([
+      ["token", "c1"],
+      ["query_token", "q1"],
+      ["view_version", 2],
+    ]);
   });
 });
 
