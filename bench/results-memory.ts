@@ -102,6 +102,9 @@ class DiscardingSink implements MessageSink {
     this.records++;
     return Promise.resolve();
   }
+  activateVersion(): Promise<void> {
+    return Promise.resolve();
+  }
   state(_value: JsonValue): Promise<void> {
     return Promise.resolve();
   }

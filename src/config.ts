@@ -31,6 +31,8 @@ export interface Config {
   readonly maxConcurrency: number;
   readonly maxRetries: number;
   readonly includePersonalSpaces: boolean;
+  /** FULL_TABLE reads are versioned and activated when complete (docs/deletions.md). */
+  readonly emitActivateVersionMessages: boolean;
   readonly invalidRecords: "fail" | "skip";
   readonly stateIntervalRecords: number;
   readonly stateIntervalSeconds: number;
@@ -241,6 +243,7 @@ export function validateConfig(
     maxConcurrency: Number(checked.max_concurrency),
     maxRetries: Number(checked.max_retries),
     includePersonalSpaces: checked.include_personal_spaces === true,
+    emitActivateVersionMessages: checked.emit_activate_version_messages === true,
     invalidRecords: checked.invalid_records === "skip" ? "skip" : "fail",
     stateIntervalRecords: Number(checked.state_interval_records),
     stateIntervalSeconds: Number(checked.state_interval_seconds),

@@ -17,6 +17,7 @@ describe("loading the config", () => {
       rateLimitWindowSeconds: 10,
       maxRetries: 8,
       includePersonalSpaces: true,
+      emitActivateVersionMessages: true,
       invalidRecords: "fail",
       logLevel: "info",
     });
@@ -31,12 +32,14 @@ describe("loading the config", () => {
     const env = {
       TAP_MODE_WORKSPACE: "from-env",
       TAP_MODE_INCLUDE_PERSONAL_SPACES: "false",
+      TAP_MODE_EMIT_ACTIVATE_VERSION_MESSAGES: "false",
       TAP_MODE_REPORT_RESULTS: '{"reports":["r1"]}',
     };
     const { config } = loadConfig([files.path("a.json"), files.path("b.json"), "ENV"], env);
     expect(config.rateLimitRequests).toBe(20);
     expect(config.workspace).toBe("from-env");
     expect(config.includePersonalSpaces).toBe(false);
+    expect(config.emitActivateVersionMessages).toBe(false);
     expect(config.reportResults?.reports).toEqual(["r1"]);
   });
 

@@ -34,9 +34,24 @@ export class AirbyteOutput implements MessageSink {
     return Promise.resolve();
   }
 
-  record(stream: string, record: Readonly<Record<string, unknown>>, _timeExtracted: string): Promise<void> {
+  /** The table version is not part of an Airbyte RECORD (AirbyteRecordMessage has stream, data, emitted_at). */
+  record(
+    stream: string,
+    record: Readonly<Record<string, unknown>>,
+    _timeExtracted: string,
+    _version?: number,
+  ): Promise<void> {
     this.pending.set(stream, (this.pending.get(stream) ?? 0) + 1);
     return this.writer.writeJson(recordMessage(stream, record, this.options.clock.now()));
+  }
+
+  /**
+   * Airbyte has no ACTIVATE_VERSION: a full_refresh stream's destination sync mode (overwrite) already replaces the
+   * table when the sync succeeds (destination mode `overwrite`), which is what the message asks of a Singer target. It
+   * is dropped (docs/deletions.md).
+   */
+  activateVersion(_stream: string, _version: number): Promise<void> {
+    return Promise.resolve();
   }
 
   /**

@@ -190,6 +190,7 @@ export function generateWorkspace(world: Omit<World, "state">): WorkspaceState {
     spaces: spaceList(world),
     reportsByToken: new Map(),
     addedRunsByToken: new Map(),
+    deleted: { members: new Set(), groups: new Set(), dataSources: new Set(), definitions: new Set() },
     nextReportSerial: 0,
     nextQuerySerial: 0,
     nextRunSerial: 0,

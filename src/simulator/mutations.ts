@@ -1,5 +1,7 @@
 import type { JsonObject } from "../json.js";
-import { chartTokens } from "./bodies/queries.js";
+import { dataSourceToken, definitionToken, groupToken } from "./bodies/management.js";
+import { chartToken, chartTokens } from "./bodies/queries.js";
+import { liveChartPositions, liveMembers, liveOf, type DeletableKind } from "./live.js";
 import { hash32, sample, type Prng } from "./random.js";
 import { queryRunsOf, runAt, runCount, type RunView } from "./runs.js";
 import type { AddedRun, QueryState, ReportState, SpaceState } from "./state.js";
@@ -150,6 +152,45 @@ function deleteReport(world: World, report: ReportState): void {
   for (const run of report.added) world.state.addedRunsByToken.delete(run.token);
 }
 
+/** Deletes n charts of live reports' queries; like a deleted query, it changes its report. */
+function deleteCharts(ctx: MutationContext, count: number, updated: Set<ReportState>): string[] {
+  const { world, prng } = ctx;
+  const charts = liveReports(world).flatMap((r) =>
+    r.queries
+      .filter((q) => !q.deleted)
+      .flatMap((query) => liveChartPositions(query).map((position) => ({ query, position }))),
+  );
+  return sample(charts, count, prng).map(({ query, position }) => {
+    (query.deletedCharts ??= new Set()).add(position);
+    bump(ctx, query.report, true);
+    updated.add(query.report);
+    return chartToken(world, query, position);
+  });
+}
+
+const TOKEN_OF: Record<DeletableKind, (world: World, index: number) => string> = {
+  groups: groupToken,
+  dataSources: dataSourceToken,
+  definitions: definitionToken,
+};
+
+/** Deletes n groups, data sources or definitions: they leave their list and their detail answers 404. */
+function deleteIndexed(ctx: MutationContext, kind: DeletableKind, count: number): string[] {
+  return sample(liveOf(ctx.world, kind), count, ctx.prng).map((i) => {
+    ctx.world.state.deleted[kind].add(i);
+    return TOKEN_OF[kind](ctx.world, i);
+  });
+}
+
+/** Removes n members from the workspace (never member 0, the API user): memberships, space and group ones, go. */
+function deleteMembers(ctx: MutationContext, count: number): string[] {
+  const candidates = liveMembers(ctx.world).filter((m) => m.index !== 0);
+  return sample(candidates, count, ctx.prng).map((member) => {
+    ctx.world.state.deleted.members.add(member.index);
+    return member.token;
+  });
+}
+
 function purge(ctx: MutationContext, run: RunView): void {
   const started = ctx.now.next();
   const completed = ctx.now.next();
@@ -238,6 +279,13 @@ export function applyMutation(ctx: MutationContext, m: Mutation): MutationResult
     updated.add(query.report);
   }
 
+  // Each draws from the PRNG only when asked for, so existing mutation sequences keep their picks.
+  const deletedCharts = deleteCharts(ctx, m.deleteCharts ?? 0, updated);
+  const deletedMembers = deleteMembers(ctx, m.deleteMembers ?? 0);
+  const deletedGroups = deleteIndexed(ctx, "groups", m.deleteGroups ?? 0);
+  const deletedDataSources = deleteIndexed(ctx, "dataSources", m.deleteDataSources ?? 0);
+  const deletedDefinitions = deleteIndexed(ctx, "definitions", m.deleteDefinitions ?? 0);
+
   const runsEach = Math.max(1, m.runsEach ?? 1);
   const runReports = sample(
     liveReports(world).filter((r) => !r.archived),
@@ -276,6 +324,11 @@ export function applyMutation(ctx: MutationContext, m: Mutation): MutationResult
     [deleted.length, "report{s} deleted"],
     [addedQueries.length, `quer${addedQueries.length === 1 ? "y" : "ies"} added`],
     [deletedQueries.length, `quer${deletedQueries.length === 1 ? "y" : "ies"} deleted`],
+    [deletedCharts.length, "chart{s} deleted"],
+    [deletedMembers.length, "member{s} removed"],
+    [deletedGroups.length, "group{s} deleted"],
+    [deletedDataSources.length, "data source{s} deleted"],
+    [deletedDefinitions.length, "definition{s} deleted"],
     [archived.length, "report{s} archived"],
     [purged.length, "run{s} purged"],
   ]);
@@ -291,6 +344,11 @@ export function applyMutation(ctx: MutationContext, m: Mutation): MutationResult
     addedCharts: [...addedQueries, ...addedReports.flatMap((r) => r.queries)].flatMap((q) => chartTokens(world, q)),
     deletedReports: tokens(deleted),
     deletedQueries: tokens(deletedQueries),
+    deletedCharts,
+    deletedMembers,
+    deletedGroups,
+    deletedDataSources,
+    deletedDefinitions,
     archivedReports: tokens(archived),
     purgedRuns: tokens(purged),
     updatedReports: tokens([...updated].filter((r) => !r.deleted)),

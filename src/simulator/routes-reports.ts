@@ -8,6 +8,7 @@ import { json, notFound, type ApiResponse } from "./responses.js";
 import type { Route, RouteRequest } from "./router.js";
 import type { QueryState, ReportState } from "./state.js";
 import { TokenKind } from "./tokens.js";
+import { liveChartPositions } from "./live.js";
 
 /** A report, its queries and charts, filters, schedules, subscriptions; datasets by `/datasets/{d}`. */
 
@@ -52,7 +53,7 @@ function listCharts(request: RouteRequest): ApiResponse {
     unpaged(
       request,
       "charts",
-      Array.from({ length: query.charts }, (_, c) => chartBody(request.world, query, c)),
+      liveChartPositions(query).map((c) => chartBody(request.world, query, c)),
     ),
   );
 }

@@ -6,6 +6,7 @@ import { filterAndOrder, paginate, PagePolicies, selfHref } from "./listing.js";
 import { json, notFound, type ApiResponse } from "./responses.js";
 import type { Route, RouteRequest } from "./router.js";
 import type { ReportState, SpaceState } from "./state.js";
+import { liveMemberships } from "./live.js";
 
 /** Collections and what hangs off them: reports, datasets, memberships (mode-api §3.2, §3.3, §3.13). */
 
@@ -68,8 +69,8 @@ function listDatasetsInSpace(request: RouteRequest): ApiResponse {
 
 function listSpaceMemberships(request: RouteRequest): ApiResponse {
   return withSpace(request, (space) => {
-    const items = spaceMemberIndexes(request.world, space).map((member, i) =>
-      spaceMembershipBody(request.world, space, i, member),
+    const items = liveMemberships(request.world, spaceMemberIndexes(request.world, space)).map(({ position, member }) =>
+      spaceMembershipBody(request.world, space, position, member),
     );
     return json(200, listBody({ self: selfHref(request.path, request.query), key: "space_memberships", items }));
   });

@@ -22,6 +22,7 @@ import { paginate, PagePolicies, selfHref } from "./listing.js";
 import { badRequest, forbidden, json, modeError, notFound, paramMissing, type ApiResponse } from "./responses.js";
 import type { Route, RouteRequest } from "./router.js";
 import { apiPath } from "./bodies/context.js";
+import { isLive, liveMembers, liveMemberships, liveOf } from "./live.js";
 
 /** The workspace account, users, verify, data sources, definitions, memberships, groups, audit logs. */
 
@@ -61,7 +62,7 @@ function adminOnly(request: RouteRequest, then: () => ApiResponse): ApiResponse 
 
 function listDefinitions(request: RouteRequest): ApiResponse {
   const { world, query } = request;
-  let indexes = range(world.size.definitions);
+  let indexes = liveOf(world, "definitions");
   // `filter=by_tokens&tokens=a,b` (swagger listDefinitions).
   if (query.get("filter") === "by_tokens") {
     const wanted = new Set((query.get("tokens") ?? "").split(",").filter((t) => t !== ""));
@@ -81,9 +82,10 @@ function listDefinitions(request: RouteRequest): ApiResponse {
 function listGroups(request: RouteRequest): ApiResponse {
   return adminOnly(request, () => {
     const { world } = request;
+    const groups = liveOf(world, "groups");
     const page = paginate(
-      (from, to) => range(to - from).map((i) => groupBody(world, from + i)),
-      world.size.groups,
+      (from, to) => groups.slice(from, to).map((g) => groupBody(world, g)),
+      groups.length,
       "groups",
       request.path,
       request.query,
@@ -99,7 +101,7 @@ function listGroups(request: RouteRequest): ApiResponse {
 function withGroup(request: RouteRequest, then: (g: number) => ApiResponse): ApiResponse {
   return adminOnly(request, () => {
     const g = indexOfToken(request, TokenKind.group, request.world.size.groups, request.params.group);
-    return g === undefined ? notFound("Group") : then(g);
+    return isLive(request.world, "groups", g) ? then(g) : notFound("Group");
   });
 }
 
@@ -156,7 +158,7 @@ export function workspaceRoutes(): Route[] {
         unpaged(
           r,
           "data_sources",
-          range(r.world.size.dataSources).map((i) => dataSourceBody(r.world, i)),
+          liveOf(r.world, "dataSources").map((i) => dataSourceBody(r.world, i)),
         ),
     },
     {
@@ -165,7 +167,7 @@ export function workspaceRoutes(): Route[] {
       handler: (r) => {
         // Data sources route by token; an `id` answers 404 ([SECONDARY], mode-api §2.2).
         const i = indexOfToken(r, TokenKind.dataSource, r.world.size.dataSources, r.params.data_source);
-        return i === undefined ? notFound("Data source") : json(200, dataSourceBody(r.world, i));
+        return isLive(r.world, "dataSources", i) ? json(200, dataSourceBody(r.world, i)) : notFound("Data source");
       },
     },
     { method: "GET", template: "/{ws}/definitions", handler: listDefinitions },
@@ -174,7 +176,7 @@ export function workspaceRoutes(): Route[] {
       template: "/{ws}/definitions/{definition}",
       handler: (r) => {
         const i = indexOfToken(r, TokenKind.definition, r.world.size.definitions, r.params.definition);
-        return i === undefined ? notFound("Definition") : json(200, definitionBody(r.world, i));
+        return isLive(r.world, "definitions", i) ? json(200, definitionBody(r.world, i)) : notFound("Definition");
       },
     },
     {
@@ -184,14 +186,14 @@ export function workspaceRoutes(): Route[] {
         unpaged(
           r,
           "memberships",
-          r.world.state.members.map((m) => membershipBody(r.world, m)),
+          liveMembers(r.world).map((m) => membershipBody(r.world, m)),
         ),
     },
     {
       method: "GET",
       template: "/{ws}/memberships/{membership}",
       handler: (r) => {
-        const member = r.world.state.members.find(
+        const member = liveMembers(r.world).find(
           (m) => m.username === r.params.membership || m.token === r.params.membership,
         );
         return member === undefined
@@ -213,7 +215,9 @@ export function workspaceRoutes(): Route[] {
           unpaged(
             r,
             "group_memberships",
-            groupMemberIndexes(r.world, g).map((member, m) => groupMembershipBody(r.world, g, m, member)),
+            liveMemberships(r.world, groupMemberIndexes(r.world, g)).map(({ position, member }) =>
+              groupMembershipBody(r.world, g, position, member),
+            ),
           ),
         ),
     },

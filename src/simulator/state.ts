@@ -36,6 +36,8 @@ export interface QueryState {
   readonly sql: SqlVariant;
   readonly unicodeName: boolean;
   deleted: boolean;
+  /** Positions (0 .. charts-1) of charts deleted by a mutation; absent while none is. */
+  deletedCharts?: Set<number>;
 }
 
 /** Report-run states Mode emits (mode-api §4; no `running`). */
@@ -109,6 +111,14 @@ export interface MemberState {
   readonly createdAt: number;
 }
 
+/** Workspace-level entities deleted by mutations, by generation index (they are derived, not stored). */
+export interface DeletedEntities {
+  readonly members: Set<number>;
+  readonly groups: Set<number>;
+  readonly dataSources: Set<number>;
+  readonly definitions: Set<number>;
+}
+
 export interface WorkspaceState {
   readonly accountToken: string;
   readonly accountId: number;
@@ -118,6 +128,7 @@ export interface WorkspaceState {
   /** Live reports and datasets by token. */
   readonly reportsByToken: Map<string, ReportState>;
   readonly addedRunsByToken: Map<string, { readonly report: ReportState; readonly run: AddedRun }>;
+  readonly deleted: DeletedEntities;
   nextReportSerial: number;
   nextQuerySerial: number;
   nextRunSerial: number;

@@ -16,6 +16,7 @@ import type { ReportState } from "./state.js";
 import { TokenKind } from "./tokens.js";
 import type { MinimalRequests, MinimalRequestsOptions } from "./types.js";
 import type { World } from "./world.js";
+import { liveMembers, liveMemberships, liveOf } from "./live.js";
 
 /** Tap stream name -> every primary-key value a complete sync must emit, sorted. */
 export type Truth = Record<string, string[]>;
@@ -63,7 +64,11 @@ export function computeTruth(world: World): Truth {
     workspaces: [state.accountToken],
     spaces: sorted(state.spaces.map((s) => s.token)),
     space_memberships: sorted(
-      state.spaces.flatMap((s) => spaceMemberIndexes(world, s).map((_m, i) => spaceMembershipToken(world, s, i))),
+      state.spaces.flatMap((s) =>
+        liveMemberships(world, spaceMemberIndexes(world, s)).map(({ position }) =>
+          spaceMembershipToken(world, s, position),
+        ),
+      ),
     ),
     reports: sorted(reports.map((r) => r.token)),
     queries: sorted(queries.map((q) => q.token)),
@@ -77,12 +82,16 @@ export function computeTruth(world: World): Truth {
     dataset_queries: sorted(datasets.flatMap(liveQueries).map((q) => q.token)),
     dataset_runs: sorted(datasets.flatMap((d) => runTokensOf(world, d))),
     dataset_schedules: sorted(datasets.flatMap((d) => range(d.schedules, (i) => scheduleToken(world, d, i)))),
-    data_sources: sorted(range(size.dataSources, (i) => dataSourceToken(world, i))),
-    definitions: sorted(range(size.definitions, (i) => definitionToken(world, i))),
-    memberships: sorted(state.members.map((m) => m.token)),
-    groups: sorted(range(size.groups, (g) => groupToken(world, g))),
+    data_sources: sorted(liveOf(world, "dataSources").map((i) => dataSourceToken(world, i))),
+    definitions: sorted(liveOf(world, "definitions").map((i) => definitionToken(world, i))),
+    memberships: sorted(liveMembers(world).map((m) => m.token)),
+    groups: sorted(liveOf(world, "groups").map((g) => groupToken(world, g))),
     group_memberships: sorted(
-      range(size.groups, (g) => groupMemberIndexes(world, g).map((_m, i) => groupMembershipToken(world, g, i))).flat(),
+      liveOf(world, "groups").flatMap((g) =>
+        liveMemberships(world, groupMemberIndexes(world, g)).map(({ position }) =>
+          groupMembershipToken(world, g, position),
+        ),
+      ),
     ),
     audit_logs: sorted(range(size.auditLogs, (i) => auditLogId(world, i))),
   };
@@ -141,8 +150,8 @@ export function countMinimalRequests(
     data_sources: 1,
     definitions: 1,
     memberships: 1,
-    groups: admin ? pages(size.groups, PagePolicies.groups.defaultPerPage) : 1,
-    group_memberships: admin ? size.groups : 0,
+    groups: admin ? pages(liveOf(world, "groups").length, PagePolicies.groups.defaultPerPage) : 1,
+    group_memberships: admin ? liveOf(world, "groups").length : 0,
     audit_logs: admin ? pages(auditEntries, AUDIT_LOG_PAGE_SIZE) : 1,
   };
   const wanted = options.streams === undefined ? undefined : new Set(options.streams);

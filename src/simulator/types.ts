@@ -130,6 +130,14 @@ export interface Mutation {
   /** Add one query to each of n reports (bumps the report's `updated_at`). */
   addQueries?: number;
   deleteQueries?: number;
+  /** Delete n charts of live reports (bumps the report's `updated_at`, as deleting a query does). */
+  deleteCharts?: number;
+  /** Remove n members (never the API user): their workspace, space and group memberships go. */
+  deleteMembers?: number;
+  /** Delete n groups, data sources or definitions: gone from their list, their detail answers 404. */
+  deleteGroups?: number;
+  deleteDataSources?: number;
+  deleteDefinitions?: number;
   archiveReports?: number;
   /** Purge the results of n succeeded runs (sets `purge_*`; results then answer 404). */
   purgeRuns?: number;
@@ -150,6 +158,12 @@ export interface MutationResult {
   readonly addedCharts: readonly string[];
   readonly deletedReports: readonly string[];
   readonly deletedQueries: readonly string[];
+  readonly deletedCharts: readonly string[];
+  /** Member tokens (the `member_token` of memberships). */
+  readonly deletedMembers: readonly string[];
+  readonly deletedGroups: readonly string[];
+  readonly deletedDataSources: readonly string[];
+  readonly deletedDefinitions: readonly string[];
   readonly archivedReports: readonly string[];
   readonly purgedRuns: readonly string[];
   /** Every live report whose `updated_at` moved (touched, archived, queries changed, new runs unless runsBumpReportUpdatedAt is false, added). */

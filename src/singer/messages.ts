@@ -47,14 +47,32 @@ export function schemaMessage(
     : { type: "SCHEMA", stream, schema, key_properties: keyProperties };
 }
 
+/**
+ * RECORD with its keys in singer-python's order: type, stream, record, version (only on a versioned read), then
+ * time_extracted (singer-python `RecordMessage.asdict`).
+ */
 export function recordMessage(
   stream: string,
   record: Readonly<Record<string, unknown>>,
   timeExtracted?: string,
+  version?: number,
 ): RecordMessage {
+  if (version === undefined) {
+    return timeExtracted === undefined
+      ? { type: "RECORD", stream, record }
+      : { type: "RECORD", stream, record, time_extracted: timeExtracted };
+  }
   return timeExtracted === undefined
-    ? { type: "RECORD", stream, record }
-    : { type: "RECORD", stream, record, time_extracted: timeExtracted };
+    ? { type: "RECORD", stream, record, version }
+    : { type: "RECORD", stream, record, version, time_extracted: timeExtracted };
+}
+
+/**
+ * ACTIVATE_VERSION: {"type", "stream", "version"} as singer-python writes it. It tells the target that the read which
+ * tagged its RECORDs with `version` is complete, so rows of older versions can be deleted (docs/deletions.md).
+ */
+export function activateVersionMessage(stream: string, version: number): ActivateVersionMessage {
+  return { type: "ACTIVATE_VERSION", stream, version };
 }
 
 export function stateMessage(value: JsonValue): StateMessage {

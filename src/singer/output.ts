@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from "../json.js";
 import type { LineWriter } from "./line-writer.js";
-import { recordMessage, schemaMessage, stateMessage } from "./messages.js";
+import { activateVersionMessage, recordMessage, schemaMessage, stateMessage } from "./messages.js";
 
 /**
  * What the sync engine emits, independent of the wire protocol: the Singer output below, or the Airbyte protocol
@@ -13,12 +13,20 @@ export interface MessageSink {
     keyProperties: readonly string[],
     bookmarkProperties?: readonly string[],
   ): Promise<void>;
-  record(stream: string, record: Readonly<Record<string, unknown>>, timeExtracted: string): Promise<void>;
+  /** `version` is set on the records of a versioned FULL_TABLE read (docs/deletions.md), absent otherwise. */
+  record(
+    stream: string,
+    record: Readonly<Record<string, unknown>>,
+    timeExtracted: string,
+    version?: number,
+  ): Promise<void>;
+  /** Sent once after the last record of a complete versioned read, never after an interrupted one. */
+  activateVersion(stream: string, version: number): Promise<void>;
   state(value: JsonValue): Promise<void>;
   flush(): Promise<void>;
 }
 
-/** Singer wire format: SCHEMA / RECORD / STATE lines, one JSON object per line (Singer SPEC.md). */
+/** Singer wire format: SCHEMA / RECORD / ACTIVATE_VERSION / STATE lines, one JSON object per line (Singer SPEC.md). */
 export class SingerOutput implements MessageSink {
   private lastState: string | undefined;
 
@@ -33,8 +41,17 @@ export class SingerOutput implements MessageSink {
     return this.writer.writeJson(schemaMessage(stream, schema, keyProperties, bookmarkProperties));
   }
 
-  record(stream: string, record: Readonly<Record<string, unknown>>, timeExtracted: string): Promise<void> {
-    return this.writer.writeJson(recordMessage(stream, record, timeExtracted));
+  record(
+    stream: string,
+    record: Readonly<Record<string, unknown>>,
+    timeExtracted: string,
+    version?: number,
+  ): Promise<void> {
+    return this.writer.writeJson(recordMessage(stream, record, timeExtracted, version));
+  }
+
+  activateVersion(stream: string, version: number): Promise<void> {
+    return this.writer.writeJson(activateVersionMessage(stream, version));
   }
 
   /** Skips a STATE equal to the previous one, as the Meltano SDK's StateWriter does (singer.md §3.8 item 6). */

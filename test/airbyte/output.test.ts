@@ -38,6 +38,22 @@ describe("AirbyteOutput", () => {
     });
   });
 
+  it("drops ACTIVATE_VERSION (Airbyte has no such message) and leaves a versioned record's data unchanged", async () => {
+    const { writer, text } = capture();
+    const output = new AirbyteOutput(writer, { streams: ["groups"], clock: fixedClock(T0) });
+    await output.record("groups", { token: "g1", name: "Ops" }, "2025-03-01T11:59:59.000Z", 1_740_830_400);
+    await output.activateVersion("groups", 1_740_830_400);
+    await output.state({ bookmarks: {}, currently_syncing: null, tap_mode: { format_version: 1 } });
+    await output.flush();
+    const parsed = parseAirbyteOutput(text());
+    expect(parsed.messages.map((m) => m.type)).toEqual(["RECORD", "STATE"]);
+    expect(parsed.messages[0]?.record).toEqual({
+      stream: "groups",
+      data: { token: "g1", name: "Ops" },
+      emitted_at: T0,
+    });
+  });
+
   it("writes one STATE per configured stream at each checkpoint, counting each stream's records since its last STATE", async () => {
     const { writer, text } = capture();
     const clock = fixedClock(T0);

@@ -47,6 +47,10 @@ class MeasuringSink implements MessageSink {
     return Promise.resolve();
   }
 
+  activateVersion(): Promise<void> {
+    return Promise.resolve();
+  }
+
   state(_value: JsonValue | JsonObject): Promise<void> {
     return Promise.resolve();
   }

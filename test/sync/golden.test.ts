@@ -32,8 +32,17 @@ class CollectingSink implements MessageSink {
     );
     return Promise.resolve();
   }
-  record(stream: string, record: Readonly<Record<string, unknown>>, time_extracted: string): Promise<void> {
-    this.lines.push(JSON.stringify({ type: "RECORD", stream, record, time_extracted }));
+  record(
+    stream: string,
+    record: Readonly<Record<string, unknown>>,
+    time_extracted: string,
+    version?: number,
+  ): Promise<void> {
+    this.lines.push(JSON.stringify({ type: "RECORD", stream, record, version, time_extracted }));
+    return Promise.resolve();
+  }
+  activateVersion(stream: string, version: number): Promise<void> {
+    this.lines.push(JSON.stringify({ type: "ACTIVATE_VERSION", stream, version }));
     return Promise.resolve();
   }
   state(value: JsonValue): Promise<void> {

@@ -7,6 +7,7 @@ import { DAY, HISTORY_END, HISTORY_START, isoMs, isoOrNull, MINUTE } from "../ti
 import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, userPath } from "./context.js";
+import { liveMemberships } from "../live.js";
 
 /** Data sources (§3.8), definitions (§3.9), memberships (§3.10), groups and group memberships (§3.11). */
 
@@ -216,7 +217,7 @@ export function groupBody(world: World, g: number): JsonObject {
     name: g < GROUP_NAMES.length ? (GROUP_NAMES[g] as string) : `Group ${g + 1}`,
     description: g % 2 === 1 ? null : `Members of ${pick(GROUP_NAMES, world.seed, g, 171)}`,
     state: "active",
-    member_count: groupMemberIndexes(world, g).length,
+    member_count: liveMemberships(world, groupMemberIndexes(world, g)).length,
     spaces_count: hash32(world.seed, g, 172) % Math.max(1, world.state.spaces.length),
     data_sources_count: world.size.dataSources === 0 ? 0 : hash32(world.seed, g, 173) % world.size.dataSources,
     managed: false,

@@ -7,6 +7,7 @@ import { DAY, HISTORY_END, isoMs, MINUTE } from "../time.js";
 import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, reportPath, userPath } from "./context.js";
+import { liveChartPositions } from "../live.js";
 
 /** Queries (mode-api §3.4, `queries.json`) and charts (§3.5, `charts.json`). */
 
@@ -56,7 +57,7 @@ export function queryBody(world: World, query: QueryState): JsonObject {
     explorations_count: hash32(world.seed, query.serial, 103) % 3,
     report_imports_count: report.dataset ? hash32(world.seed, query.serial, 104) % 3 : 0,
     dbt_metric_id: null,
-    chart_count: query.charts,
+    chart_count: liveChartPositions(query).length,
   };
   const rels: Record<string, string | null> = {
     self: queryPath(world, query),
@@ -98,7 +99,7 @@ export function findChart(world: World, query: QueryState, token: string): numbe
   const ordinal = world.tokens.ordinalOf(TokenKind.chart, token);
   if (ordinal === undefined) return undefined;
   const position = ordinal - query.serial * 256;
-  return position >= 0 && position < query.charts ? position : undefined;
+  return position >= 0 && position < query.charts && query.deletedCharts?.has(position) !== true ? position : undefined;
 }
 
 const CHART_TYPES = [
@@ -212,5 +213,5 @@ export function chartBody(world: World, query: QueryState, position: number): Js
 
 /** Chart tokens of a query (truth). */
 export function chartTokens(world: World, query: QueryState): string[] {
-  return Array.from({ length: query.charts }, (_, c) => chartToken(world, query, c));
+  return liveChartPositions(query).map((c) => chartToken(world, query, c));
 }

@@ -9,6 +9,7 @@ import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, reportPath, spacePath, userPath, type BodyContext } from "./context.js";
 import { spaceDisplayName } from "./spaces.js";
+import { liveChartPositions } from "../live.js";
 
 /**
  * Reports (mode-api §3.3) and datasets (§3.13, reports with `type: "DatasetReport"`). Key sets and
@@ -50,7 +51,7 @@ function expectedRuntime(report: ReportState): number | null {
 }
 
 function chartCount(report: ReportState): number {
-  return liveQueries(report).reduce((sum, q) => sum + q.charts, 0);
+  return liveQueries(report).reduce((sum, q) => sum + liveChartPositions(q).length, 0);
 }
 
 function queryPreview(world: World, report: ReportState): string | null {
@@ -83,7 +84,7 @@ function flamingoSignature(ctx: BodyContext, report: ReportState): string | null
 
 function layout(report: ReportState, world: World): string | null {
   const charts = liveQueries(report).flatMap((q) =>
-    Array.from({ length: q.charts }, (_, c) => world.tokens.make(TokenKind.chart, q.serial * 256 + c)),
+    liveChartPositions(q).map((c) => world.tokens.make(TokenKind.chart, q.serial * 256 + c)),
   );
   if (charts.length === 0) return null;
   const cells = charts.map(
