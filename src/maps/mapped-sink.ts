@@ -38,13 +38,22 @@ export class MappedSink implements MessageSink {
     }
   }
 
-  async record(stream: string, record: Readonly<Record<string, unknown>>, timeExtracted: string): Promise<void> {
+  async record(
+    stream: string,
+    record: Readonly<Record<string, unknown>>,
+    timeExtracted: string,
+    version?: number,
+  ): Promise<void> {
     const mapped = this.streams.get(stream);
-    if (mapped === undefined) return this.inner.record(stream, record, timeExtracted);
+    if (mapped === undefined) return this.inner.record(stream, record, timeExtracted, version);
     for (const out of mapped) {
       const result = out.map(record);
-      if (result !== null) await this.inner.record(out.name, result, timeExtracted);
+      if (result !== null) await this.inner.record(out.name, result, timeExtracted, version);
     }
+  }
+
+  activateVersion(stream: string, version: number): Promise<void> {
+    return this.eachStream(stream, (name) => this.inner.activateVersion(name, version));
   }
 
   state(value: JsonValue): Promise<void> {

@@ -70,6 +70,9 @@ class Collect implements MessageSink {
     this.messages.push({ type: "STATE", value });
     return Promise.resolve();
   }
+  activateVersion(): Promise<void> {
+    return Promise.resolve();
+  }
   flush(): Promise<void> {
     return Promise.resolve();
   }
