@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { alreadyExtracted } from "../../src/results/bookmarks.js";
-import { runOutcome } from "../../src/results/report-runs.js";
+import { runOutcome } from "../../src/streams/run-states.js";
 import { lastSuccessfulRun } from "../../src/results/targets.js";
 
 describe("decisions about runs", () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Clock } from "../../src/clock.js";
 import { LineWriter } from "../../src/singer/line-writer.js";
 import { SingerOutput } from "../../src/singer/output.js";
-import { createRuntime, syncWith } from "../../src/tap.js";
+import { createRuntime, syncWith } from "../../src/runtime.js";
 import { SimHarness, catalogSelecting } from "../support/sim-harness.js";
 import { PROJECT_ROOT } from "../support/run-cli.js";
 
