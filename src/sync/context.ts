@@ -6,8 +6,21 @@ import type { Logger } from "../log.js";
 import type { Lookups, StreamContext, StreamDefinition, ReplicationMethod, WalkKind } from "../streams/types.js";
 import type { TaskPool } from "./task-pool.js";
 import type { SyncOutput, Unit } from "./output.js";
-import type { WalkPlan } from "./plan.js";
 import type { RunResources } from "./resources.js";
+
+/** What one sync reads, planned once from the definitions, the strategies and the selection. */
+export interface WalkPlan {
+  /** Per stream, the children the walk reads under each of its items (those needed), in registry order. */
+  readonly children: ReadonlyMap<string, readonly StreamDefinition[]>;
+  /** Streams read at the top of the walk (a root strategy, or no parent), needed ones only, in registry order. */
+  readonly roots: readonly StreamDefinition[];
+  /** Streams whose records derived streams look up: read first, and kept for the run. */
+  readonly lookups: ReadonlySet<string>;
+  /** Whether a stream is read at all (selected, or an ancestor or lookup of one). */
+  isNeeded(stream: string): boolean;
+  /** Descendants read exactly when `stream`'s items change (followsParentVersion), recursively. */
+  versionFollowers(stream: string): readonly string[];
+}
 
 /** What the sync knows of one selected stream. */
 export interface StreamPlan {

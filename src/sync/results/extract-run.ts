@@ -1,14 +1,14 @@
 import type { Readable } from "node:stream";
-import { NotFoundError } from "../http/errors.js";
-import { isJsonObject, type JsonObject } from "../json.js";
-import type { SyncContext } from "../sync/context.js";
-import { fillPath, listPages, timestampOf } from "../sync/lists.js";
-import type { Unit } from "../sync/output.js";
+import { NotFoundError } from "../../http/errors.js";
+import { isJsonObject, type JsonObject } from "../../json.js";
+import type { SyncContext } from "../context.js";
+import { fillPath, listPages, timestampOf } from "../lists.js";
+import type { Unit } from "../output.js";
 import { markExtracted } from "./bookmarks.js";
 import type { ResultStreams } from "./streams.js";
 import { ResultStreamError } from "./errors.js";
 import { jsonArrayItems, MalformedResultError, TruncatedResultError } from "./json-array-items.js";
-import { runOutcome } from "../streams/run-states.js";
+import { runOutcome } from "../../streams/run-states.js";
 import { requiredToken } from "./report-runs.js";
 
 const CONTENT = "/{workspace}/reports/{report}/runs/{run}/query_runs/{query_run}/results/content.json";

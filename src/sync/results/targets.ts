@@ -1,8 +1,8 @@
-import type { ReportResultsConfig } from "../config.js";
-import { NotFoundError } from "../http/errors.js";
-import type { JsonObject } from "../json.js";
-import type { SyncContext } from "../sync/context.js";
-import { fillPath, listPages, statusOf } from "../sync/lists.js";
+import type { ReportResultsConfig } from "../../config.js";
+import { NotFoundError } from "../../http/errors.js";
+import type { JsonObject } from "../../json.js";
+import type { SyncContext } from "../context.js";
+import { fillPath, listPages, statusOf } from "../lists.js";
 import { endsOnlyTheReport, ReportFailedError } from "./errors.js";
 import { requiredToken } from "./report-runs.js";
 import type { ResultStreams } from "./streams.js";

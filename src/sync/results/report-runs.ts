@@ -1,9 +1,9 @@
-import type { JsonObject } from "../json.js";
-import type { SyncContext } from "../sync/context.js";
-import { fillPath, listPages, timestampOf } from "../sync/lists.js";
+import type { JsonObject } from "../../json.js";
+import type { SyncContext } from "../context.js";
+import { fillPath, listPages, timestampOf } from "../lists.js";
 import { ReportFailedError } from "./errors.js";
 import type { ResultStreams } from "./streams.js";
-import { runOutcome } from "../streams/run-states.js";
+import { runOutcome } from "../../streams/run-states.js";
 
 /**
  * A token Mode must send (a run's, a query run's, a listed report's). Its absence is a malformed answer about one

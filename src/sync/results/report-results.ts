@@ -1,9 +1,9 @@
-import type { ReportResultsConfig } from "../config.js";
-import { NotFoundError } from "../http/errors.js";
-import type { JsonObject } from "../json.js";
-import type { SyncContext } from "../sync/context.js";
-import { timestampOf } from "../sync/lists.js";
-import { TaskPool } from "../sync/task-pool.js";
+import type { ReportResultsConfig } from "../../config.js";
+import { NotFoundError } from "../../http/errors.js";
+import type { JsonObject } from "../../json.js";
+import type { SyncContext } from "../context.js";
+import { timestampOf } from "../lists.js";
+import { TaskPool } from "../task-pool.js";
 import { alreadyExtracted, extractedRun } from "./bookmarks.js";
 import type { ResultStreams } from "./streams.js";
 import {
@@ -14,7 +14,7 @@ import {
   type ReportFailure,
 } from "./errors.js";
 import { extractRun, type ExtractedRun } from "./extract-run.js";
-import { runOutcome } from "../streams/run-states.js";
+import { runOutcome } from "../../streams/run-states.js";
 import { fetchRun, triggerRun, waitForRun } from "./report-runs.js";
 import { fetchReport, lastSuccessfulRun, notFound, reportTargets, type ReportTarget } from "./targets.js";
 

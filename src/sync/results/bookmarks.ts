@@ -1,5 +1,5 @@
-import { isJsonObject, type JsonObject } from "../json.js";
-import type { TapState } from "../state.js";
+import { isJsonObject, type JsonObject } from "../../json.js";
+import type { TapState } from "../../state.js";
 
 /** What was last extracted for one report: `state.bookmarks.<results stream>.partitions[<report token>]`. */
 export interface ResultsPartition {

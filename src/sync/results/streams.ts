@@ -1,4 +1,4 @@
-import type { StreamDefinition } from "../streams/types.js";
+import type { StreamDefinition } from "../../streams/types.js";
 
 /**
  * The streams the report results walk reads through: the results stream itself and, up its parent chain, the query

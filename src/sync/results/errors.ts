@@ -1,4 +1,4 @@
-import { AuthenticationError, ForbiddenError, ModeApiError } from "../http/errors.js";
+import { AuthenticationError, ForbiddenError, ModeApiError } from "../../http/errors.js";
 import { MalformedResultError, TruncatedResultError } from "./json-array-items.js";
 
 /** Why one report's results were not extracted. The other reports go on; the sync ends non-zero at the end. */
