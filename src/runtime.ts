@@ -15,6 +15,7 @@ import { streamDefinitions } from "./streams/registry.js";
 import type { StreamDefinition } from "./streams/types.js";
 import { checkBookmarks } from "./sync/bookmarks.js";
 import { runSync, type PlannedStream, type SyncSummary } from "./sync/engine.js";
+import type { StrategyOf } from "./sync/plan.js";
 import { strategyOf } from "./sync/strategies/index.js";
 
 /**
@@ -38,10 +39,12 @@ export interface Runtime {
   readonly client: ModeClient;
 }
 
-/** The streams a run knows and their schemas: the tap's own unless a caller (a test) brings others. */
+/** The streams a run knows, their schemas and walk strategies: the tap's own unless a caller (a test) brings others. */
 export interface StreamRegistry {
   readonly definitions: readonly StreamDefinition[];
   readonly schemas: SchemaRegistry;
+  /** The strategy of each walk kind (src/sync/strategies/index.ts by default). */
+  readonly strategies?: StrategyOf;
 }
 
 export function defaultRegistry(): StreamRegistry {
@@ -104,7 +107,7 @@ export interface SyncInputs {
 /** Loads catalog and state, plans the selected streams and runs the sync into `sink`. */
 export async function syncWith(runtime: Runtime, sink: MessageSink, inputs: SyncInputs): Promise<SyncSummary> {
   const { config, logger, client } = runtime;
-  const { definitions, schemas } = inputs.registry ?? defaultRegistry();
+  const { definitions, schemas, strategies = strategyOf } = inputs.registry ?? defaultRegistry();
   // Every input file is read and checked before anything is logged or requested: a bad one is the first and only line.
   const catalog =
     inputs.catalogFile === undefined
@@ -114,7 +117,7 @@ export async function syncWith(runtime: Runtime, sink: MessageSink, inputs: Sync
     inputs.stateFile === undefined
       ? (inputs.stateValue ?? emptyState())
       : parseState(readJsonObjectFile(inputs.stateFile, "state", InputError), inputs.stateFile);
-  checkBookmarks(state, definitions, strategyOf, inputs.stateFile ?? "value");
+  checkBookmarks(state, definitions, strategies, inputs.stateFile ?? "value");
   const selection = resolveSelection(catalog, logger, { definitions, schemas });
   const processor = createRecordProcessor({ schemas, logger, invalidRecords: config.invalidRecords, definitions });
   const streams: PlannedStream[] = selection.map((s) => ({
@@ -135,5 +138,6 @@ export async function syncWith(runtime: Runtime, sink: MessageSink, inputs: Sync
     streams,
     state,
     prepare: (stream, raw, context) => processor.process(stream, raw, context, fields.get(stream)),
+    strategies,
   });
 }
