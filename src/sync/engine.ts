@@ -77,9 +77,11 @@ export interface SyncSummary {
 }
 
 /**
- * Runs one sync: SCHEMA for every selected stream, the workspace-level lists and the spaces walk (concurrently, under
- * the client's one rate limiter), extra phases, deletions, then the final STATE after the last RECORD (Singer
- * CONFIG_AND_STATE.md; targets only forward a STATE that follows the last record, singer.md §7.2).
+ * Runs one sync: SCHEMA for every selected stream, then the walk (plan.ts): the root streams in phases (lookups, the
+ * partition lists, the workspace-level lists, report results; the streams of a phase concurrently under the client's
+ * one rate limiter), each stream's strategy handing the items it reads to its children's strategies; then the final
+ * STATE after the last RECORD (Singer CONFIG_AND_STATE.md; targets only forward a STATE that follows the last record,
+ * singer.md §7.2). Run resources are closed at the end, after a failure or an interruption.
  */
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const { config, client, sink, logger, clock, state } = options;
