@@ -8,7 +8,7 @@ import { alreadyExtracted, extractedRun } from "./bookmarks.js";
 import type { ResultStreams } from "./streams.js";
 import {
   describeFailure,
-  endsOnlyTheReport,
+  reportErrorKind,
   ReportFailedError,
   ReportResultsError,
   type ReportFailure,
@@ -68,7 +68,7 @@ export async function extractReportResults(
       } else if (outcome.kind === "unchanged") tally.unchanged++;
       else tally.noRun++;
     } catch (error) {
-      if (ctx.signal.aborted || !endsOnlyTheReport(error)) throw error;
+      if (ctx.signal.aborted || reportErrorKind(error) !== "skippable") throw error;
       fail(target.token, error);
     }
   };

@@ -3,7 +3,7 @@ import { NotFoundError } from "../../http/errors.js";
 import type { JsonObject } from "../../json.js";
 import type { SyncContext } from "../context.js";
 import { fillPath, listPages, statusOf } from "../lists.js";
-import { endsOnlyTheReport, ReportFailedError } from "./errors.js";
+import { reportErrorKind, ReportFailedError } from "./errors.js";
 import { requiredToken } from "./report-runs.js";
 import type { ResultStreams } from "./streams.js";
 
@@ -41,7 +41,7 @@ export async function* reportTargets(
       for await (const page of listPages(ctx, streams.reports, { workspace: ctx.config.workspace, space }))
         found.push(...page.items);
     } catch (error) {
-      if (ctx.signal.aborted || !endsOnlyTheReport(error)) throw error;
+      if (ctx.signal.aborted || reportErrorKind(error) !== "skippable") throw error;
       onSpaceFailure(
         space,
         statusOf(error) === 404 || statusOf(error) === 403
