@@ -59,7 +59,8 @@ function phasesOf(plan: WalkPlan, strategyOf: StrategyOf): Phase[] {
       ? [LOOKUP_PHASE, Number.NEGATIVE_INFINITY]
       : placement.at === "root"
         ? [placement.phase(definition), placement.order]
-        : ["workspace", 1];
+        : // A stream of a child walk declared without a parent is read under the workspace itself.
+          ["workspace", 1];
     let phase = phases.get(name);
     if (phase === undefined) phases.set(name, (phase = { name, order, streams: [] }));
     phase.streams.push(definition);
