@@ -91,7 +91,6 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const startedAt = isoUtc(started);
   const syncId = state.tap_mode.sync_started_at ?? startedAt;
   const resuming = state.tap_mode.sync_started_at !== undefined;
-  state.tap_mode.sync_started_at = syncId;
   const output = new SyncOutput({
     sink,
     prepare: options.prepare,
@@ -144,6 +143,10 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     failAfterSync: (error) => deferred.push(error),
   };
   if (resuming) logger.info(`resuming the sync started at ${syncId} from its last STATE`);
+  // Every STATE of an unfinished sync names it, so a run resumed from one skips what it already delivered.
+  await output.update((s) => {
+    s.tap_mode.sync_started_at = syncId;
+  });
 
   const selectedNames = options.streams.map((s) => s.definition.name);
   logger.info(
