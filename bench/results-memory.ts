@@ -19,7 +19,7 @@ import { startSimulator } from "../src/simulator/index.js";
 import { jsonChunks } from "../src/simulator/results.js";
 import { findRun, queryRunAt } from "../src/simulator/runs.js";
 import type { WorkspaceSize } from "../src/simulator/types.js";
-import { createRuntime, syncWith } from "../src/tap.js";
+import { createRuntime, syncWith } from "../src/runtime.js";
 
 export interface ResultsMemoryOptions {
   /** Size of the result to extract, in MB of JSON (default 1024). */

@@ -44,8 +44,17 @@ export function loadSchemaRegistry(options: SchemaRegistryOptions = {}): SchemaR
   const schemas = new Map<string, JsonSchema>();
   for (const stream of streams) {
     const file = `${stream}.json`;
-    schemas.set(stream, deepFreeze(inline(readSchemaFile(dir, file), dir, file, shared, [])));
+    schemas.set(stream, inline(readSchemaFile(dir, file), dir, file, shared, []));
   }
+  return schemaRegistryOf(schemas);
+}
+
+/**
+ * A registry of schemas already in memory (no `$ref`): what loadSchemaRegistry builds from schemas/, and what a caller
+ * bringing streams of its own (a test) passes to the sync.
+ */
+export function schemaRegistryOf(source: ReadonlyMap<string, JsonSchema>): SchemaRegistry {
+  const schemas = new Map([...source].map(([stream, schema]) => [stream, deepFreeze(schema)] as const));
   // One ajv instance per registry; strict mode turns any schema mistake into a compile error the conformance test sees.
   const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
   addFormats.default(ajv, ["date-time", "date", "uri", "email"]);

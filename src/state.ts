@@ -9,31 +9,10 @@ export class StateError extends InputError {
   override readonly name = "StateError";
 }
 
-/** Per-report (or per-dataset) bookmark of the runs stream: a partition keyed by the parent token. */
-export interface RunsPartition {
-  /** Newest replication-key value emitted for this parent (compared with >=). */
-  value: string;
-  /** The parent's `last_run_at` when its runs were last listed: runs are listed again only when it moves. */
-  last_run_at: string | null;
-  /** A run was still in progress (enqueued/pending/running_notebook): list again until it ends. */
-  open?: boolean;
-  /** The oldest replication-key value among those open runs: the next listing reaches back to it. */
-  open_from?: string;
-  /** Finished runs whose key equals `value`: re-emitted next time (>=) without fetching their query runs again. */
-  at_value?: string[];
-}
-
-/** Bookmark of a versioned parent stream (reports, datasets): which version of each parent has been fully synced. */
-export interface VersionedBookmark {
-  replication_key: string;
-  /** Highest updated_at among fully synced parents, capped at the sync start (the signpost, singer.md §1.5). */
-  replication_key_value: string | null;
-  /** space token -> parent token -> updated_at of the version whose children were synced. */
-  versions: Record<string, Record<string, string>>;
-  /** The child streams that were synced with these versions; a change of selection re-syncs every parent once. */
-  children: string[];
-}
-
+/**
+ * The bookmarks, per stream. Each walk strategy owns the type of its streams' bookmarks and checks it when the state
+ * is loaded (src/sync/bookmarks.ts; the types are in src/sync/strategies/<walk>.ts), so here they are plain JSON.
+ */
 export interface TapState {
   bookmarks: Record<string, JsonObject>;
   currently_syncing: string | null;

@@ -9,7 +9,7 @@ import type { JsonValue } from "../json.js";
 import { LineWriter } from "../singer/line-writer.js";
 import { StateError } from "../state.js";
 import { streamDefinitions } from "../streams/registry.js";
-import { createRuntime, syncWith, type RunIo, type Runtime } from "../tap.js";
+import { createRuntime, syncWith, type RunIo, type Runtime } from "../runtime.js";
 import { airbyteCatalog, parseConfiguredCatalog, singerCatalogFor } from "./catalog.js";
 import { failureTypeOf, oneLine } from "./failure.js";
 import { createAirbyteLogger } from "./log-stream.js";

@@ -6,6 +6,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const dataSourcesStream: StreamDefinition = {
   name: "data_sources",
+  walk: "workspace-list",
   path: "/{workspace}/data_sources",
   kind: "list",
   embeddedKey: "data_sources",

@@ -12,5 +12,7 @@ export const datasetsStream: StreamDefinition = {
   name: "datasets",
   path: "/{workspace}/spaces/{space}/datasets",
   childContext: (record) => ({ dataset: tokenOf(record) }),
+  // After reports and spaces: a dataset total never stands for the whole sync's progress.
+  progressEstimate: 3,
   description: "Datasets of each space (reports of type DatasetReport), incremental on updated_at.",
 };

@@ -7,6 +7,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const definitionsStream: StreamDefinition = {
   name: "definitions",
+  walk: "workspace-list",
   path: "/{workspace}/definitions",
   kind: "list",
   embeddedKey: "definitions",

@@ -6,6 +6,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const groupMembershipsStream: StreamDefinition = {
   name: "group_memberships",
+  walk: "with-parent",
   path: "/{workspace}/groups/{group}/memberships",
   kind: "list",
   embeddedKey: "group_memberships",

@@ -8,6 +8,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const groupsStream: StreamDefinition = {
   name: "groups",
+  walk: "workspace-list",
   path: "/{workspace}/groups",
   kind: "list",
   embeddedKey: "groups",

@@ -7,6 +7,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const membershipsStream: StreamDefinition = {
   name: "memberships",
+  walk: "workspace-list",
   path: "/{workspace}/memberships",
   kind: "list",
   embeddedKey: "memberships",

@@ -9,6 +9,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const reportsStream: StreamDefinition = {
   name: "reports",
+  walk: "versioned-parent",
   path: "/{workspace}/spaces/{space}/reports",
   kind: "list",
   embeddedKey: "reports",
@@ -23,6 +24,8 @@ export const reportsStream: StreamDefinition = {
   contextFields: { space_token: "space" },
   childContext: (record) => ({ report: tokenOf(record) }),
   tolerate: [403, 404],
+  // Report pages often carry no total (mode-api notes §2.4); when they do, the progress estimate follows reports.
+  progressEstimate: 1,
   selectedByDefault: true,
   description: "Reports of each space, incremental on updated_at.",
 };

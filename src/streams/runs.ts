@@ -8,6 +8,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const runsStream: StreamDefinition = {
   name: "runs",
+  walk: "run-partitioned",
   path: "/{workspace}/reports/{report}/runs",
   kind: "list",
   embeddedKey: "report_runs",

@@ -8,6 +8,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const spaceMembershipsStream: StreamDefinition = {
   name: "space_memberships",
+  walk: "with-parent",
   path: "/{workspace}/spaces/{space}/memberships",
   kind: "list",
   embeddedKey: "space_memberships",

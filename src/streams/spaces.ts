@@ -9,6 +9,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const spacesStream: StreamDefinition = {
   name: "spaces",
+  walk: "partition-list",
   path: "/{workspace}/spaces",
   kind: "list",
   embeddedKey: "spaces",
@@ -21,6 +22,8 @@ export const spacesStream: StreamDefinition = {
   contextFields: {},
   childContext: (record) => ({ space: tokenOf(record) }),
   query: (config): Record<string, string> => (config.includePersonalSpaces ? { filter: "all" } : {}),
+  // The spaces list always tells how many spaces there are: the estimate's fallback when report totals are unknown.
+  progressEstimate: 2,
   selectedByDefault: true,
   description: "Spaces (collections) of the workspace, personal ones included unless include_personal_spaces is false.",
 };

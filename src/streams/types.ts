@@ -8,10 +8,56 @@ export type StreamContext = Readonly<Record<string, string>>;
 
 export type ReplicationMethod = "FULL_TABLE" | "INCREMENTAL";
 
+/**
+ * How the sync reads a stream: the name of its strategy in src/sync/strategies/<walk>.ts. The engine walks the parent
+ * tree once (a child is read for each item of its `parent`) and hands each stream its part of the walk.
+ *
+ * - `workspace-list`: a workspace-level list (or object, `kind: "object"`), read whole every sync as one unit with its
+ *   children.
+ * - `partition-list`: a workspace-level list whose items partition the workspace (spaces): committed page by page,
+ *   each item's children walked concurrently, each child committing units of its own.
+ * - `versioned-parent`: a list read whole every sync whose items' children are read again only when the item's
+ *   `updated_at` moved (reports, datasets); items no longer listed are reported deleted.
+ * - `with-parent`: a list read for each item of its parent, in the parent's unit, whenever the parent changed.
+ * - `run-partitioned`: a list read newest first per parent and stopped at a bookmark kept per parent (runs).
+ * - `time-window`: a workspace-level list filtered by a start and an end timestamp (audit logs), see `window`.
+ * - `results`: report result rows, read at the top of the walk from the reports the config names.
+ * - `derived`: records computed (no request) from each record of the `derivedFrom` streams, in the same unit.
+ */
+export type WalkKind =
+  | "workspace-list"
+  | "partition-list"
+  | "versioned-parent"
+  | "with-parent"
+  | "run-partitioned"
+  | "time-window"
+  | "results"
+  | "derived";
+
+/** A `time-window` stream's query: where the window's bounds go and how far back a first sync reaches. */
+export interface TimeWindow {
+  /** Query parameter carrying the window's start (the bookmark, or start_date, or the default look-back). */
+  readonly startParam: string;
+  /** Query parameter carrying the window's end (the sync's start). */
+  readonly endParam: string;
+  /** Days back a first sync reaches when the config has no start_date. */
+  readonly defaultLookbackDays: number;
+}
+
+/** Workspace-level records a derived stream reads (read before the walk when the derived stream is selected). */
+export interface Lookups {
+  /** Every item of a lookup stream, as Mode sent it. */
+  records(stream: string): readonly Readonly<Record<string, unknown>>[];
+  /** The items of a lookup stream by the string value of `field` (built once, then reused). */
+  index(stream: string, field: string): ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+}
+
 /** One Mode stream, declared as data. */
 export interface StreamDefinition {
   readonly name: string; // tap_stream_id == stream
-  readonly path: string | null; // template, e.g. "/{workspace}/spaces/{space}/reports"; null for query_results
+  /** How the sync reads it (see WalkKind). */
+  readonly walk: WalkKind;
+  readonly path: string | null; // template, e.g. "/{workspace}/spaces/{space}/reports"; null without an endpoint
   readonly kind: "list" | "object" | "results"; // list endpoint, single-object endpoint (workspaces), or results rows
   readonly embeddedKey?: string; // "_embedded" key for list endpoints
   readonly paged: boolean; // the endpoint pages (page/per_page) vs returns all at once
@@ -31,6 +77,26 @@ export interface StreamDefinition {
   readonly selectedByDefault: boolean;
   readonly description: string; // one line, for README/--about
   readonly transform?: (raw: Readonly<Record<string, unknown>>) => Record<string, unknown>; // escape hatch
+  /** `time-window` streams: the window's query parameters and first-sync look-back. */
+  readonly window?: TimeWindow;
+  /**
+   * Rank of this stream's parent count in the progress estimate: the lowest-ranked stream whose total Mode announced
+   * (`pagination.total_count`) is the one the estimate follows.
+   */
+  readonly progressEstimate?: number;
+  /** `derived` streams: the streams whose records this one is computed from. */
+  readonly derivedFrom?: readonly string[];
+  /** `derived` streams: workspace-level streams whose records `derive` needs (read first when this one is selected). */
+  readonly lookups?: readonly string[];
+  /**
+   * `derived` streams: the records computed from one record of a `derivedFrom` stream (as Mode sent it), with its
+   * context (the source's context plus its childContext) and the lookups. CPU only: no request.
+   */
+  readonly derive?: (
+    source: Readonly<Record<string, unknown>>,
+    context: StreamContext,
+    lookups: Lookups,
+  ) => readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface StreamQueryConfig {

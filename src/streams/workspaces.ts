@@ -6,6 +6,7 @@ import type { StreamDefinition } from "./types.js";
  */
 export const workspacesStream: StreamDefinition = {
   name: "workspaces",
+  walk: "workspace-list",
   path: "/{workspace}",
   kind: "object",
   paged: false,

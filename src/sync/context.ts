@@ -1,9 +1,26 @@
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { ModeClient } from "../http/client.js";
+import type { JsonObject } from "../json.js";
 import type { Logger } from "../log.js";
-import type { StreamDefinition, ReplicationMethod } from "../streams/types.js";
-import type { SyncOutput } from "./output.js";
+import type { Lookups, StreamContext, StreamDefinition, ReplicationMethod, WalkKind } from "../streams/types.js";
+import type { TaskPool } from "./task-pool.js";
+import type { SyncOutput, Unit } from "./output.js";
+import type { RunResources } from "./resources.js";
+
+/** What one sync reads, planned once from the definitions, the strategies and the selection. */
+export interface WalkPlan {
+  /** Per stream, the children the walk reads under each of its items (those needed), in registry order. */
+  readonly children: ReadonlyMap<string, readonly StreamDefinition[]>;
+  /** Streams read at the top of the walk (a root strategy, or no parent), needed ones only, in registry order. */
+  readonly roots: readonly StreamDefinition[];
+  /** Streams whose records derived streams look up: read first, and kept for the run. */
+  readonly lookups: ReadonlySet<string>;
+  /** Whether a stream is read at all (selected, or an ancestor or lookup of one). */
+  isNeeded(stream: string): boolean;
+  /** Descendants read exactly when `stream`'s items change (followsParentVersion), recursively. */
+  versionFollowers(stream: string): readonly string[];
+}
 
 /** What the sync knows of one selected stream. */
 export interface StreamPlan {
@@ -12,7 +29,7 @@ export interface StreamPlan {
   readonly replicationKey?: string;
 }
 
-/** Everything a walker needs, built once per run and passed down (house style §8: no singletons). */
+/** Everything a strategy needs, built once per run and passed down (house style §8: no singletons). */
 export interface SyncContext {
   readonly config: Config;
   readonly client: ModeClient;
@@ -24,17 +41,33 @@ export interface SyncContext {
   readonly selected: ReadonlyMap<string, StreamPlan>;
   /** Every stream definition by name (selected or not: unselected parents are walked, not emitted). */
   readonly definitions: ReadonlyMap<string, StreamDefinition>;
-  /** Per stream, the child lists the walk must read (planWalk): computed once, read per parent item. */
-  readonly walk: ReadonlyMap<string, readonly StreamDefinition[]>;
+  /** What the walk reads, planned once per sync (plan.ts). */
+  readonly plan: WalkPlan;
   /** The sync's signpost: bookmarks never move past it (singer.md §1.5 "Signpost state keeping"). */
   readonly startedAt: string;
-  /** Identifies this sync (or the interrupted one it resumes) in bookmarks of completed full-table streams. */
+  /** Identifies this sync (or the interrupted one it resumes) in the "completed in this sync" markers. */
   readonly syncId: string;
   readonly progress: ProgressTracker;
+  /** Records of the lookup streams, filled before the walk (derived streams read them). */
+  readonly lookups: LookupStore;
+  /** Resources that live for the run (a second API's session...), opened on first use and closed by the engine. */
+  readonly resources: RunResources;
   /** Stops every request in flight (a fatal error elsewhere, or a signal). */
   abort(reason: unknown): void;
   /** Warns once per key (schema drift, tolerated 403s, ...). */
   warnOnce(key: string, message: string): void;
+  /** Opens the walks of the children the plan reads under `parent`, in registry order. */
+  openChildren(parent: StreamDefinition): Promise<readonly StreamWalk[]>;
+  /**
+   * A failure that ends the run non-zero once the sync has finished and written its final STATE (a report whose
+   * results failed): the rest of the sync goes on and the STATE covers everything that succeeded.
+   */
+  failAfterSync(error: Error): void;
+}
+
+/** Lookups plus what fills them. */
+export interface LookupStore extends Lookups {
+  add(stream: string, record: Readonly<Record<string, unknown>>): void;
 }
 
 /** Counters the progress reporter reads. */
@@ -50,24 +83,72 @@ export interface ProgressTracker {
 }
 
 /**
- * The walk, planned once per sync: for each stream, its child lists that must be read because they, or one of their
- * descendants read by the walk, are selected (query_results rows come from the report-results phase, not from walking
- * query runs).
+ * One item of a parent stream, handed to the walks of its children. At the top of the walk the parent is the
+ * workspace itself (`parent` undefined, `context` holds only the workspace).
  */
-export function planWalk(
-  definitions: readonly StreamDefinition[],
-  selected: ReadonlySet<string>,
-): Map<string, readonly StreamDefinition[]> {
-  const needed = (stream: string): boolean =>
-    selected.has(stream) || definitions.some((d) => d.parent === stream && d.kind !== "results" && needed(d.name));
-  return new Map(
-    definitions.map(
-      (p) => [p.name, definitions.filter((d) => d.parent === p.name && d.kind === "list" && needed(d.name))] as const,
-    ),
-  );
+export interface ParentNode {
+  readonly parent: StreamDefinition | undefined;
+  /** The parent item as Mode sent it ({} at the top). */
+  readonly item: Readonly<Record<string, unknown>>;
+  /** The parent item's token ("" at the top or when it has none). */
+  readonly token: string;
+  /** Context for the children: the parent's context plus its `childContext(item)`. */
+  readonly context: StreamContext;
+  /** The parent's unit: the children's records join it. Undefined: each child commits units of its own. */
+  readonly unit: Unit | undefined;
+  /**
+   * Whether `child` must be read again for this item: the parent changed since its children were last read (a
+   * report's version moved, a run is new), or the child is read in full every sync. Walks that keep a bookmark per
+   * parent (run-partitioned) decide for themselves.
+   */
+  readonly changedFor: (child: StreamDefinition) => boolean;
+  /** A pool the children may run per-item work in (reports of a space), when the parent walks items concurrently. */
+  readonly pool?: TaskPool;
 }
 
-/** Whether a stream must be walked: it is selected, or one of its descendants read by the walk is. */
-export function isNeeded(ctx: SyncContext, stream: string): boolean {
-  return ctx.selected.has(stream) || (ctx.walk.get(stream)?.length ?? 0) > 0;
+/** One stream's part of one sync, opened by its parent's walk (or the engine at the top). */
+export interface StreamWalk {
+  readonly definition: StreamDefinition;
+  /** Reads the stream for one parent item. */
+  visit(node: ParentNode): Promise<void>;
+  /**
+   * After the parent's list: `listedParents` holds every parent token listed when the parent list was read to its
+   * end (deletions may be reported), null otherwise.
+   */
+  finish(listedParents: ReadonlySet<string> | null): Promise<void>;
+  /** Called inside the commit of a deleted parent: drop what the bookmark keeps for it. */
+  forgetParent?(state: { bookmarks: Record<string, JsonObject> }, parentToken: string): void;
+}
+
+/** Where a strategy's streams run: under their parent, or as a phase of the top of the walk. */
+export type Placement =
+  | { readonly at: "child" }
+  | {
+      readonly at: "root";
+      /**
+       * The phase's name (`currently_syncing` while it runs, so a resumed run starts there); the streams of one
+       * phase run concurrently.
+       */
+      readonly phase: (definition: StreamDefinition) => string;
+      /** Phases run in increasing order. */
+      readonly order: number;
+    };
+
+/**
+ * A walk strategy: how streams of one `walk` kind are read and what their bookmark is. `B` is the typed bookmark,
+ * checked when the state is loaded; a strategy writes it only inside `unit.onCommit` or `output.update`.
+ */
+export interface Strategy<B = unknown> {
+  readonly kind: WalkKind;
+  readonly placement: Placement;
+  /**
+   * The stream is read again exactly when its parent changed (with-parent, derived): it belongs to the parent's
+   * version, so selecting it or not changes what a versioned parent's bookmark covers.
+   */
+  readonly followsParentVersion: boolean;
+  /** The bookmarks of this stream's descendants are this strategy's too (run partitions are kept per consumer). */
+  readonly ownsDescendantBookmarks?: boolean;
+  /** Reads and checks a bookmark (`field` names it, e.g. `bookmarks.runs`); throws StateError. Never writes. */
+  parseBookmark(raw: JsonObject, field: string): B;
+  open(ctx: SyncContext, definition: StreamDefinition): Promise<StreamWalk>;
 }

@@ -7,20 +7,19 @@ import { logMetric, type Logger } from "../log.js";
 import type { MessageSink } from "../singer/output.js";
 import type { TapState } from "../state.js";
 import type { StreamDefinition } from "../streams/types.js";
-import { planWalk, type StreamPlan, type SyncContext } from "./context.js";
-import { clearFullTableMarkers } from "./full-table.js";
+import { clearCompletionMarkers } from "./completion.js";
+import type { ParentNode, StreamPlan, StreamWalk, SyncContext, WalkPlan } from "./context.js";
+import { lookupStore } from "./lookups.js";
 import { SyncOutput, type RecordPreparer } from "./output.js";
+import { planWalk, type StrategyOf } from "./plan.js";
 import { Progress, formatSeconds } from "./progress.js";
-import { walkSpaces } from "./spaces-walk.js";
-import { syncWorkspaceLists } from "./workspace-lists.js";
+import { RunResources } from "./resources.js";
+import { strategyOf as defaultStrategies } from "./strategies/index.js";
 
 /** A selected stream with the schema its SCHEMA message carries (fields not selected already removed). */
 export interface PlannedStream extends StreamPlan {
   readonly schema: JsonObject;
 }
-
-/** Phases of the walk, in order; `currently_syncing` names the phase's first stream so a resumed run starts there. */
-type Phase = { name: string; run: (ctx: SyncContext) => Promise<void> };
 
 export interface SyncOptions {
   readonly config: Config;
@@ -34,8 +33,39 @@ export interface SyncOptions {
   readonly streams: readonly PlannedStream[];
   readonly state: TapState;
   readonly prepare: RecordPreparer;
-  /** Extra phases after the walk (report results). */
-  readonly extraPhases?: readonly Phase[];
+  /** The walk strategies by kind (src/sync/strategies/index.ts unless a test brings its own). */
+  readonly strategies?: StrategyOf;
+}
+
+/** Root streams grouped into phases, in the order they run. */
+interface Phase {
+  readonly name: string;
+  readonly order: number;
+  readonly streams: StreamDefinition[];
+}
+
+/** The name of the phase that reads the lookup streams first (before the walk, when a derived stream needs them). */
+const LOOKUP_PHASE = "lookups";
+
+/**
+ * The top of the walk as phases: each root stream runs in its strategy's phase (lookup streams in a first phase of
+ * their own), phases in their strategies' order, the streams of one phase concurrently.
+ */
+function phasesOf(plan: WalkPlan, strategyOf: StrategyOf): Phase[] {
+  const phases = new Map<string, Phase>();
+  for (const definition of plan.roots) {
+    const placement = strategyOf(definition.walk).placement;
+    const [name, order] = plan.lookups.has(definition.name)
+      ? [LOOKUP_PHASE, Number.NEGATIVE_INFINITY]
+      : placement.at === "root"
+        ? [placement.phase(definition), placement.order]
+        : // A stream of a child walk declared without a parent is read under the workspace itself.
+          ["workspace", 1];
+    let phase = phases.get(name);
+    if (phase === undefined) phases.set(name, (phase = { name, order, streams: [] }));
+    phase.streams.push(definition);
+  }
+  return [...phases.values()].sort((a, b) => a.order - b.order);
 }
 
 export interface SyncSummary {
@@ -48,17 +78,19 @@ export interface SyncSummary {
 }
 
 /**
- * Runs one sync: SCHEMA for every selected stream, the workspace-level lists and the spaces walk (concurrently, under
- * the client's one rate limiter), extra phases, deletions, then the final STATE after the last RECORD (Singer
- * CONFIG_AND_STATE.md; targets only forward a STATE that follows the last record, singer.md §7.2).
+ * Runs one sync: SCHEMA for every selected stream, then the walk (plan.ts): the root streams in phases (lookups, the
+ * partition lists, the workspace-level lists, report results; the streams of a phase concurrently under the client's
+ * one rate limiter), each stream's strategy handing the items it reads to its children's strategies; then the final
+ * STATE after the last RECORD (Singer CONFIG_AND_STATE.md; targets only forward a STATE that follows the last record,
+ * singer.md §7.2). Run resources are closed at the end, after a failure or an interruption.
  */
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const { config, client, sink, logger, clock, state } = options;
+  const strategyOf = options.strategies ?? defaultStrategies;
   const started = clock.now();
   const startedAt = isoUtc(started);
   const syncId = state.tap_mode.sync_started_at ?? startedAt;
   const resuming = state.tap_mode.sync_started_at !== undefined;
-  state.tap_mode.sync_started_at = syncId;
   const output = new SyncOutput({
     sink,
     prepare: options.prepare,
@@ -68,11 +100,19 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     stateIntervalRecords: config.stateIntervalRecords,
     stateIntervalMs: config.stateIntervalSeconds * 1000,
   });
-  const progress = new Progress(logger, clock, output.counts, () => client.stats());
+  const estimateOrder = options.definitions
+    .filter((d) => d.progressEstimate !== undefined)
+    .sort((a, b) => (a.progressEstimate ?? 0) - (b.progressEstimate ?? 0))
+    .map((d) => d.name);
+  const progress = new Progress(logger, clock, output.counts, () => client.stats(), estimateOrder);
   const abort = new AbortController();
   const onOuterAbort = (): void => abort.abort(options.signal.reason);
   options.signal.addEventListener("abort", onOuterAbort, { once: true });
   const warned = new Set<string>();
+  const deferred: Error[] = [];
+  const resources = new RunResources();
+  const selected = new Map(options.streams.map((s) => [s.definition.name, s]));
+  const plan = planWalk(options.definitions, new Set(selected.keys()), strategyOf);
   const ctx: SyncContext = {
     config,
     client,
@@ -80,20 +120,33 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     logger,
     clock,
     signal: abort.signal,
-    selected: new Map(options.streams.map((s) => [s.definition.name, s])),
+    selected,
     definitions: new Map(options.definitions.map((d) => [d.name, d])),
-    walk: planWalk(options.definitions, new Set(options.streams.map((s) => s.definition.name))),
+    plan,
     startedAt,
     syncId,
     progress,
+    lookups: lookupStore(),
+    resources,
     abort: (reason) => abort.abort(reason),
     warnOnce: (key, message) => {
       if (warned.has(key)) return;
       warned.add(key);
       logger.warn(message);
     },
+    openChildren: async (parent) => {
+      const walks: StreamWalk[] = [];
+      for (const child of plan.children.get(parent.name) ?? [])
+        walks.push(await strategyOf(child.walk).open(ctx, child));
+      return walks;
+    },
+    failAfterSync: (error) => deferred.push(error),
   };
   if (resuming) logger.info(`resuming the sync started at ${syncId} from its last STATE`);
+  // Every STATE of an unfinished sync names it, so a run resumed from one skips what it already delivered.
+  await output.update((s) => {
+    s.tap_mode.sync_started_at = syncId;
+  });
 
   const selectedNames = options.streams.map((s) => s.definition.name);
   logger.info(
@@ -107,14 +160,18 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   // Singer SDK behaviour (singer.md §3.8): with an incoming state, write it back at once so a target has a valid one.
   if (Object.keys(state.bookmarks).length > 0) await output.checkpoint();
 
-  const phases: Phase[] = [
-    { name: "spaces", run: walkSpaces },
-    { name: "workspace", run: syncWorkspaceLists },
-    ...(options.extraPhases ?? []),
-  ];
+  const phases = phasesOf(plan, strategyOf);
   // A resumed run starts with the phase it was in (a stale pointer at an unknown phase is ignored, singer.md §6).
   const resumeAt = phases.findIndex((p) => p.name === state.currently_syncing);
   if (resumeAt > 0) phases.unshift(...phases.splice(resumeAt, 1));
+  const root: ParentNode = {
+    parent: undefined,
+    item: {},
+    token: "",
+    context: { workspace: config.workspace },
+    unit: undefined,
+    changedFor: () => true,
+  };
 
   progress.start(config.progressIntervalSeconds * 1000);
   try {
@@ -123,10 +180,10 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
       await output.update((s) => {
         s.currently_syncing = phase.name;
       });
-      await phase.run(ctx);
+      await runPhase(ctx, phase, root, strategyOf);
     }
     if (abort.signal.aborted) throw abort.signal.reason;
-    await clearFullTableMarkers(ctx);
+    await clearCompletionMarkers(ctx);
     await output.update((s) => {
       s.currently_syncing = null;
       delete s.tap_mode.sync_started_at;
@@ -145,6 +202,11 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     } catch {
       // stdout itself failed (EPIPE): the original error says more.
     }
+    await resources.closeAll().catch((closeError: unknown) => {
+      logger.warn(
+        `closing the run's resources failed: ${closeError instanceof Error ? closeError.message : String(closeError)}`,
+      );
+    });
     if (options.signal.aborted) {
       const reason: unknown = options.signal.reason;
       throw reason instanceof InterruptedError ? reason : new InterruptedError("SIGTERM");
@@ -154,6 +216,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     progress.stop();
     options.signal.removeEventListener("abort", onOuterAbort);
   }
+  await resources.closeAll();
 
   const summary: SyncSummary = {
     records: output.counts,
@@ -164,7 +227,25 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     deleted: progress.deletedCounts,
   };
   logSummary(logger, summary);
+  // Failures deferred by a strategy (report results) end the run non-zero now, after the final STATE.
+  if (deferred.length > 0) throw deferred[0];
   return summary;
+}
+
+/**
+ * One phase: opens the walk of each of its streams, hands it the workspace (the root of the tree), then lets it
+ * finish; the streams of a phase run concurrently and the first failure stops the phase once all have settled.
+ */
+async function runPhase(ctx: SyncContext, phase: Phase, root: ParentNode, strategyOf: StrategyOf): Promise<void> {
+  const results = await Promise.allSettled(
+    phase.streams.map(async (definition) => {
+      const walk = await strategyOf(definition.walk).open(ctx, definition);
+      await walk.visit(root);
+      await walk.finish(null);
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** The end-of-run summary on stderr, plus `record_count` metrics per stream (Singer SYNC_MODE.md "Metric Messages"). */

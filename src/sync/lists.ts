@@ -1,4 +1,5 @@
 import type { Page } from "../http/client.js";
+import { ModeApiError, type ErrorKind } from "../http/errors.js";
 import { canonicalTimestamp } from "../records/timestamps.js";
 import type { StreamContext, StreamDefinition } from "../streams/types.js";
 import type { SyncContext } from "./context.js";
@@ -65,8 +66,25 @@ export class WorkspaceNotFoundError extends Error {
 }
 
 /**
- * Runs `body` and turns the errors a stream declares tolerable (403 on admin-only endpoints) and 404s (a parent deleted
- * between listing and fetching, mode-api notes §7.12) into one warning and a return value; everything else propagates.
+ * The one dispatch of a stream's request errors, by the kind the client gives them (src/http/errors.ts) and the
+ * statuses the stream declares in `tolerate`: a declared status is skippable (the stream, or this parent's list of it,
+ * is skipped with a warning: 403 on admin-only endpoints, 404 where a parent may be deleted between listing and
+ * fetching, mode-api notes §7.12); anything else the client raised, or any other error, is fatal to the sync. A 404 is
+ * skippable only where declared: the client marks every 404 skippable, but a workspace-level list answering 404 means
+ * the workspace itself is unknown. The client has already retried what was retriable.
+ */
+export function errorKindOf(error: unknown, definition: StreamDefinition): ErrorKind {
+  const status = statusOf(error);
+  if (status !== undefined && definition.tolerate?.includes(status)) return "skippable";
+  if (error instanceof ModeApiError && error.kind === "retriable") return "retriable";
+  return "fatal";
+}
+
+/**
+ * Runs `body`; an error `errorKindOf` calls skippable becomes one warning (per stream and status) and a return value,
+ * anything else propagates. A 404 on a workspace-level stream that does not declare it names the workspace: nothing
+ * else can succeed, so the sync stops at once (definitions declares 404: "No default Library found", mode-api notes
+ * §3.9).
  */
 export async function tolerating(
   ctx: SyncContext,
@@ -79,11 +97,10 @@ export async function tolerating(
     return undefined;
   } catch (error) {
     const status = statusOf(error);
-    // A 404 on a list of the workspace itself (spaces, data sources, ...) means the workspace is unknown: nothing else
-    // can succeed, so the sync stops at once, unless the stream declares 404 normal ("No default Library found" for
-    // definitions, mode-api notes §3.9).
-    if (status === 404 && definition.parent === undefined && !definition.tolerate?.includes(404)) {
-      throw new WorkspaceNotFoundError(ctx.config.workspace, definition.path ?? definition.name);
+    if (errorKindOf(error, definition) !== "skippable") {
+      if (status === 404 && definition.parent === undefined)
+        throw new WorkspaceNotFoundError(ctx.config.workspace, definition.path ?? definition.name);
+      throw error;
     }
     if (status === 404) {
       const message = `stream ${definition.name}: Mode answered 404 for ${typeof where === "string" ? where : where()} (deleted while the sync ran?); skipping it`;
@@ -91,16 +108,12 @@ export async function tolerating(
       ctx.logger.debug(message);
       return "not-found";
     }
-    if (status !== undefined && definition.tolerate?.includes(status)) {
-      const why =
-        status === 403 ? "it needs rights (admin) the token does not have" : "Mode declares this status for it";
-      ctx.warnOnce(
-        `tolerate:${definition.name}:${status}`,
-        `stream ${definition.name}: Mode answered ${status} for ${definition.path ?? definition.name}; skipping it (${why})`,
-      );
-      return "tolerated";
-    }
-    throw error;
+    const why = status === 403 ? "it needs rights (admin) the token does not have" : "Mode declares this status for it";
+    ctx.warnOnce(
+      `tolerate:${definition.name}:${status}`,
+      `stream ${definition.name}: Mode answered ${status} for ${definition.path ?? definition.name}; skipping it (${why})`,
+    );
+    return "tolerated";
   }
 }
 

@@ -20,6 +20,8 @@ export class Progress implements ProgressTracker {
     private readonly clock: Clock,
     private readonly counts: ReadonlyMap<string, number>,
     private readonly httpStats: () => HttpStats,
+    /** Streams whose parent totals the estimate follows, first choice first (StreamDefinition.progressEstimate). */
+    private readonly estimateOrder: readonly string[] = [],
   ) {
     this.startedAt = clock.now();
   }
@@ -40,7 +42,7 @@ export class Progress implements ProgressTracker {
     this.removed.set(kind, (this.removed.get(kind) ?? 0) + count);
   }
 
-  /** Parents (reports, datasets) that needed no work this sync, by kind. */
+  /** Parents that needed no work this sync (items of versioned parents whose version did not move), by kind. */
   get unchangedCounts(): ReadonlyMap<string, number> {
     return this.skipped;
   }
@@ -72,9 +74,16 @@ export class Progress implements ProgressTracker {
     const elapsedS = (this.clock.now() - this.startedAt) / 1000;
     const http = this.httpStats();
     const records = [...this.counts.entries()].map(([s, n]) => `${s}=${n}`).join(" ") || "none yet";
-    // Mode gives totals on some lists only (spaces and runs carry `pagination.total_count`, report pages of 30 often
-    // do not, mode-api notes §2.4): estimate from reports when their total is known, else from spaces walked.
-    const estimate = this.estimate("reports", elapsedS) ?? this.estimate("spaces", elapsedS) ?? "";
+    // Mode gives totals on some lists only (mode-api notes §2.4): the first stream in the declared order whose total is
+    // known sets the estimate.
+    let estimate = "";
+    for (const kind of this.estimateOrder) {
+      const line = this.estimate(kind, elapsedS);
+      if (line !== undefined) {
+        estimate = line;
+        break;
+      }
+    }
     this.logger.info(
       `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit, summed over requests)${estimate}`,
     );

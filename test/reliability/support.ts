@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { systemClock, type Clock } from "../../src/clock.js";
 import { SingerOutput } from "../../src/singer/output.js";
 import { LineWriter } from "../../src/singer/line-writer.js";
-import { createRuntime, syncWith } from "../../src/tap.js";
+import { createRuntime, syncWith } from "../../src/runtime.js";
 import type { SyncSummary } from "../../src/sync/engine.js";
 import { tempFiles } from "../support/run-cli.js";
 import { assertNoSecrets, checkSingerOutput, type ParsedOutput } from "../support/singer-check.js";

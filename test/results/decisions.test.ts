@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { alreadyExtracted } from "../../src/results/bookmarks.js";
-import { runOutcome } from "../../src/results/report-runs.js";
-import { lastSuccessfulRun } from "../../src/results/targets.js";
+import { alreadyExtracted } from "../../src/sync/results/bookmarks.js";
+import { runOutcome } from "../../src/streams/run-states.js";
+import { lastSuccessfulRun } from "../../src/sync/results/targets.js";
 
 describe("decisions about runs", () => {
   test("succeeded and completed runs are successes, failed and cancelled failures, every other state still in progress", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { jsonArrayItems, MalformedResultError, TruncatedResultError } from "../../src/results/json-array-items.js";
+import { jsonArrayItems, MalformedResultError, TruncatedResultError } from "../../src/sync/results/json-array-items.js";
 
 async function itemsOf(chunks: ReadonlyArray<Buffer | string>, maxItemBytes?: number): Promise<unknown[]> {
   async function* source(): AsyncGenerator<Buffer | string> {

@@ -3,7 +3,7 @@ import type { RunningSimulator } from "../../src/simulator/index.js";
 import { resultRow } from "../../src/simulator/results.js";
 import { findRun, queryRunsOf } from "../../src/simulator/runs.js";
 import type { ReportState } from "../../src/simulator/state.js";
-import { ReportResultsError } from "../../src/results/errors.js";
+import { ReportResultsError } from "../../src/sync/results/errors.js";
 import type { TapState } from "../../src/state.js";
 import { checkSingerOutput } from "../support/singer-check.js";
 import { healthyReports, logLines, reportsWhere, scaledClock, startSmall, syncResults } from "./support.js";

@@ -8,7 +8,7 @@ import { startSimulator, type RunningSimulator } from "../../src/simulator/index
 import type { SimulatorOptions } from "../../src/simulator/types.js";
 import type { ReportState } from "../../src/simulator/state.js";
 import { parseState, type TapState } from "../../src/state.js";
-import { createRuntime, syncWith } from "../../src/tap.js";
+import { createRuntime, syncWith } from "../../src/runtime.js";
 import { tempFiles } from "../support/run-cli.js";
 
 /**

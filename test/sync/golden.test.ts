@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Clock } from "../../src/clock.js";
-import type { JsonObject, JsonValue } from "../../src/json.js";
-import type { MessageSink } from "../../src/singer/output.js";
-import { createRuntime, syncWith } from "../../src/tap.js";
+import { LineWriter } from "../../src/singer/line-writer.js";
+import { SingerOutput } from "../../src/singer/output.js";
+import { createRuntime, syncWith } from "../../src/runtime.js";
 import { SimHarness, catalogSelecting } from "../support/sim-harness.js";
 import { PROJECT_ROOT } from "../support/run-cli.js";
 
@@ -13,45 +13,32 @@ import { PROJECT_ROOT } from "../support/run-cli.js";
 const FIXED = Date.parse("2026-07-01T00:00:00.000Z");
 const fixedClock: Clock = { now: () => FIXED, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
-class CollectingSink implements MessageSink {
-  readonly lines: string[] = [];
-  schema(
-    stream: string,
-    schema: JsonObject,
-    key_properties: readonly string[],
-    bookmark_properties?: readonly string[],
-  ): Promise<void> {
-    this.lines.push(
-      JSON.stringify({
-        type: "SCHEMA",
-        stream,
-        schema,
-        key_properties,
-        ...(bookmark_properties ? { bookmark_properties } : {}),
-      }),
-    );
-    return Promise.resolve();
+/** A stream that keeps every byte written to it: what the LineWriter hands to stdout. */
+class ByteCollector extends Writable {
+  readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    callback();
   }
-  record(
-    stream: string,
-    record: Readonly<Record<string, unknown>>,
-    time_extracted: string,
-    version?: number,
-  ): Promise<void> {
-    this.lines.push(JSON.stringify({ type: "RECORD", stream, record, version, time_extracted }));
-    return Promise.resolve();
+  get text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
   }
-  activateVersion(stream: string, version: number): Promise<void> {
-    this.lines.push(JSON.stringify({ type: "ACTIVATE_VERSION", stream, version }));
-    return Promise.resolve();
-  }
-  state(value: JsonValue): Promise<void> {
-    this.lines.push(JSON.stringify({ type: "STATE", value }));
-    return Promise.resolve();
-  }
-  flush(): Promise<void> {
-    return Promise.resolve();
-  }
+}
+
+/**
+ * The end-of-run summary on stderr: the record_count metrics (sorted: streams finish in an order concurrency decides)
+ * and the "sync finished" line, with the stream list sorted and the time queued on the rate limit (real time, however
+ * fixed the clock) blanked.
+ */
+function summaryLines(stderr: string): string[] {
+  const lines = stderr.split("\n");
+  const metrics = lines.filter((l) => l.includes('"metric":"record_count"')).sort();
+  const finished = lines.filter((l) => l.includes("sync finished in"));
+  expect(finished.length).toBe(1);
+  const normalized = (finished[0] ?? "")
+    .replace(/\(([^()]*)\); /, (_m, list: string) => `(${list.split(", ").sort().join(", ")}); `)
+    .replace(/[\d.]+s queued on the rate limit/, "(time) queued on the rate limit");
+  return [...metrics, normalized];
 }
 
 /** JSON with object keys sorted: the state's maps fill in commit order, which concurrency makes vary. */
@@ -66,12 +53,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const silent = new Writable({ write: (_c, _e, cb) => cb() });
-
 /**
  * Golden JSONL of a whole sync (singer.md §3.13, house style practice 9): a small seeded simulator, a fixed clock, every
- * stream but query_results. Units of different reports interleave with concurrency, so the snapshot lists SCHEMA
- * messages in order, then the records sorted, then the final STATE; the exact bytes of every record are compared.
+ * stream but query_results, written by the real Singer output and LineWriter into a stream whose bytes are kept. Units
+ * of different reports interleave with concurrency, so the snapshot lists SCHEMA messages in order, then the records
+ * sorted, then the final STATE (keys sorted), then the stderr summary; the exact bytes of every line are compared.
  * Regenerate with UPDATE_SNAPSHOTS=1 after a deliberate change, and review the diff.
  */
 describe("golden output of a sync with a fixed clock", () => {
@@ -100,24 +86,38 @@ describe("golden output of a sync with a fixed clock", () => {
 
   it("matches test/snapshots/sync-golden.jsonl", async () => {
     const catalogFile = h.write("catalog.json", catalogSelecting());
-    const runtime = createRuntime([h.path("config.json")], { stderr: silent, env: {}, onDebug: () => undefined });
-    const sink = new CollectingSink();
+    let stderr = "";
+    const runtime = createRuntime([h.path("config.json")], {
+      stderr: { write: (text: string) => (stderr += text) },
+      env: {},
+      onDebug: () => undefined,
+    });
+    const stdout = new ByteCollector();
+    const writer = new LineWriter(stdout);
     try {
-      await syncWith(runtime, sink, {
+      await syncWith(runtime, new SingerOutput(writer), {
         catalogFile,
         stateFile: undefined,
         signal: new AbortController().signal,
         clock: fixedClock,
       });
+      await writer.flush();
     } finally {
       await runtime.client.close();
     }
-    const schemas = sink.lines.filter((l) => l.startsWith('{"type":"SCHEMA"'));
-    const records = sink.lines.filter((l) => l.startsWith('{"type":"RECORD"')).sort();
-    const last = sink.lines.at(-1) ?? "";
+    const written = stdout.text;
+    expect(written.endsWith("\n")).toBe(true);
+    const messages = written.trimEnd().split("\n");
+    const schemas = messages.filter((l) => l.startsWith('{"type":"SCHEMA"'));
+    const records = messages.filter((l) => l.startsWith('{"type":"RECORD"')).sort();
+    const last = messages.at(-1) ?? "";
     expect(last.startsWith('{"type":"STATE"')).toBe(true);
+    expect(schemas.length + records.length + messages.filter((l) => l.startsWith('{"type":"STATE"')).length).toBe(
+      messages.length,
+    );
     const finalState = canonical(JSON.parse(last));
-    const text = `${[...schemas, ...records, finalState].join("\n")}\n`;
+    const summary = summaryLines(stderr);
+    const text = `${[...schemas, ...records, finalState, ...summary].join("\n")}\n`;
     const file = join(PROJECT_ROOT, "test", "snapshots", "sync-golden.jsonl");
     if (process.env.UPDATE_SNAPSHOTS === "1" || !existsSync(file)) writeFileSync(file, text);
     const golden = readFileSync(file, "utf8");

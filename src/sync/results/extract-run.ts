@@ -1,13 +1,15 @@
 import type { Readable } from "node:stream";
-import { NotFoundError } from "../http/errors.js";
-import { isJsonObject, type JsonObject } from "../json.js";
-import type { SyncContext } from "../sync/context.js";
-import { fillPath, listPages, timestampOf } from "../sync/lists.js";
-import type { Unit } from "../sync/output.js";
-import { markExtracted, RESULTS_STREAM } from "./bookmarks.js";
+import { NotFoundError } from "../../http/errors.js";
+import { isJsonObject, type JsonObject } from "../../json.js";
+import type { SyncContext } from "../context.js";
+import { fillPath, listPages, timestampOf } from "../lists.js";
+import type { Unit } from "../output.js";
+import { markExtracted } from "./bookmarks.js";
+import type { ResultStreams } from "./streams.js";
 import { ResultStreamError } from "./errors.js";
 import { jsonArrayItems, MalformedResultError, TruncatedResultError } from "./json-array-items.js";
-import { requiredToken, runOutcome } from "./report-runs.js";
+import { runOutcome } from "../../streams/run-states.js";
+import { requiredToken } from "./report-runs.js";
 
 const CONTENT = "/{workspace}/reports/{report}/runs/{run}/query_runs/{query_run}/results/content.json";
 
@@ -46,6 +48,7 @@ const MAX_RETRY_PAUSE_MS = 30_000;
  */
 export async function extractRun(
   ctx: SyncContext,
+  streams: ResultStreams,
   report: string,
   run: JsonObject,
   settings: ExtractSettings,
@@ -53,11 +56,9 @@ export async function extractRun(
   const runToken = requiredToken(run, "a run");
   const completedAt = timestampOf(run, "completed_at");
   const workspace = ctx.config.workspace;
-  const queryRuns = ctx.definitions.get("query_runs");
-  if (queryRuns === undefined) throw new Error("internal: no query_runs stream definition");
-
   const items: JsonObject[] = [];
-  for await (const page of listPages(ctx, queryRuns, { workspace, report, run: runToken })) items.push(...page.items);
+  for await (const page of listPages(ctx, streams.queryRuns, { workspace, report, run: runToken }))
+    items.push(...page.items);
 
   let unit = ctx.output.unit();
   let inUnit = 0;
@@ -68,7 +69,7 @@ export async function extractRun(
     record: Readonly<Record<string, unknown>>,
     context: Readonly<Record<string, string>>,
   ): Promise<void> => {
-    unit.add(RESULTS_STREAM, record, context);
+    unit.add(streams.results, record, context);
     rows++;
     if (++inUnit >= settings.chunkRows) {
       await ctx.output.commit(unit);
@@ -100,14 +101,21 @@ export async function extractRun(
     } else queries++;
   }
 
-  finish(unit, report, runToken, completedAt, ctx.syncId);
+  finish(unit, streams.results, report, runToken, completedAt, ctx.syncId);
   await ctx.output.commit(unit);
   return { runToken, completedAt, rows, queries, purged };
 }
 
-function finish(unit: Unit, report: string, runToken: string, completedAt: string | null, syncId: string): void {
+function finish(
+  unit: Unit,
+  stream: string,
+  report: string,
+  runToken: string,
+  completedAt: string | null,
+  syncId: string,
+): void {
   unit.onCommit((state) =>
-    markExtracted(state, report, { run_token: runToken, completed_at: completedAt, sync_id: syncId }),
+    markExtracted(state, stream, report, { run_token: runToken, completed_at: completedAt, sync_id: syncId }),
   );
 }
 

@@ -1,4 +1,4 @@
-import { parseJsonLossless, type JsonValue } from "../json.js";
+import { parseJsonLossless, type JsonValue } from "../../json.js";
 
 /** The body is not the JSON array of rows Mode's `content.json` promises (mode-api notes §5). */
 export class MalformedResultError extends Error {

@@ -1,24 +1,9 @@
-import type { JsonObject } from "../json.js";
-import type { SyncContext } from "../sync/context.js";
-import { fillPath, listPages, timestampOf } from "../sync/lists.js";
+import type { JsonObject } from "../../json.js";
+import type { SyncContext } from "../context.js";
+import { fillPath, listPages, timestampOf } from "../lists.js";
 import { ReportFailedError } from "./errors.js";
-
-/** Report-run states (mode-api notes §4): `completed` ends notebook reports and counts as success. */
-const SUCCEEDED = new Set(["succeeded", "completed"]);
-const FAILED = new Set(["failed", "cancelled"]);
-
-export type RunOutcome = "succeeded" | "failed" | "in-progress";
-
-/**
- * What a run's state means. `pending`, `enqueued` and `running_notebook` are in progress (mode-api notes §4); so is a
- * state Mode may add later, until the wait times out, rather than guessing it final.
- */
-export function runOutcome(state: unknown): RunOutcome {
-  if (typeof state !== "string") return "in-progress";
-  if (SUCCEEDED.has(state)) return "succeeded";
-  if (FAILED.has(state)) return "failed";
-  return "in-progress";
-}
+import type { ResultStreams } from "./streams.js";
+import { runOutcome } from "../../streams/run-states.js";
 
 /**
  * A token Mode must send (a run's, a query run's, a listed report's). Its absence is a malformed answer about one
@@ -57,7 +42,12 @@ export function fetchRun(ctx: SyncContext, report: string, run: string): Promise
  * The client does not retry a POST whose outcome is unknown (a timeout or reset could have started the run), so a
  * second run is never started by accident.
  */
-export async function triggerRun(ctx: SyncContext, report: string, parameters: JsonObject): Promise<JsonObject> {
+export async function triggerRun(
+  ctx: SyncContext,
+  streams: ResultStreams,
+  report: string,
+  parameters: JsonObject,
+): Promise<JsonObject> {
   const run = await ctx.client.postJson({
     path: fillPath(RUNS, { workspace: ctx.config.workspace, report }),
     template: RUNS,
@@ -67,23 +57,20 @@ export async function triggerRun(ctx: SyncContext, report: string, parameters: J
   if (typeof run.token === "string" && run.token !== "") return run;
   // The 202 of this POST is not pinned down (mode-api notes §10) and may come without a body; the created run is then
   // the report's newest (a client saw it at report_runs[0] at once, mode-api notes §4).
-  const runs = ctx.definitions.get("runs");
-  if (runs !== undefined) {
-    for await (const page of listPages(
-      ctx,
-      runs,
-      { workspace: ctx.config.workspace, report },
-      { order: "desc", order_by: "created_at" },
-    )) {
-      const newest = page.items[0];
-      if (newest !== undefined && runOutcome(newest.state) === "in-progress") {
-        ctx.logger.warn(
-          `report results: ${report}: Mode accepted the run without naming it; following the report's newest run ${requiredToken(newest, "a run")}`,
-        );
-        return newest;
-      }
-      break;
+  for await (const page of listPages(
+    ctx,
+    streams.runs,
+    { workspace: ctx.config.workspace, report },
+    { order: "desc", order_by: "created_at" },
+  )) {
+    const newest = page.items[0];
+    if (newest !== undefined && runOutcome(newest.state) === "in-progress") {
+      ctx.logger.warn(
+        `report results: ${report}: Mode accepted the run without naming it; following the report's newest run ${requiredToken(newest, "a run")}`,
+      );
+      return newest;
     }
+    break;
   }
   throw new ReportFailedError(
     "Mode accepted the run request but named no run, and the report has no run in progress to follow",
@@ -103,6 +90,7 @@ export interface WaitSettings {
  */
 export async function waitForRun(
   ctx: SyncContext,
+  streams: ResultStreams,
   report: string,
   started: JsonObject,
   settings: WaitSettings,
@@ -119,7 +107,7 @@ export async function waitForRun(
       ctx.logger.debug(`report ${report}: run ${token} ${String(run.state)} after ${polls} polls`);
       return run;
     }
-    if (outcome === "failed") throw new ReportFailedError(await describeRunFailure(ctx, report, run));
+    if (outcome === "failed") throw new ReportFailedError(await describeRunFailure(ctx, streams, report, run));
     const left = deadline - ctx.clock.now();
     if (left <= 0) {
       throw new ReportFailedError(
@@ -134,33 +122,39 @@ export async function waitForRun(
 }
 
 /** "run R failed: query "Q" (token): SqlUnknownColumn: ERROR: …", from the run's query runs. */
-export async function describeRunFailure(ctx: SyncContext, report: string, run: JsonObject): Promise<string> {
+export async function describeRunFailure(
+  ctx: SyncContext,
+  streams: ResultStreams,
+  report: string,
+  run: JsonObject,
+): Promise<string> {
   const token = requiredToken(run, "a run");
   const state = String(run.state);
   const completed = timestampOf(run, "completed_at");
   const head = `run ${token} ${state}${completed === null ? "" : ` at ${completed}`}`;
   const details: string[] = [];
-  const queryRuns = ctx.definitions.get("query_runs");
-  if (queryRuns !== undefined) {
-    try {
-      for await (const page of listPages(ctx, queryRuns, { workspace: ctx.config.workspace, report, run: token })) {
-        for (const item of page.items) {
-          if (runOutcome(item.state) !== "failed" && item.error_code === undefined && item.error_message === undefined)
-            continue;
-          const name = typeof item.query_name === "string" ? `"${oneLine(item.query_name)}"` : "a query";
-          const query = typeof item.query_token === "string" ? ` (${item.query_token})` : "";
-          const code = typeof item.error_code === "string" ? `${item.error_code}: ` : "";
-          const message =
-            typeof item.error_message === "string"
-              ? oneLine(item.error_message)
-              : `state ${String(item.state)}, no error message from Mode`;
-          details.push(`query ${name}${query}: ${code}${message}`);
-        }
+  try {
+    for await (const page of listPages(ctx, streams.queryRuns, {
+      workspace: ctx.config.workspace,
+      report,
+      run: token,
+    })) {
+      for (const item of page.items) {
+        if (runOutcome(item.state) !== "failed" && item.error_code === undefined && item.error_message === undefined)
+          continue;
+        const name = typeof item.query_name === "string" ? `"${oneLine(item.query_name)}"` : "a query";
+        const query = typeof item.query_token === "string" ? ` (${item.query_token})` : "";
+        const code = typeof item.error_code === "string" ? `${item.error_code}: ` : "";
+        const message =
+          typeof item.error_message === "string"
+            ? oneLine(item.error_message)
+            : `state ${String(item.state)}, no error message from Mode`;
+        details.push(`query ${name}${query}: ${code}${message}`);
       }
-    } catch (error) {
-      if (ctx.signal.aborted) throw error;
-      details.push(`its query runs could not be read (${error instanceof Error ? error.message : String(error)})`);
     }
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    details.push(`its query runs could not be read (${error instanceof Error ? error.message : String(error)})`);
   }
   return details.length === 0 ? `${head}; Mode gave no error details` : `${head}: ${details.join("; ")}`;
 }

@@ -1,10 +1,7 @@
-import { isJsonObject, type JsonObject } from "../json.js";
-import type { TapState } from "../state.js";
+import { isJsonObject, type JsonObject } from "../../json.js";
+import type { TapState } from "../../state.js";
 
-/** The stream whose bookmark holds the per-report partitions. */
-export const RESULTS_STREAM = "query_results";
-
-/** What was last extracted for one report: `state.bookmarks.query_results.partitions[<report token>]`. */
+/** What was last extracted for one report: `state.bookmarks.<results stream>.partitions[<report token>]`. */
 export interface ResultsPartition {
   /** Token of the report run whose results were extracted. */
   readonly run_token: string;
@@ -18,8 +15,8 @@ export interface ResultsPartition {
 }
 
 /** The partition of a report, if its results were ever extracted (a malformed entry counts as none). */
-export function extractedRun(state: TapState, report: string): ResultsPartition | undefined {
-  const partitions = state.bookmarks[RESULTS_STREAM]?.partitions;
+export function extractedRun(state: TapState, stream: string, report: string): ResultsPartition | undefined {
+  const partitions = state.bookmarks[stream]?.partitions;
   if (!isJsonObject(partitions)) return undefined;
   const entry = partitions[report];
   if (!isJsonObject(entry) || typeof entry.run_token !== "string") return undefined;
@@ -45,8 +42,8 @@ export function alreadyExtracted(
 }
 
 /** Records that a run's results were extracted (applied at the commit of the report's last unit). */
-export function markExtracted(state: TapState, report: string, partition: ResultsPartition): void {
-  const bookmark = (state.bookmarks[RESULTS_STREAM] ??= {});
+export function markExtracted(state: TapState, stream: string, report: string, partition: ResultsPartition): void {
+  const bookmark = (state.bookmarks[stream] ??= {});
   if (!isJsonObject(bookmark.partitions)) bookmark.partitions = {};
   (bookmark.partitions as JsonObject)[report] = {
     run_token: partition.run_token,

@@ -1,4 +1,4 @@
-import { AuthenticationError, ForbiddenError, ModeApiError } from "../http/errors.js";
+import { AuthenticationError, ForbiddenError, ModeApiError, type ErrorKind } from "../../http/errors.js";
 import { MalformedResultError, TruncatedResultError } from "./json-array-items.js";
 
 /** Why one report's results were not extracted. The other reports go on; the sync ends non-zero at the end. */
@@ -38,21 +38,22 @@ export class ResultStreamError extends Error {
 }
 
 /**
- * Whether an error ends only the report it happened in. Mode API errors do (a 404 report, a 403 on one report, a 400
- * on bad parameters, retries exhausted), as do our own report failures and malformed results; a 401 (the credential
- * itself is wrong), an interruption, a closed stdout, an invalid record with `invalid_records: fail` and bugs stop the
- * sync.
+ * The error kind (src/http/errors.ts: fatal, retriable, skippable) of a failure while one report's results were
+ * extracted, the report being the item skipped: Mode API errors are skippable (a 404 report, a 403 on one report, a 400
+ * on bad parameters, retries exhausted), as are our own report failures and malformed results; a 401 (the credential
+ * itself is wrong), an interruption, a closed stdout, an invalid record with `invalid_records: fail` and bugs are
+ * fatal to the sync.
  */
-export function endsOnlyTheReport(error: unknown): boolean {
+export function reportErrorKind(error: unknown): ErrorKind {
   if (
     error instanceof ReportFailedError ||
     error instanceof MalformedResultError ||
     error instanceof ResultStreamError ||
     error instanceof TruncatedResultError
   )
-    return true;
-  if (error instanceof AuthenticationError) return error instanceof ForbiddenError;
-  return error instanceof ModeApiError;
+    return "skippable";
+  if (error instanceof AuthenticationError) return error instanceof ForbiddenError ? "skippable" : "fatal";
+  return error instanceof ModeApiError ? "skippable" : "fatal";
 }
 
 /** One line for a failure. */

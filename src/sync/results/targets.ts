@@ -1,10 +1,11 @@
-import type { ReportResultsConfig } from "../config.js";
-import { NotFoundError } from "../http/errors.js";
-import type { JsonObject } from "../json.js";
-import type { SyncContext } from "../sync/context.js";
-import { fillPath, listPages, statusOf } from "../sync/lists.js";
-import { endsOnlyTheReport, ReportFailedError } from "./errors.js";
+import type { ReportResultsConfig } from "../../config.js";
+import { NotFoundError } from "../../http/errors.js";
+import type { JsonObject } from "../../json.js";
+import type { SyncContext } from "../context.js";
+import { fillPath, listPages, statusOf } from "../lists.js";
+import { reportErrorKind, ReportFailedError } from "./errors.js";
 import { requiredToken } from "./report-runs.js";
+import type { ResultStreams } from "./streams.js";
 
 /** A report whose results to extract. */
 export interface ReportTarget {
@@ -23,6 +24,7 @@ const REPORT = "/{workspace}/reports/{report}";
  */
 export async function* reportTargets(
   ctx: SyncContext,
+  streams: ResultStreams,
   settings: ReportResultsConfig,
   onSpaceFailure: (space: string, error: unknown) => void,
 ): AsyncGenerator<ReportTarget, void, undefined> {
@@ -32,16 +34,14 @@ export async function* reportTargets(
     seen.add(token);
     yield { token };
   }
-  const reports = ctx.definitions.get("reports");
-  if (reports === undefined) return;
   for (const space of settings.spaces) {
     const found: JsonObject[] = [];
     try {
       // The space's list is read to its end before its reports start, so a failure halfway never leaves half a space.
-      for await (const page of listPages(ctx, reports, { workspace: ctx.config.workspace, space }))
+      for await (const page of listPages(ctx, streams.reports, { workspace: ctx.config.workspace, space }))
         found.push(...page.items);
     } catch (error) {
-      if (ctx.signal.aborted || !endsOnlyTheReport(error)) throw error;
+      if (ctx.signal.aborted || reportErrorKind(error) !== "skippable") throw error;
       onSpaceFailure(
         space,
         statusOf(error) === 404 || statusOf(error) === 403
