@@ -31,7 +31,38 @@ export interface StreamDefinition {
   readonly selectedByDefault: boolean;
   readonly description: string; // one line, for README/--about
   readonly transform?: (raw: Readonly<Record<string, unknown>>) => Record<string, unknown>; // escape hatch
+  /**
+   * "derived": records computed from each record of the `derivedFrom` streams, with no request of their own (issue 17,
+   * query_tables). Round one declares it; the engine's derived walk is wired separately.
+   */
+  readonly walk?: "derived";
+  /** Streams whose records feed `derive` (each record of each, as read and normalised). */
+  readonly derivedFrom?: readonly string[];
+  /** Workspace-level streams `derive` looks records up in, by name: which stream and which field indexes it. */
+  readonly lookups?: Readonly<Record<string, StreamLookup>>;
+  /** The records derived from one source record; pure, never throws. */
+  readonly derive?: DeriveRecords;
 }
+
+/** A lookup a derived stream declares: records of `stream` indexed by their `key` field (ids as strings). */
+export interface StreamLookup {
+  readonly stream: string;
+  readonly key: string;
+}
+
+/** A declared lookup filled by the engine: the record whose key field equals `key`, if any. */
+export interface LookupTable {
+  get(key: string): Readonly<Record<string, unknown>> | undefined;
+}
+
+export type DeriveRecords = (
+  source: {
+    readonly stream: string;
+    readonly record: Readonly<Record<string, unknown>>;
+    readonly context: StreamContext;
+  },
+  lookups: Readonly<Record<string, LookupTable>>,
+) => Record<string, unknown>[];
 
 export interface StreamQueryConfig {
   readonly includePersonalSpaces: boolean;
