@@ -34,11 +34,21 @@ export interface LineageExtractor {
   extract(input: LineageInput): QueryLineage;
 }
 
-/** An extractor with its own Liquid engine and grammars (loaded on first use, then reused). */
-export function createLineageExtractor(): LineageExtractor {
+export interface LineageExtractorOptions {
+  /**
+   * Parse results kept by rendered SQL and adapter (0: none). Parsing costs about 1 ms per clause with
+   * node-sql-parser (docs/lineage.md), and copies of one query across reports are common.
+   */
+  readonly cacheSize?: number;
+}
+
+/** An extractor with its own Liquid engine, grammars (loaded on first use, then reused) and parse cache. */
+export function createLineageExtractor(options: LineageExtractorOptions = {}): LineageExtractor {
   const liquid = createSqlTemplateEngine();
   const grammars = createSqlGrammars();
   const noDefinitions: DefinitionLookup = () => undefined;
+  const cacheSize = options.cacheSize ?? 0;
+  const cache = new Map<string, QueryLineage>();
 
   const parseWith = (
     sql: string,
@@ -71,23 +81,36 @@ export function createLineageExtractor(): LineageExtractor {
         return { dialect: null, tables: [], errors: [...errors, `Liquid: ${messageOf(error)}`] };
       }
       if (isBlank(sql)) return { dialect: null, tables: [], errors };
-      const whole = parseWith(sql, dialects);
-      if ("dialect" in whole) return { dialect: whole.dialect, tables: distinct(whole.tables), errors };
-      // One statement no grammar reads should not hide the tables of the others: parse them one by one.
-      const statements = splitStatements(sql);
-      if (statements.length < 2) return { dialect: dialects[0] ?? null, tables: [], errors: [...errors, whole.error] };
-      const tables: TableReference[] = [];
-      let dialect: Dialect | undefined;
-      statements.forEach((statement, index) => {
-        const result = parseWith(statement, dialect === undefined ? dialects : [dialect, ...dialects]);
-        if ("dialect" in result) {
-          dialect ??= result.dialect;
-          tables.push(...result.tables);
-        } else errors.push(`statement ${index + 1} of ${statements.length}: ${result.error}`);
-      });
-      return { dialect: dialect ?? dialects[0] ?? null, tables: distinct(tables), errors };
+      if (cacheSize === 0) return parseAll(sql, dialects, errors);
+      const key = `${dialects.join(",")}\u0000${sql}`;
+      let parsed = cache.get(key);
+      if (parsed === undefined) {
+        parsed = parseAll(sql, dialects, []);
+        // Oldest first out: a Map iterates in insertion order.
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+        cache.set(key, parsed);
+      }
+      return errors.length === 0 ? parsed : { ...parsed, errors: [...errors, ...parsed.errors] };
     },
   };
+
+  function parseAll(sql: string, dialects: readonly Dialect[], errors: string[]): QueryLineage {
+    const whole = parseWith(sql, dialects);
+    if ("dialect" in whole) return { dialect: whole.dialect, tables: distinct(whole.tables), errors };
+    // One statement no grammar reads should not hide the tables of the others: parse them one by one.
+    const statements = splitStatements(sql);
+    if (statements.length < 2) return { dialect: dialects[0] ?? null, tables: [], errors: [...errors, whole.error] };
+    const tables: TableReference[] = [];
+    let dialect: Dialect | undefined;
+    statements.forEach((statement, index) => {
+      const result = parseWith(statement, dialect === undefined ? dialects : [dialect, ...dialects]);
+      if ("dialect" in result) {
+        dialect ??= result.dialect;
+        tables.push(...result.tables);
+      } else errors.push(`statement ${index + 1} of ${statements.length}: ${result.error}`);
+    });
+    return { dialect: dialect ?? dialects[0] ?? null, tables: distinct(tables), errors };
+  }
 }
 
 function distinct(tables: readonly TableReference[]): TableReference[] {

@@ -141,6 +141,17 @@ describe("the extractor", () => {
     expect(lineage.errors).toEqual([expect.stringMatching(/^statement 2 of 2: postgresql syntax error, line 1/)]);
   });
 
+  it("gives the same answers with a parse cache, errors of the unrendered SQL included", () => {
+    const cached = createLineageExtractor({ cacheSize: 1 });
+    const inputs = [
+      { sql: "SELECT * FROM {{ @x }} JOIN s.a ON true", adapter: "jdbc:snowflake" },
+      { sql: "SELECT * FROM s.a", adapter: "jdbc:snowflake" },
+      { sql: "SELECT * FROM s.a", adapter: "jdbc:mysql" },
+      { sql: "SELECT * FROM {{ @x }} JOIN s.a ON true", adapter: "jdbc:snowflake" },
+    ];
+    for (const input of [...inputs, ...inputs]) expect(cached.extract(input)).toEqual(extractor.extract(input));
+  });
+
   it("never throws: unparsable SQL, a Liquid error and empty SQL are results", () => {
     expect(extractor.extract({ sql: "this is not SQL", adapter: "jdbc:mysql" })).toEqual({
       dialect: "mysql",

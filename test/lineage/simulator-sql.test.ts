@@ -15,13 +15,18 @@ describe("the simulator's query SQL", () => {
 
   it("parses in each data source's own dialect, with the tables it names", () => {
     for (const adapter of adapters)
-      for (const variant of ["plain", "liquid", "unicode", "long"] as const)
-        for (const serial of [1, 2, 3]) {
-          const lineage = extractor.extract({ sql: querySql(3, serial, variant, adapter), adapter, definition });
-          expect({ adapter, variant, errors: lineage.errors }).toEqual({ adapter, variant, errors: [] });
-          expect(lineage.dialect).toBe(adapter === null ? "postgresql" : adapter.slice(5));
-          expect(lineage.tables.length).toBeGreaterThanOrEqual(variant === "liquid" ? 3 : 1);
-        }
+      for (const variant of ["plain", "liquid", "unicode"] as const) {
+        const lineage = extractor.extract({ sql: querySql(3, 1, variant, adapter), adapter, definition });
+        expect({ adapter, variant, errors: lineage.errors }).toEqual({ adapter, variant, errors: [] });
+        expect(lineage.dialect).toBe(adapter === null ? "postgresql" : adapter.slice(5));
+        expect(lineage.tables.length).toBeGreaterThanOrEqual(variant === "liquid" ? 3 : variant === "plain" ? 2 : 1);
+      }
+  });
+
+  it("parses the 24 KB generated query too (once: parsing it takes about a second)", () => {
+    const lineage = extractor.extract({ sql: querySql(3, 1, "long", "jdbc:postgresql"), adapter: "jdbc:postgresql" });
+    expect(lineage.errors).toEqual([]);
+    expect(lineage.tables.map((t) => t.schema)).toEqual(["analytics"]);
   });
 
   it("writes names the way each warehouse does", () => {
