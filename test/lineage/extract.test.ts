@@ -152,6 +152,16 @@ describe("the extractor", () => {
     for (const input of [...inputs, ...inputs]) expect(cached.extract(input)).toEqual(extractor.extract(input));
   });
 
+  it("does not parse SQL longer than its limit, and says so", () => {
+    const short = createLineageExtractor({ maxSqlLength: 20 });
+    expect(short.extract({ sql: "SELECT * FROM s.a WHERE x = 1", adapter: null })).toEqual({
+      dialect: null,
+      tables: [],
+      errors: ["SQL of 29 characters not parsed (longer than 20)"],
+    });
+    expect(short.extract({ sql: "SELECT * FROM s.a", adapter: null }).tables).toHaveLength(1);
+  });
+
   it("never throws: unparsable SQL, a Liquid error and empty SQL are results", () => {
     expect(extractor.extract({ sql: "this is not SQL", adapter: "jdbc:mysql" })).toEqual({
       dialect: "mysql",
