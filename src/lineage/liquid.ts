@@ -12,6 +12,18 @@ export interface SqlTemplateEngine {
 }
 
 export function createSqlTemplateEngine(): SqlTemplateEngine {
+  // Built on the first SQL that has Liquid in it (most has none; building costs about as much as parsing a query).
+  let liquid: Liquid | undefined;
+  return {
+    render(sql, variables) {
+      if (!sql.includes("{")) return sql;
+      liquid ??= sandboxedLiquid();
+      return String(liquid.parseAndRenderSync(sql, { ...variables }));
+    },
+  };
+}
+
+function sandboxedLiquid(): Liquid {
   const liquid = new Liquid({
     templates: {},
     // Liquid's own defaults would let an include read files under the working directory.
@@ -38,7 +50,5 @@ export function createSqlTemplateEngine(): SqlTemplateEngine {
       },
     });
   }
-  return {
-    render: (sql, variables) => (sql.includes("{") ? String(liquid.parseAndRenderSync(sql, { ...variables })) : sql),
-  };
+  return liquid;
 }
