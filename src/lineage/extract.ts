@@ -2,6 +2,7 @@ import { expandDefinitions, type DefinitionLookup } from "./definitions.js";
 import { dialectsFor, type Dialect } from "./dialects.js";
 import { createSqlTemplateEngine } from "./liquid.js";
 import { readModeForm } from "./mode-form.js";
+import { elideSelectLists } from "./select-lists.js";
 import { createSqlGrammars, tablesOf, type TableReference } from "./sql-tables.js";
 import { isBlank, splitStatements } from "./statements.js";
 
@@ -60,6 +61,16 @@ export function createLineageExtractor(options: LineageExtractorOptions = {}): L
     sql: string,
     dialects: readonly Dialect[],
   ): { dialect: Dialect; tables: TableReference[] } | { error: string } => {
+    // Without the SELECT lists first (fast, and the tables are the same); the text as written when that fails.
+    const elided = elideSelectLists(sql);
+    if (elided !== sql)
+      for (const dialect of dialects) {
+        try {
+          return { dialect, tables: tablesOf(grammars, elided, dialect) };
+        } catch {
+          // The text as written is parsed below, and its error is the one reported.
+        }
+      }
     let first: string | undefined;
     for (const dialect of dialects) {
       try {
