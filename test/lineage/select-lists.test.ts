@@ -13,8 +13,7 @@ describe("SELECT lists elided before parsing", () => {
     expect(elideSelectLists("SELECT (SELECT max(x) FROM s.u) AS m FROM t")).toBe(
       "SELECT (SELECT * FROM s.u) AS m FROM t",
     );
-    for (const sql of ["SELECT 1", "SELECT a INTO new_t FROM t", "SELECT a IS DISTINCT FROM b FROM t"])
-      expect(elideSelectLists(sql)).toBe(sql);
+    for (const sql of ["SELECT 1", "SELECT a INTO new_t FROM t"]) expect(elideSelectLists(sql)).toBe(sql);
     expect(elideSelectLists("SELECT a IS DISTINCT FROM b FROM t")).toBe("SELECT * FROM t");
     expect(elideSelectLists("SELECT extract(day FROM ts), trim(both ' ' FROM x) FROM t")).toBe("SELECT * FROM t");
   });
