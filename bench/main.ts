@@ -5,7 +5,8 @@
  *   npm run bench -- [--rate 100] [--scale 1] [--big-scale 10] [--results-mb 256 | --results-full] [--only a,b] [--seed 7]
  *
  * Scenarios (--only): full (a full sync at --rate requests per second, simulator and tap limited alike), incremental
- * (after touching 1% of the reports and adding a run to 5%), unthrottled (no rate limit anywhere), big (the same at
+ * (after touching 1% of the reports and adding a run to 5%), unthrottled (no rate limit anywhere), lineage
+ * (bench/lineage.ts: query_tables derived from every query's SQL, queries/s next to the unthrottled sync's), big (the same at
  * --big-scale times the reports, for peak RSS), results (bench/results-memory.ts). The simulator runs in a process of
  * its own, and so does the tap (dist/src/cli.js, spawned with this Node), so CPU time and peak RSS are the tap's alone.
  */
@@ -29,6 +30,7 @@ import {
   type Row,
 } from "./report.js";
 import { bareClientRun, type BareClientResult } from "./bare-client.js";
+import { lineageBench } from "./lineage.js";
 import { recordPipeline, type RecordPipelineResult } from "./record-pipeline.js";
 import { requestsByStream } from "./requests-by-stream.js";
 import { SimulatorProcess } from "./simulator-process.js";
@@ -38,7 +40,7 @@ import { describeWorkspace, mediumWorkspace } from "./workspaces.js";
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The project root: dist/bench/main.js lives two levels below it. */
 const ROOT = join(HERE, "..", "..");
-const SCENARIOS = ["full", "incremental", "unthrottled", "big", "results"] as const;
+const SCENARIOS = ["full", "incremental", "unthrottled", "lineage", "big", "results"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const TARGETS = {
@@ -407,6 +409,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "tap-mode-bench-"));
   const out: Collected = { rows: [], json: {}, failures: [] };
   const started = performance.now();
+  // The unthrottled sync's rates, which the lineage section compares its own with.
+  let syncRates: { records: number; queries: number } | undefined;
   try {
     if (options.only.has("full") || options.only.has("incremental"))
       await attempt(out, "full", () => throttled(options, dir, out));
@@ -421,6 +425,10 @@ async function main(argv: readonly string[]): Promise<number> {
         );
         const section = `Unthrottled sync (no rate limit, max_concurrency 8, validation on), ${describeWorkspace(mediumWorkspace(options.scale))}`;
         const perSecond = run.totalRecords / run.wallSeconds;
+        syncRates = {
+          records: perSecond,
+          queries: ((run.records.queries ?? 0) + (run.records.dataset_queries ?? 0)) / run.wallSeconds,
+        };
         const pipeline = recordPipeline(ROOT);
         out.rows.push(
           checked(section, "records/s", integer(perSecond), "≥ 20,000", perSecond >= TARGETS.recordsPerSecond),
@@ -438,6 +446,49 @@ async function main(argv: readonly string[]): Promise<number> {
           recordPipeline: pipeline.perSecond,
           recordPipelineFlattened: pipeline.flattenedPerSecond,
         };
+      });
+    }
+    if (options.only.has("lineage")) {
+      await attempt(out, "lineage", () => {
+        const size = mediumWorkspace(options.scale);
+        progress(`lineage: query_tables derived from every query of ${describeWorkspace(size)}`);
+        const result = lineageBench(options.seed, size);
+        const section = `Lineage (bench/lineage.ts): query_tables derived in-process from every query's SQL, ${describeWorkspace(size)}`;
+        const rates = syncRates;
+        out.rows.push(
+          row(section, "queries (distinct SQL texts)", `${integer(result.queries)} (${integer(result.distinctSql)})`),
+          row(
+            section,
+            "records derived (parse-error records)",
+            `${integer(result.records)} (${integer(result.parseErrors)})`,
+          ),
+          rates === undefined
+            ? row(section, "queries/s, every query parsed", integer(result.perSecond))
+            : checked(
+                section,
+                "queries/s, every query parsed",
+                integer(result.perSecond),
+                `> the unthrottled sync's ${integer(rates.queries)} queries/s`,
+                result.perSecond > rates.queries,
+              ),
+          row(section, "queries per CPU second, every query parsed", integer(result.perCpuSecond)),
+          row(
+            section,
+            "queries/s with the parse cache (copies of one SQL parsed once)",
+            integer(result.perSecondCached),
+          ),
+          ...(rates === undefined
+            ? [note(section, "run the unthrottled scenario too for the sync's records/s and queries/s")]
+            : [
+                row(
+                  section,
+                  "unthrottled sync: records/s (queries/s)",
+                  `${integer(rates.records)} (${integer(rates.queries)})`,
+                ),
+              ]),
+        );
+        out.json.lineage = { ...result, sync: rates };
+        return Promise.resolve();
       });
     }
     if (options.only.has("big")) {

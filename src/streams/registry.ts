@@ -12,6 +12,7 @@ import { membershipsStream } from "./memberships.js";
 import { queriesStream } from "./queries.js";
 import { queryResultsStream } from "./query-results.js";
 import { queryRunsStream } from "./query-runs.js";
+import { queryTablesStream } from "./query-tables.js";
 import { reportFiltersStream } from "./report-filters.js";
 import { reportSchedulesStream } from "./report-schedules.js";
 import { reportSubscriptionsStream } from "./report-subscriptions.js";
@@ -50,6 +51,7 @@ export function streamDefinitions(): readonly StreamDefinition[] {
     groupsStream,
     groupMembershipsStream,
     auditLogsStream,
+    queryTablesStream,
   ];
 }
 

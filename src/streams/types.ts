@@ -92,12 +92,20 @@ export interface StreamDefinition {
    * `derived` streams: the records computed from one record of a `derivedFrom` stream (as Mode sent it), with its
    * context (the source's context plus its childContext) and the lookups. CPU only: no request.
    */
-  readonly derive?: (
-    source: Readonly<Record<string, unknown>>,
-    context: StreamContext,
-    lookups: Lookups,
-  ) => readonly Readonly<Record<string, unknown>>[];
+  readonly derive?: DeriveFn;
+  /**
+   * `derived` streams whose derivation keeps state worth reusing across records (a parser's loaded grammars, a cache):
+   * a factory the engine calls once per sync, used instead of `derive`. No module-level state needed.
+   */
+  readonly createDerive?: () => DeriveFn;
 }
+
+/** Records computed from one source record (CPU only, no request); see StreamDefinition.derive. */
+export type DeriveFn = (
+  source: Readonly<Record<string, unknown>>,
+  context: StreamContext,
+  lookups: Lookups,
+) => readonly Readonly<Record<string, unknown>>[];
 
 export interface StreamQueryConfig {
   readonly includePersonalSpaces: boolean;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/index.js";
 import { liveQueries } from "../../src/simulator/bodies/reports.js";
+import { queryAdapter } from "../../src/simulator/bodies/queries.js";
 import { createPrng } from "../../src/simulator/random.js";
 import { parseRequestTarget } from "../../src/simulator/request-target.js";
 import { Router, type Route } from "../../src/simulator/router.js";
@@ -144,17 +145,21 @@ describe("remembered SQL", () => {
     const parameterSets = [{}, { state: "NY" }, { state: "GA", other: 1 }, { include_tests: true }];
     for (let round = 0; round < 2; round++) {
       for (const variant of variants) {
-        for (const serial of [1, 2, 77]) {
-          expect(texts.raw(serial, variant)).toBe(querySql(5, serial, variant));
+        for (const [serial, adapter] of [
+          [1, "jdbc:snowflake"],
+          [2, null],
+          [77, "jdbc:bigquery"],
+        ] as const) {
+          expect(texts.raw(serial, variant, adapter)).toBe(querySql(5, serial, variant, adapter));
           for (const parameters of parameterSets)
-            expect(texts.rendered(serial, variant, parameters)).toBe(
-              renderLiquid(querySql(5, serial, variant), parameters),
+            expect(texts.rendered(serial, variant, adapter, parameters)).toBe(
+              renderLiquid(querySql(5, serial, variant, adapter), parameters),
             );
         }
       }
     }
-    expect(texts.rendered(3, "liquid", { state: "NY" })).toContain("WHERE state = 'NY'");
-    expect(texts.rendered(3, "liquid", { state: "GA" })).toContain("WHERE state = 'GA'");
+    expect(texts.rendered(3, "liquid", null, { state: "NY" })).toContain("WHERE t.state = 'NY'");
+    expect(texts.rendered(3, "liquid", null, { state: "GA" })).toContain("WHERE t.state = 'GA'");
   });
 
   it("renders SQL without Liquid as the SQL without trailing blanks", () => {
@@ -215,7 +220,7 @@ describe("serving repeated and changed pages", () => {
     const byToken = new Map(report.queries.map((q) => [q.token, q]));
     for (const query of after) {
       const state = byToken.get(String(query.token)) as QueryState;
-      expect(query.raw_query).toBe(querySql(4, state.serial, state.sql));
+      expect(query.raw_query).toBe(querySql(4, state.serial, state.sql, queryAdapter(state)));
     }
   });
 
@@ -242,8 +247,8 @@ describe("serving repeated and changed pages", () => {
       );
       rendered.push(String(queryRuns[0]?.rendered_source));
     }
-    expect(rendered[0]).toContain("WHERE state = 'NY'");
-    expect(rendered[1]).toContain("WHERE state = 'GA'");
+    expect(rendered[0]).toContain("WHERE t.state = 'NY'");
+    expect(rendered[1]).toContain("WHERE t.state = 'GA'");
     expect(rendered[2]).toBe(rendered[0]);
   });
 

@@ -10,7 +10,7 @@ function stream(name: string): StreamDefinition {
 }
 
 describe("stream definitions", () => {
-  it("list the 22 streams (the issue's 21 and dataset_queries), parents first", () => {
+  it("list the 23 streams (the first issue's 21, dataset_queries and query_tables), parents first", () => {
     expect(streamDefinitions().map((d) => d.name)).toEqual([
       "workspaces",
       "spaces",
@@ -34,6 +34,7 @@ describe("stream definitions", () => {
       "groups",
       "group_memberships",
       "audit_logs",
+      "query_tables",
     ]);
     expect(findStream("dashboards")).toBeUndefined();
   });

@@ -2,7 +2,7 @@ import type { JsonObject } from "../../json.js";
 import { form, links, selectInput, templatedLink, textInput } from "../hal.js";
 import { between, hash32, pick } from "../random.js";
 import type { MemberState } from "../state.js";
-import { querySql } from "../text.js";
+import { definitionSql } from "../text.js";
 import { DAY, HISTORY_END, HISTORY_START, isoMs, isoOrNull, MINUTE } from "../time.js";
 import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
@@ -50,6 +50,11 @@ const ADAPTERS = [
   },
   { adapter: "jdbc:mysql", vendor: "mysql", name: "MySQL", port: 3306, version: "8.0.28", warehouse: null, custom: {} },
 ] as const;
+
+/** The `adapter` of data source `index` (its SQL dialect). */
+export function dataSourceAdapter(index: number): string {
+  return (ADAPTERS[index % ADAPTERS.length] ?? ADAPTERS[0]).adapter;
+}
 
 export function dataSourceToken(world: World, index: number): string {
   return world.tokens.make(TokenKind.dataSource, index);
@@ -132,7 +137,7 @@ export function definitionBody(world: World, index: number): JsonObject {
   const createdAt = HISTORY_START + between(2 * DAY, 300 * DAY, world.seed, index, 161);
   const updatedAt = Math.min(HISTORY_END, createdAt + between(MINUTE, 200 * DAY, world.seed, index, 162));
   const name = index < DEFINITION_NAMES.length ? (DEFINITION_NAMES[index] as string) : `definition_${index}`;
-  const source = querySql(world.seed, 1_000_000 + index, index % 4 === 1 ? "liquid" : "plain");
+  const source = definitionSql(world.seed, index);
   const dataSource =
     world.size.dataSources > 0 ? idValue(world, IdBase.dataSource + (index % world.size.dataSources)) : null;
   const self = apiPath(world, "definitions", token);

@@ -8,6 +8,7 @@ import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, reportPath, userPath } from "./context.js";
 import { liveChartPositions } from "../live.js";
+import { dataSourceAdapter } from "./management.js";
 
 /** Queries (mode-api §3.4, `queries.json`) and charts (§3.5, `charts.json`). */
 
@@ -28,7 +29,12 @@ export function queryName(world: World, query: QueryState): string {
 }
 
 export function queryRawSql(world: World, query: QueryState): string {
-  return world.sql.raw(query.serial, query.sql);
+  return world.sql.raw(query.serial, query.sql, queryAdapter(query));
+}
+
+/** The adapter of the query's data source, which its SQL is written for (null without a data source). */
+export function queryAdapter(query: QueryState): string | null {
+  return query.dataSource < 0 ? null : dataSourceAdapter(query.dataSource);
 }
 
 export function dataSourceIdOf(world: World, query: QueryState): string | number | null {

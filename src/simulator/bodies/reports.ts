@@ -8,6 +8,7 @@ import { isoMs, isoOrNull } from "../time.js";
 import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, reportPath, spacePath, userPath, type BodyContext } from "./context.js";
+import { queryRawSql } from "./queries.js";
 import { spaceDisplayName } from "./spaces.js";
 import { liveChartPositions } from "../live.js";
 
@@ -56,7 +57,7 @@ function chartCount(report: ReportState): number {
 
 function queryPreview(world: World, report: ReportState): string | null {
   const first = liveQueries(report)[0];
-  return first === undefined ? null : preview(world.sql.raw(first.serial, first.sql));
+  return first === undefined ? null : preview(queryRawSql(world, first));
 }
 
 // A pre-signed S3 URL that expires in 119 s and changes on every request (mode-api §7.7).

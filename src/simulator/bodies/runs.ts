@@ -6,7 +6,7 @@ import { isoMs, isoOrNull } from "../time.js";
 import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, reportPath, userPath } from "./context.js";
-import { queryName, queryPath, queryRawSql } from "./queries.js";
+import { queryAdapter, queryName, queryPath, queryRawSql } from "./queries.js";
 
 /** Report runs (mode-api §3.6), dataset runs and query runs (§3.7). */
 
@@ -122,7 +122,7 @@ export function queryRunBody(world: World, queryRun: QueryRunView): JsonObject {
     id: idValue(world, queryRun.id),
     token: queryRun.token,
     raw_source: sql,
-    rendered_source: world.sql.rendered(query.serial, query.sql, run.parameters),
+    rendered_source: world.sql.rendered(query.serial, query.sql, queryAdapter(query), run.parameters),
     statement_annotation: `-- Mode run ${run.token}, query ${query.token}`,
     state: queryRun.state,
     created_at: isoMs(queryRun.createdAt),

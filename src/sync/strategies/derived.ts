@@ -18,7 +18,7 @@ export const derived: Strategy<DerivedBookmark> = {
   followsParentVersion: true,
   parseBookmark: parseCompletion,
   open(ctx, definition) {
-    const derive = definition.derive;
+    const derive = definition.createDerive?.() ?? definition.derive;
     if (derive === undefined) throw new Error(`internal: derived stream ${definition.name} declares no derive`);
     return Promise.resolve({
       definition,
