@@ -36,6 +36,7 @@ export interface Config {
   readonly progressIntervalSeconds: number;
   readonly logLevel: "debug" | "info" | "warn" | "error";
   readonly logFormat: "text" | "json";
+  readonly requestMetrics: "summary" | "per_request" | "off";
   readonly reportResults?: ReportResultsConfig;
 }
 
@@ -219,6 +220,7 @@ export function validateConfig(
     progressIntervalSeconds: Number(checked.progress_interval_seconds),
     logLevel: checked.log_level as Config["logLevel"],
     logFormat: checked.log_format === "json" ? "json" : "text",
+    requestMetrics: checked.request_metrics as Config["requestMetrics"],
     ...(isJsonObject(results) ? { reportResults: reportResultsConfig(results) } : {}),
   };
   return { config, warnings };

@@ -68,7 +68,13 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     stateIntervalRecords: config.stateIntervalRecords,
     stateIntervalMs: config.stateIntervalSeconds * 1000,
   });
-  const progress = new Progress(logger, clock, output.counts, () => client.stats());
+  const progress = new Progress(
+    logger,
+    clock,
+    output.counts,
+    () => client.stats(),
+    () => client.metrics.flushSummary(logger),
+  );
   const abort = new AbortController();
   const onOuterAbort = (): void => abort.abort(options.signal.reason);
   options.signal.addEventListener("abort", onOuterAbort, { once: true });
@@ -163,6 +169,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     unchanged: progress.unchangedCounts,
     deleted: progress.deletedCounts,
   };
+  client.metrics.flushSummary(logger);
   logSummary(logger, summary);
   return summary;
 }
@@ -177,7 +184,7 @@ export function logSummary(logger: Logger, summary: SyncSummary): void {
   const deleted = [...summary.deleted.entries()].map(([k, v]) => `${v} ${k}`).join(", ");
   logger.info(
     `sync finished in ${formatSeconds(summary.durationMs / 1000)}: ${total} records (${[...summary.records.entries()].map(([s, n]) => `${s} ${n}`).join(", ") || "none"}); ` +
-      `${http.requests} requests, ${http.retries} retries, ${http.rateLimited} answered 429, ${formatSeconds(http.rateLimitWaitMs / 1000)} queued on the rate limit (summed over requests), ${(http.bytes / 1_048_576).toFixed(1)} MiB; ` +
+      `${http.requests} requests, ${http.retries} retries, ${http.rateLimited} answered 429, ${formatSeconds(http.rateLimitWaitMs / 1000)} queued on the rate limit, ${(http.bytes / 1_048_576).toFixed(1)} MiB; ` +
       `${summary.states} STATE messages${unchanged ? `; unchanged and skipped: ${unchanged}` : ""}${deleted ? `; deleted: ${deleted}` : ""}`,
   );
 }

@@ -4,7 +4,7 @@ import type { Logger } from "../log.js";
 import type { ProgressTracker } from "./context.js";
 
 /**
- * Progress on stderr every few seconds: records per stream, requests, 429s and time queued on the rate limit (summed over requests), and an
+ * Progress on stderr every few seconds: records per stream, requests, 429s and time queued on the rate limit (wall time), and an
  * estimate of what is left where Mode's `pagination.total_count` tells how many reports there are.
  */
 export class Progress implements ProgressTracker {
@@ -20,6 +20,8 @@ export class Progress implements ProgressTracker {
     private readonly clock: Clock,
     private readonly counts: ReadonlyMap<string, number>,
     private readonly httpStats: () => HttpStats,
+    /** Logs the request metrics gathered since the last tick (`client.metrics.flushSummary`). */
+    private readonly flushMetrics: () => void = () => undefined,
   ) {
     this.startedAt = clock.now();
   }
@@ -76,8 +78,9 @@ export class Progress implements ProgressTracker {
     // do not, mode-api notes §2.4): estimate from reports when their total is known, else from spaces walked.
     const estimate = this.estimate("reports", elapsedS) ?? this.estimate("spaces", elapsedS) ?? "";
     this.logger.info(
-      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit, summed over requests)${estimate}`,
+      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit)${estimate}`,
     );
+    this.flushMetrics();
   }
 }
 
