@@ -80,6 +80,7 @@ export class ModeClient {
       clock: this.clock,
       random: options.random ?? Math.random,
       logger: options.logger,
+      host: this.base.host,
       redact: (text) => this.redact(text),
     });
     this.ownsDispatcher = options.dispatcher === undefined;

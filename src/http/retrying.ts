@@ -5,6 +5,7 @@ import {
   AuthenticationError,
   FatalApiError,
   ForbiddenError,
+  HostUnreachableError,
   MalformedResponseError,
   type ApiErrorDetails,
   ModeApiError,
@@ -13,6 +14,8 @@ import {
   RetriesExhaustedError,
   TimeoutError,
   TransientApiError,
+  UNREACHABLE_CODES,
+  unreachableReason,
 } from "./errors.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { RequestMetrics } from "./request-metrics.js";
@@ -53,6 +56,8 @@ export interface RetryingOptions {
   readonly clock: Clock;
   readonly random: () => number;
   readonly logger: Logger;
+  /** `host[:port]` of base_url, named when it cannot be reached. */
+  readonly host: string;
   /** Removes credentials from text the server sent (an error message that echoes a header). */
   readonly redact: (text: string) => string;
 }
@@ -64,6 +69,9 @@ export interface RetryingOptions {
  * retriable, skippable) and `status` callers dispatch on. A 429 pauses the whole limiter; other retries wait alone.
  */
 export class Retrying {
+  /** Whether any response has come from the host yet. */
+  private reached = false;
+
   constructor(private readonly options: RetryingOptions) {}
 
   async run<T>(
@@ -96,6 +104,7 @@ export class Retrying {
         return outcome;
       }, signal);
       this.record(method, spec.template, result);
+      if (result.status !== undefined) this.reached = true;
       if (result.malformed !== undefined)
         throw new MalformedResponseError({ ...details, ...statusOf(result) }, result.malformed);
       const decision = classify({ method, ...result, nowMs: clock.now() });
@@ -106,8 +115,13 @@ export class Retrying {
         ...codeOf(result),
         ...this.redacted(modeErrorFields(result.errorBody)),
       };
+      const unreachable = failure.code !== undefined && UNREACHABLE_CODES.has(failure.code);
+      if (unreachable && !this.reached) throw new HostUnreachableError(failure, this.options.host);
       if (decision.action !== "retry") throw finalError(decision, failure);
-      const reason = describeRetry(decision, result);
+      const reason =
+        unreachable && failure.code !== undefined
+          ? unreachableReason(this.options.host, failure.code)
+          : describeRetry(decision, result);
       const error = decision.timeout ? new TimeoutError(failure, reason) : new TransientApiError(failure, reason);
       if (attempt > maxRetries) throw new RetriesExhaustedError(error, attempt);
       this.options.metrics.retried();

@@ -11,6 +11,7 @@ import {
   AuthenticationError,
   FatalApiError,
   ForbiddenError,
+  HostUnreachableError,
   isFatal,
   isRetriable,
   isSkippable,
@@ -568,14 +569,33 @@ describe("ModeClient errors", () => {
   it("never writes credentials to logs, metrics or exhausted-retry errors", async () => {
     const { client, lines } = setup({ maxRetries: 1 });
     nock(ORIGIN)
+      .get("/api/acme/spaces")
+      .reply(200, {}, HAL)
       .get("/api/acme")
       .times(2)
       .replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" });
     const error = await client.getJson({ path: "/acme", template: "/{workspace}" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetriesExhaustedError);
     expect((error as RetriesExhaustedError).cause).toMatchObject({ code: "ECONNREFUSED" });
+    expect((error as Error).message).toContain("cannot reach app.mode.com (ECONNREFUSED): check base_url");
     expectNoSecrets(everyRendering(error));
     expectNoSecrets(lines.join("\n"));
+  });
+
+  it("stops at once, naming the host, when the host was never reached (a wrong base_url)", async () => {
+    const { client } = setup({ maxRetries: 5 });
+    // One reply only: a retry would be an unmatched request and fail the test.
+    nock(ORIGIN)
+      .get("/api/acme")
+      .replyWithError(Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" }));
+    const error = await client.getJson({ path: "/acme", template: "/{workspace}" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostUnreachableError);
+    expect(isFatal(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      "cannot reach app.mode.com (ENOTFOUND): check base_url and the network (GET /{workspace})",
+    );
+    expect(client.stats().requests).toBe(1);
   });
 });
 
