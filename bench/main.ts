@@ -52,7 +52,10 @@ const TARGETS = {
   misconfiguredBudgetUse: 0.8,
 };
 
-/** Mode's documented limit, about 40 requests per 10 s per token (docs/mode-api.md), as the simulator enforces it. */
+/**
+ * Mode's documented limit, about 40 requests per 10 s per token (https://mode.com/help/articles/api-reference/), as the
+ * simulator enforces it.
+ */
 const MODE_LIMIT = { requests: 40, windowMs: 10_000 };
 
 interface BenchOptions {

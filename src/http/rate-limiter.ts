@@ -3,7 +3,10 @@ import type { Logger } from "../log.js";
 
 /** Options of the client-side rate limiter. */
 export interface RateLimiterOptions {
-  /** At most this many requests start in any window of `windowMs` (Mode: about 40 per 10 s, docs/mode-api.md). */
+  /**
+   * At most this many requests start in any window of `windowMs` (Mode: "approximately 40 requests every 10 seconds",
+   * https://mode.com/help/articles/api-reference/).
+   */
   readonly requests: number;
   readonly windowMs: number;
   /** At most this many requests in flight at once. Default 8. */
@@ -20,7 +23,7 @@ export interface RateLimiterOptions {
 /** What one response said about the server's budget. */
 export interface ServerAnswer {
   readonly status: number;
-  /** `X-RateLimit-Remaining`: requests the server would still accept right now (docs/mode-api.md, rate limits). */
+  /** `X-RateLimit-Remaining`: what the server would still accept now (https://mode.com/help/articles/api-reference/). */
   readonly remaining?: number;
 }
 
@@ -39,8 +42,9 @@ export interface RateLimiterStats {
 const DECREASE_FACTOR = 0.8;
 /**
  * Additive increase: each answered request without a 429 adds this share of the rate set at the last decrease, so the
- * rate climbs back by the decrease (20%) over about 100 requests, and a server whose budget is a bucket (Mode's is a
- * leaky bucket, docs/mode-api.md) is filled slowly again: about one 429 per hundred requests at the real rate.
+ * rate climbs back by the decrease (20%) over about 100 requests, and a server whose budget is a bucket is filled again
+ * slowly: about one 429 per hundred requests or fewer at the real rate. (Mode's limit is a leaky bucket,
+ * https://docs.datagrail.io/docs/integrations/api-documentation/mode.)
  */
 const INCREASE_SHARE = 0.002;
 
