@@ -288,7 +288,12 @@ async function misconfiguredRate(options: BenchOptions, dir: string, out: Collec
       const stats = await sim.call("stats");
       assertSucceeded(`${run.label} rate limit`, result);
       const share429 = stats.rateLimited / stats.requests;
-      const budgetUse = (stats.requests - stats.rateLimited - MODE_LIMIT.requests) / (perSecond * result.wallSeconds);
+      const answered = stats.requests - stats.rateLimited;
+      // The sync's own duration from its summary line: the process's wall time also holds a few seconds of start-up
+      // and exit that no rate limiter can use.
+      const syncSeconds = summarySeconds(result.summary) ?? result.wallSeconds;
+      const budgetUse = (answered - MODE_LIMIT.requests) / (perSecond * syncSeconds);
+      const wallBudgetUse = answered / (perSecond * result.wallSeconds);
       const complete = Object.entries(truth).every(([stream, n]) => (result.records[stream] ?? 0) === n);
       const section = `Rate limit ${run.label}: tap ${run.requests} requests per ${run.windowSeconds} s, simulator 40 per 10 s (leaky bucket, Retry-After), ${describeWorkspace(size)}`;
       const misconfigured = run.requests !== MODE_LIMIT.requests;
@@ -303,13 +308,17 @@ async function misconfiguredRate(options: BenchOptions, dir: string, out: Collec
               share429 <= TARGETS.misconfiguredShare429,
             )
           : checked(section, "requests answered 429", integer(stats.rateLimited), "0", stats.rateLimited === 0),
-        row(section, "wall time", seconds(result.wallSeconds)),
+        row(section, "wall time (the sync's own duration)", `${seconds(result.wallSeconds)} (${seconds(syncSeconds)})`),
         checked(
           section,
-          "budget use = (answered requests − the bucket's first 40) ÷ (4/s × wall time)",
+          "budget use = (answered requests − the bucket's first 40) ÷ (4/s × sync duration)",
           fixed(budgetUse, 3),
           misconfigured ? "≥ 0.80" : "≥ 0.90",
           budgetUse >= (misconfigured ? TARGETS.misconfiguredBudgetUse : TARGETS.budgetUse),
+        ),
+        note(
+          section,
+          `as the full-sync section counts it, answered requests ÷ (4/s × wall time): ${fixed(wallBudgetUse, 3)}`,
         ),
         checked(section, "records equal to the simulator's truth", complete ? "yes" : "no", "yes", complete),
       );
@@ -320,7 +329,9 @@ async function misconfiguredRate(options: BenchOptions, dir: string, out: Collec
         requests: stats.requests,
         rateLimited: stats.rateLimited,
         share429,
+        syncSeconds,
         budgetUse,
+        wallBudgetUse,
         run: summaryOf(result),
       };
     } finally {
@@ -328,6 +339,13 @@ async function misconfiguredRate(options: BenchOptions, dir: string, out: Collec
     }
   }
   out.json.misconfigured = json;
+}
+
+/** Seconds of `sync finished in 2m04s` / `12.3s` / `1h02m` (src/sync/progress.ts formatSeconds), if present. */
+function summarySeconds(summary: string | undefined): number | undefined {
+  const match = /sync finished in (?:(\d+)h)?(?:(\d+)m)?(?:([\d.]+)s)?:/.exec(summary ?? "");
+  if (match === null || match[0] === "sync finished in :") return undefined;
+  return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
 /** A sync with no rate limit on either side: throughput, CPU time per record and peak RSS. */
