@@ -113,7 +113,8 @@ export function unreachableReason(host: string, code: string): string {
 
 /**
  * The API host was never reached in this run: a wrong `base_url` (or no network) is far likelier than a blip, so the
- * sync stops at once with one line naming the host instead of retrying for minutes.
+ * sync stops at once with one line naming the host instead of retrying for minutes. Its kind stays `retriable`: a
+ * later run may well reach it (the Airbyte adapter reports a transient error).
  */
 export class HostUnreachableError extends ModeApiError {
   readonly host: string;
@@ -122,6 +123,7 @@ export class HostUnreachableError extends ModeApiError {
     super(
       `${unreachableReason(host, details.code ?? "no connection")} (${details.method} ${details.template})`,
       details,
+      "retriable",
     );
     this.host = host;
   }

@@ -591,7 +591,7 @@ describe("ModeClient errors", () => {
       .replyWithError(Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" }));
     const error = await client.getJson({ path: "/acme", template: "/{workspace}" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HostUnreachableError);
-    expect(isFatal(error)).toBe(true);
+    expect(isRetriable(error)).toBe(true);
     expect((error as Error).message).toBe(
       "cannot reach app.mode.com (ENOTFOUND): check base_url and the network (GET /{workspace})",
     );
