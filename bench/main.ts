@@ -6,8 +6,10 @@
  *
  * Scenarios (--only): full (a full sync at --rate requests per second, simulator and tap limited alike), incremental
  * (after touching 1% of the reports and adding a run to 5%), unthrottled (no rate limit anywhere), lineage
- * (bench/lineage.ts: query_tables derived from every query's SQL, queries/s next to the unthrottled sync's), big (the same at
- * --big-scale times the reports, for peak RSS), results (bench/results-memory.ts). The simulator runs in a process of
+ * (bench/lineage.ts: query_tables derived from every query's SQL, queries/s next to the unthrottled sync's), big (the
+ * same at --big-scale times the reports, for peak RSS), results (bench/results-memory.ts), misconfigured (the tap
+ * configured 100 requests per 1 s against a simulator allowing Mode's 40 per 10 s, then configured right, on a small
+ * workspace). The simulator runs in a process of
  * its own, and so does the tap (dist/src/cli.js, spawned with this Node), so CPU time and peak RSS are the tap's alone.
  */
 import { fork } from "node:child_process";
@@ -40,7 +42,7 @@ import { describeWorkspace, mediumWorkspace } from "./workspaces.js";
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The project root: dist/bench/main.js lives two levels below it. */
 const ROOT = join(HERE, "..", "..");
-const SCENARIOS = ["full", "incremental", "unthrottled", "lineage", "big", "results"] as const;
+const SCENARIOS = ["full", "incremental", "unthrottled", "lineage", "big", "results", "misconfigured"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const TARGETS = {
@@ -49,7 +51,15 @@ const TARGETS = {
   budgetUse: 0.9,
   bigRssBytes: 200 * 1_048_576,
   recordsPerSecond: 20_000,
+  misconfiguredShare429: 0.02,
+  misconfiguredBudgetUse: 0.8,
 };
+
+/**
+ * Mode's documented limit, about 40 requests per 10 s per token (https://mode.com/help/articles/api-reference/), as the
+ * simulator enforces it.
+ */
+const MODE_LIMIT = { requests: 40, windowMs: 10_000 };
 
 interface BenchOptions {
   readonly rate: number;
@@ -248,6 +258,97 @@ async function throttled(options: BenchOptions, dir: string, out: Collected): Pr
   } finally {
     await sim.stop();
   }
+}
+
+/**
+ * The tap configured far above the server's real limit (100 requests per 1 s against Mode's 40 per 10 s, a leaky bucket
+ * that sends `Retry-After`), then configured right, on a workspace of about 500 requests (about two minutes each at 4
+ * per second). Budget use leaves out the bucket's first 40 (an empty bucket takes them at once): the requests
+ * answered beyond them ÷ (4 per second × the tap's wall time).
+ */
+async function misconfiguredRate(options: BenchOptions, dir: string, out: Collected): Promise<void> {
+  const size = { ...mediumWorkspace(), spaces: 2, reportsPerSpace: 10 };
+  const perSecond = MODE_LIMIT.requests / (MODE_LIMIT.windowMs / 1000);
+  const runs = [
+    { label: "misconfigured", requests: 100, windowSeconds: 1 },
+    { label: "configured right", requests: MODE_LIMIT.requests, windowSeconds: MODE_LIMIT.windowMs / 1000 },
+  ];
+  const json: Record<string, unknown> = {};
+  for (const run of runs) {
+    const sim = await SimulatorProcess.start({ seed: options.seed, size, rateLimit: MODE_LIMIT });
+    try {
+      const minimal = await sim.call("minimalRequests");
+      const truth = await sim.call("truthCounts");
+      progress(
+        `${run.label} rate limit: tap ${run.requests} per ${run.windowSeconds} s against the simulator's 40 per 10 s, ${integer(minimal.total)} requests at least (about ${Math.ceil(minimal.total / perSecond)} s)`,
+      );
+      const config = {
+        ...tapConfig(sim, run.requests),
+        rate_limit_requests: run.requests,
+        rate_limit_window_seconds: run.windowSeconds,
+      };
+      const result = await runTap({ dir, label: `rate-${run.requests}`, config, catalog: fullCatalog() });
+      const stats = await sim.call("stats");
+      assertSucceeded(`${run.label} rate limit`, result);
+      const share429 = stats.rateLimited / stats.requests;
+      const answered = stats.requests - stats.rateLimited;
+      // The sync's own duration from its summary line: the process's wall time also holds a few seconds of start-up
+      // and exit that no rate limiter can use.
+      const syncSeconds = summarySeconds(result.summary) ?? result.wallSeconds;
+      const budgetUse = (answered - MODE_LIMIT.requests) / (perSecond * syncSeconds);
+      const wallBudgetUse = answered / (perSecond * result.wallSeconds);
+      const complete = Object.entries(truth).every(([stream, n]) => (result.records[stream] ?? 0) === n);
+      const section = `Rate limit ${run.label}: tap ${run.requests} requests per ${run.windowSeconds} s, simulator 40 per 10 s (leaky bucket, Retry-After), ${describeWorkspace(size)}`;
+      const misconfigured = run.requests !== MODE_LIMIT.requests;
+      out.rows.push(
+        row(section, "requests made (minimal)", `${integer(stats.requests)} (${integer(minimal.total)})`),
+        misconfigured
+          ? checked(
+              section,
+              "requests answered 429",
+              `${integer(stats.rateLimited)} (${fixed(share429 * 100, 2)}%)`,
+              "≤ 2%",
+              share429 <= TARGETS.misconfiguredShare429,
+            )
+          : checked(section, "requests answered 429", integer(stats.rateLimited), "0", stats.rateLimited === 0),
+        row(section, "wall time (the sync's own duration)", `${seconds(result.wallSeconds)} (${seconds(syncSeconds)})`),
+        checked(
+          section,
+          "budget use = (answered requests − the bucket's first 40) ÷ (4/s × sync duration)",
+          fixed(budgetUse, 3),
+          misconfigured ? "≥ 0.80" : "≥ 0.90",
+          budgetUse >= (misconfigured ? TARGETS.misconfiguredBudgetUse : TARGETS.budgetUse),
+        ),
+        note(
+          section,
+          `as the full-sync section counts it, answered requests ÷ (4/s × wall time): ${fixed(wallBudgetUse, 3)}`,
+        ),
+        checked(section, "records equal to the simulator's truth", complete ? "yes" : "no", "yes", complete),
+      );
+      json[run.label] = {
+        tap: { requests: run.requests, windowSeconds: run.windowSeconds },
+        server: MODE_LIMIT,
+        minimal: minimal.total,
+        requests: stats.requests,
+        rateLimited: stats.rateLimited,
+        share429,
+        syncSeconds,
+        budgetUse,
+        wallBudgetUse,
+        run: summaryOf(result),
+      };
+    } finally {
+      await sim.stop();
+    }
+  }
+  out.json.misconfigured = json;
+}
+
+/** Seconds of `sync finished in 2m04s` / `12.3s` / `1h02m` (src/sync/progress.ts formatSeconds), if present. */
+function summarySeconds(summary: string | undefined): number | undefined {
+  const match = /sync finished in (?:(\d+)h)?(?:(\d+)m)?(?:([\d.]+)s)?:/.exec(summary ?? "");
+  if (match === null || match[0] === "sync finished in :") return undefined;
+  return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
 /** A sync with no rate limit on either side: throughput, CPU time per record and peak RSS. */
@@ -503,6 +604,8 @@ async function main(argv: readonly string[]): Promise<number> {
         out.json.big = { scale: options.bigScale, requests, truthRecords, run: summaryOf(run) };
       });
     }
+    if (options.only.has("misconfigured"))
+      await attempt(out, "misconfigured", () => misconfiguredRate(options, dir, out));
     if (options.only.has("results")) {
       await attempt(out, "results", async () => {
         progress(`results-memory: one ${options.resultsMb} MB query result`);

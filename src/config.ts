@@ -39,6 +39,7 @@ export interface Config {
   readonly progressIntervalSeconds: number;
   readonly logLevel: "debug" | "info" | "warn" | "error";
   readonly logFormat: "text" | "json";
+  readonly requestMetrics: "summary" | "per_request" | "off";
   readonly reportResults?: ReportResultsConfig;
   /** Stream maps and flattening (src/maps/), as the Meltano SDK's built-in settings. */
   readonly streamMaps: JsonObject;
@@ -250,6 +251,7 @@ export function validateConfig(
     progressIntervalSeconds: Number(checked.progress_interval_seconds),
     logLevel: checked.log_level as Config["logLevel"],
     logFormat: checked.log_format === "json" ? "json" : "text",
+    requestMetrics: checked.request_metrics as Config["requestMetrics"],
     ...(isJsonObject(results) ? { reportResults: reportResultsConfig(results) } : {}),
     streamMaps: isJsonObject(checked.stream_maps) ? checked.stream_maps : {},
     streamMapConfig: isJsonObject(checked.stream_map_config) ? checked.stream_map_config : {},

@@ -31,6 +31,7 @@ function textLine(level: number, args: readonly unknown[]): string {
   const name = LEVEL_NAMES[level] ?? "INFO";
   const [first, second] = args;
   if (typeof first === "object" && first !== null) {
+    if (second === METRIC_MESSAGE && "point" in first) return `${name} METRIC: ${JSON.stringify(first.point)}\n`;
     const extra = JSON.stringify(first);
     const tail = extra === "{}" ? "" : ` ${extra}`;
     return `${name} ${second === undefined ? "" : String(second)}${tail}\n`;
@@ -47,7 +48,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? process.stderr;
   const level = options.level ?? "info";
   if (options.format === "json")
-    return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+    return pino(
+      {
+        level,
+        base: undefined,
+        timestamp: pino.stdTimeFunctions.isoTime,
+        // The same level names as the text lines, lower-case: `"level":"warning"`, not pino's number 40.
+        formatters: { level: (_label, number) => ({ level: levelName(number) }) },
+      },
+      destination,
+    );
   return pino(
     {
       level,
@@ -71,7 +81,18 @@ export interface MetricPoint {
   tags: Record<string, string | number>;
 }
 
-/** Logs `INFO METRIC: {json}`, the line format singer-python and the Meltano SDK use. */
+const METRIC_MESSAGE = "METRIC";
+
+/**
+ * Logs a metric point. In text form the line is `INFO METRIC: {json}`, the line format singer-python and the Meltano
+ * SDK use; in JSON form the point is an object under `point` (as the Meltano SDK's structured metric records carry
+ * it) next to `"msg":"METRIC"`, not a string to parse again.
+ */
 export function logMetric(logger: Logger, point: MetricPoint): void {
-  logger.info(`METRIC: ${JSON.stringify(point)}`);
+  logger.info({ point }, METRIC_MESSAGE);
+}
+
+/** The lower-case level name of a JSON log line (`info`, `warning`, `critical`) for pino's numeric level. */
+export function levelName(level: number): string {
+  return (LEVEL_NAMES[level] ?? "INFO").toLowerCase();
 }

@@ -86,6 +86,7 @@ export function createRuntime(
       maxConcurrent: config.maxConcurrency,
     },
     maxRetries: overrides.maxRetries ?? config.maxRetries,
+    requestMetrics: config.requestMetrics,
     logger,
     ...(io.clock ? { clock: io.clock } : {}),
   });

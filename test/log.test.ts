@@ -37,8 +37,28 @@ describe("text logger", () => {
     const out = capture();
     createLogger({ level: "info", format: "json", destination: out }).warn({ page: 2 }, "empty page");
     const entry = JSON.parse(out.lines.join("")) as Record<string, unknown>;
-    expect(entry).toMatchObject({ level: 40, page: 2, msg: "empty page" });
+    expect(entry).toMatchObject({ level: "warning", page: 2, msg: "empty page" });
     expect(typeof entry.time).toBe("string");
+  });
+
+  it("names levels as strings and writes a metric's point as an object in json format", () => {
+    const out = capture();
+    const logger = createLogger({ level: "debug", format: "json", destination: out });
+    logger.debug("d");
+    logger.info("i");
+    logger.error("e");
+    logger.fatal("f");
+    logMetric(logger, { type: "counter", metric: "record_count", value: 3, tags: { endpoint: "reports" } });
+    const entries = out.lines
+      .join("")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries.map((e) => e.level)).toEqual(["debug", "info", "error", "critical", "info"]);
+    expect(entries[4]).toMatchObject({
+      msg: "METRIC",
+      point: { type: "counter", metric: "record_count", value: 3, tags: { endpoint: "reports" } },
+    });
   });
 });
 

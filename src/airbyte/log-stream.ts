@@ -3,8 +3,15 @@ import { createLogger, type Logger } from "../log.js";
 import type { LineWriter } from "../singer/line-writer.js";
 import { logMessage, type AirbyteLogLevel } from "./messages.js";
 
-// pino's numeric levels -> AirbyteLogMessage levels (airbyte_protocol.yaml: FATAL, ERROR, WARN, INFO, DEBUG, TRACE).
-const LEVELS: Readonly<Record<number, AirbyteLogLevel>> = {
+// The JSON logger's level names (src/log.ts; pino's numbers too) -> AirbyteLogMessage levels (airbyte_protocol.yaml:
+// FATAL, ERROR, WARN, INFO, DEBUG, TRACE).
+const LEVELS: Readonly<Record<string, AirbyteLogLevel>> = {
+  trace: "TRACE",
+  debug: "DEBUG",
+  info: "INFO",
+  warning: "WARN",
+  error: "ERROR",
+  critical: "FATAL",
   10: "TRACE",
   20: "DEBUG",
   30: "INFO",
@@ -25,6 +32,10 @@ export function logLineToMessage(line: string): ReturnType<typeof logMessage> {
   } catch {
     return logMessage("INFO", line);
   }
+  const level = LEVELS[String(entry.level)] ?? "INFO";
+  // A metric reads as in Singer mode, `METRIC: {...}`, so it stays greppable.
+  if (entry.msg === "METRIC" && typeof entry.point === "object")
+    return logMessage(level, `METRIC: ${JSON.stringify(entry.point)}`);
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entry)) if (!PINO_KEYS.has(key)) extra[key] = value;
   const err = extra.err;
@@ -35,7 +46,7 @@ export function logLineToMessage(line: string): ReturnType<typeof logMessage> {
     extra.err = rest;
   }
   const tail = Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : "";
-  return logMessage(LEVELS[Number(entry.level)] ?? "INFO", `${String(entry.msg ?? "")}${tail}`, stack);
+  return logMessage(level, `${String(entry.msg ?? "")}${tail}`, stack);
 }
 
 /**

@@ -2,35 +2,16 @@ import type { Readable } from "node:stream";
 import { Agent, type Dispatcher } from "undici";
 import { systemClock, type Clock } from "../clock.js";
 import { isJsonObject, parseJsonLossless, type JsonObject, type JsonValue } from "../json.js";
-import { logMetric, type Logger } from "../log.js";
+import type { Logger } from "../log.js";
 import { basicAuthHeader } from "./auth.js";
 import { assertDecodable, decodeBuffer, decodedStream, readAll, UnsupportedEncodingError } from "./body.js";
-import {
-  AuthenticationError,
-  FatalApiError,
-  ForbiddenError,
-  MalformedResponseError,
-  type ApiErrorDetails,
-  ModeApiError,
-  modeErrorFields,
-  NotFoundError,
-  RetriesExhaustedError,
-  TimeoutError,
-  TransientApiError,
-} from "./errors.js";
+import { FatalApiError, type ApiErrorDetails } from "./errors.js";
 import { collect } from "./collect.js";
 import { paginate } from "./paginate.js";
 import { RateLimiter } from "./rate-limiter.js";
-import {
-  backoffDelay,
-  classify,
-  errorCode,
-  headerValue,
-  numericHeader,
-  rateLimitDelay,
-  type Classification,
-  type ResponseHeaders,
-} from "./retry-policy.js";
+import { RequestMetrics } from "./request-metrics.js";
+import { Retrying } from "./retrying.js";
+import { headerValue, type ResponseHeaders } from "./retry-policy.js";
 import type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } from "./types.js";
 
 export type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } from "./types.js";
@@ -42,20 +23,6 @@ export interface StreamResponse {
   readonly body: Readable;
   readonly contentType: string;
   readonly status: number;
-}
-
-/** What one attempt produced, before classification. */
-interface Attempt<T> {
-  readonly status?: number;
-  readonly headers?: ResponseHeaders;
-  readonly error?: unknown;
-  readonly bodyValid?: boolean;
-  /** Mode's error body on a non-2xx answer. */
-  readonly errorBody?: JsonValue;
-  /** A 2xx whose body is well-formed but not what the call returns: fatal, not retried. */
-  readonly malformed?: string;
-  readonly value?: T;
-  readonly durationMs: number;
 }
 
 const DEFAULT_MAX_BACKOFF_MS = 60_000;
@@ -76,39 +43,46 @@ function queryString(query: RequestSpec["query"]): string {
 }
 
 /**
- * The Mode API client: transport (undici), Basic auth, rate limiting, retries, pagination,
- * metrics. Knows nothing of Singer (house style §4).
+ * The Mode API client: transport (undici), Basic auth and decoding. The retry loop (retrying.ts), the rate limiter
+ * (rate-limiter.ts) and the request metrics (request-metrics.ts) are composed here, each in its own module.
+ * Knows nothing of Singer.
  */
 export class ModeClient {
   private readonly base: URL;
   private readonly basePath: string;
   private readonly clock: Clock;
-  private readonly random: () => number;
   private readonly logger: Logger;
   private readonly limiter: RateLimiter;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly authorization: string;
   private readonly options: ModeClientOptions;
-  private readonly totals: HttpStats = {
-    requests: 0,
-    retries: 0,
-    rateLimited: 0,
-    bytes: 0,
-    rateLimitWaitMs: 0,
-    byTemplate: {},
-  };
+  private readonly retrying: Retrying;
+  /** Request counts and the per-endpoint METRIC lines (`request_metrics`); the progress reporter flushes them. */
+  readonly metrics: RequestMetrics;
 
   constructor(options: ModeClientOptions) {
     this.options = options;
     this.base = new URL(options.baseUrl);
     this.basePath = this.base.pathname.replace(/\/+$/, "");
     this.clock = options.clock ?? systemClock();
-    this.random = options.random ?? Math.random;
     this.logger = options.logger;
     this.authorization = basicAuthHeader(options.apiToken, options.apiSecret);
     const maxConcurrent = options.rateLimit.maxConcurrent ?? 8;
     this.limiter = new RateLimiter({ ...options.rateLimit, maxConcurrent, clock: this.clock, logger: options.logger });
+    this.metrics = new RequestMetrics(options.logger, options.requestMetrics);
+    this.retrying = new Retrying({
+      maxRetries: options.maxRetries,
+      maxBackoffMs: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
+      rateLimitWindowMs: options.rateLimit.windowMs,
+      limiter: this.limiter,
+      metrics: this.metrics,
+      clock: this.clock,
+      random: options.random ?? Math.random,
+      logger: options.logger,
+      host: this.base.host,
+      redact: (text) => this.redact(text),
+    });
     this.ownsDispatcher = options.dispatcher === undefined;
     // One keep-alive pool per origin (an Agent keeps a Pool per origin), as many sockets as requests in flight.
     this.dispatcher =
@@ -136,7 +110,7 @@ export class ModeClient {
    * as a stream error.
    */
   getStream(spec: RequestSpec & { readonly accept?: string }): Promise<StreamResponse> {
-    return this.execute("GET", spec, async (signal) => {
+    return this.retrying.run("GET", spec, async (signal) => {
       const started = this.clock.now();
       const response = await this.send("GET", spec, spec.accept ?? "*/*", undefined, signal);
       const status = response.statusCode;
@@ -155,7 +129,7 @@ export class ModeClient {
             };
           throw error;
         }
-        const body = decodedStream(response.body, encoding, (n) => this.countBytes(n));
+        const body = decodedStream(response.body, encoding, this.metrics.countBytes);
         const value: StreamResponse = {
           body,
           contentType: headerValue(response.headers, "content-type") ?? "",
@@ -180,11 +154,7 @@ export class ModeClient {
 
   /** Totals for the end-of-run summary (a copy). */
   stats(): HttpStats {
-    const byTemplate: HttpStats["byTemplate"] = {};
-    for (const [template, entry] of Object.entries(this.totals.byTemplate)) {
-      byTemplate[template] = { requests: entry.requests, statuses: { ...entry.statuses } };
-    }
-    return { ...this.totals, rateLimitWaitMs: this.limiter.stats().waitMs, byTemplate };
+    return this.metrics.stats(this.limiter.stats().waitMs);
   }
 
   /** Drops queued requests and closes the connection pool (when the client created it). */
@@ -194,16 +164,15 @@ export class ModeClient {
   }
 
   private requestJson(method: Method, spec: RequestSpec, body: string | undefined): Promise<JsonObject> {
-    return this.execute(method, spec, async (signal) => {
+    return this.retrying.run(method, spec, async (signal) => {
       const started = this.clock.now();
       const response = await collect(
         this.dispatcher,
         this.dispatchOptions(method, spec, "application/hal+json", body),
         signal,
-        this.onBytes,
+        this.metrics.countBytes,
       );
       const { statusCode: status, headers } = response;
-      this.heard(headers);
       if (status < 200 || status >= 300) {
         const errorBody = await this.errorBodyOf(response.body, headers);
         return { status, headers, errorBody, durationMs: this.clock.now() - started };
@@ -234,81 +203,6 @@ export class ModeClient {
     });
   }
 
-  /** The retry loop around one kind of attempt. */
-  private async execute<T>(
-    method: Method,
-    spec: RequestSpec,
-    attemptOnce: (signal: AbortSignal | undefined) => Promise<Attempt<T>>,
-  ): Promise<T> {
-    const signal = spec.signal;
-    const details = { method, template: spec.template };
-    const maxRetries = Math.max(0, this.options.maxRetries);
-    const maxBackoffMs = this.options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
-    for (let attempt = 1; ; attempt += 1) {
-      const result = await this.limiter.schedule(async () => {
-        const started = this.clock.now();
-        try {
-          return await attemptOnce(signal);
-        } catch (error) {
-          // An abort is the caller's decision, never a failure to retry; our own errors are final.
-          if (signal?.aborted) throw signal.reason;
-          if (error instanceof ModeApiError) throw error;
-          return { error, durationMs: this.clock.now() - started } satisfies Attempt<T>;
-        }
-      }, signal);
-      this.record(method, spec.template, result);
-      if (result.malformed !== undefined)
-        throw new MalformedResponseError({ ...details, ...statusOf(result) }, result.malformed);
-      const decision = classify({ method, ...result, nowMs: this.clock.now() });
-      if (decision.action === "success" && result.value !== undefined) return result.value;
-      const failure: ApiErrorDetails = {
-        ...details,
-        ...statusOf(result),
-        ...codeOf(result),
-        ...this.redacted(modeErrorFields(result.errorBody)),
-      };
-      if (decision.action !== "retry") throw this.finalError(decision, failure);
-      const reason = describeRetry(decision, result);
-      const error = decision.timeout ? new TimeoutError(failure, reason) : new TransientApiError(failure, reason);
-      if (attempt > maxRetries) throw new RetriesExhaustedError(error, attempt);
-      this.totals.retries += 1;
-      const delayMs = decision.rateLimited
-        ? (decision.retryAfterMs ?? rateLimitDelay(attempt, this.random, this.options.rateLimit.windowMs, maxBackoffMs))
-        : (decision.retryAfterMs ?? backoffDelay(attempt, this.random, maxBackoffMs));
-      this.logger.warn(
-        {
-          method,
-          endpoint: spec.template,
-          ...(result.status === undefined ? { error_code: decision.reason } : { http_status_code: result.status }),
-          attempt,
-          delay_ms: delayMs,
-        },
-        `Retrying ${method} ${spec.template} after ${decision.reason} (attempt ${attempt} of ${maxRetries + 1}) in ${delayMs} ms`,
-      );
-      // A 429 pauses the whole limiter (this request waits in it like every other); other retries wait alone.
-      if (decision.rateLimited) this.limiter.onRateLimited(delayMs);
-      else await this.clock.sleep(delayMs, signal);
-    }
-  }
-
-  private finalError(decision: Exclude<Classification, { action: "retry" }>, details: ApiErrorDetails): ModeApiError {
-    if (decision.action === "success") return new MalformedResponseError(details, "empty response");
-    switch (decision.failure) {
-      case "unauthorized":
-        return new AuthenticationError(details);
-      case "forbidden":
-        return new ForbiddenError(details);
-      case "not_found":
-        return new NotFoundError(details);
-      case "unsafe_to_retry": {
-        const reason = `${decision.reason}; not retried because ${details.method} is not idempotent`;
-        return decision.timeout === true ? new TimeoutError(details, reason) : new TransientApiError(details, reason);
-      }
-      case "client_error":
-        return new FatalApiError(details);
-    }
-  }
-
   private send(
     method: Method,
     spec: RequestSpec,
@@ -316,19 +210,9 @@ export class ModeClient {
     body: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Dispatcher.ResponseData> {
-    return this.dispatcher
-      .request({ ...this.dispatchOptions(method, spec, accept, body), ...(signal === undefined ? {} : { signal }) })
-      .then((response) => {
-        this.heard(response.headers);
-        return response;
-      });
-  }
-
-  /** Every response feeds the limiter what the server says of its budget (`X-RateLimit-*`, mode-api notes §6.1). */
-  private heard(headers: ResponseHeaders): void {
-    this.limiter.onHeaders({
-      limit: numericHeader(headers, "x-ratelimit-limit"),
-      remaining: numericHeader(headers, "x-ratelimit-remaining"),
+    return this.dispatcher.request({
+      ...this.dispatchOptions(method, spec, accept, body),
+      ...(signal === undefined ? {} : { signal }),
     });
   }
 
@@ -402,7 +286,7 @@ export class ModeClient {
 
   private async readErrorBody(response: Dispatcher.ResponseData): Promise<JsonValue | undefined> {
     try {
-      return await this.errorBodyOf(await readAll(response.body, this.onBytes), response.headers);
+      return await this.errorBodyOf(await readAll(response.body, this.metrics.countBytes), response.headers);
     } catch {
       return undefined;
     }
@@ -412,60 +296,10 @@ export class ModeClient {
    * Error text comes from the server; a proxy or debug page that echoes request headers would
    * otherwise carry the credential into an error message.
    */
-  private redacted(fields: { modeId?: string; modeMessage?: string }): { modeId?: string; modeMessage?: string } {
+  private redact(text: string): string {
     const secrets = [this.authorization.slice("Basic ".length), this.options.apiToken, this.options.apiSecret].filter(
       (s) => s.length >= 4,
     );
-    const scrub = (text: string): string => secrets.reduce((acc, secret) => acc.split(secret).join("[REDACTED]"), text);
-    const result: { modeId?: string; modeMessage?: string } = {};
-    if (fields.modeId !== undefined) result.modeId = scrub(fields.modeId);
-    if (fields.modeMessage !== undefined) result.modeMessage = scrub(fields.modeMessage);
-    return result;
+    return secrets.reduce((acc, secret) => acc.split(secret).join("[REDACTED]"), text);
   }
-
-  private countBytes(n: number): void {
-    this.totals.bytes += n;
-  }
-
-  private readonly onBytes = (n: number): void => this.countBytes(n);
-
-  private record(method: Method, template: string, result: Attempt<unknown>): void {
-    this.totals.requests += 1;
-    if (result.status === 429) this.totals.rateLimited += 1;
-    const entry = (this.totals.byTemplate[template] ??= { requests: 0, statuses: {} });
-    entry.requests += 1;
-    const key = result.status !== undefined ? String(result.status) : (errorCode(result.error) ?? "error");
-    entry.statuses[key] = (entry.statuses[key] ?? 0) + 1;
-    const succeeded =
-      result.status !== undefined && result.status >= 200 && result.status < 300 && result.value !== undefined;
-    logMetric(this.logger, {
-      type: "timer",
-      metric: "http_request_duration",
-      value: result.durationMs / 1000,
-      tags: {
-        endpoint: template,
-        method,
-        ...(result.status === undefined ? {} : { http_status_code: result.status }),
-        status: succeeded ? "succeeded" : "failed",
-      },
-    });
-  }
-}
-
-function statusOf(result: Attempt<unknown>): { status?: number } {
-  return result.status === undefined ? {} : { status: result.status };
-}
-
-function codeOf(result: Attempt<unknown>): { code?: string } {
-  if (result.status !== undefined) return {};
-  const code = errorCode(result.error);
-  return code === undefined ? {} : { code };
-}
-
-function describeRetry(decision: Extract<Classification, { action: "retry" }>, result: Attempt<unknown>): string {
-  if (decision.rateLimited) return "rate limited";
-  if (decision.timeout) return "timed out";
-  if (result.status === undefined) return "connection failed";
-  if (result.bodyValid === false) return decision.reason;
-  return "server error";
 }

@@ -93,6 +93,42 @@ export class TransientApiError extends ModeApiError {
 /** The response headers or body did not arrive within `request_timeout_seconds`. */
 export class TimeoutError extends TransientApiError {}
 
+/**
+ * Connection failures that mean the API host was not reached at all (refused, unknown name, no route, connect
+ * timeout), as opposed to a connection reset or timeout after the request reached it.
+ */
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** What to tell the user when the host cannot be reached: its name and the setting that names it. */
+export function unreachableReason(host: string, code: string): string {
+  return `cannot reach ${host} (${code}): check base_url and the network`;
+}
+
+/**
+ * The API host was never reached in this run: a wrong `base_url` (or no network) is far likelier than a blip, so the
+ * sync stops at once with one line naming the host instead of retrying for minutes. Its kind stays `retriable`: a
+ * later run may well reach it (the Airbyte adapter reports a transient error).
+ */
+export class HostUnreachableError extends ModeApiError {
+  readonly host: string;
+
+  constructor(details: ApiErrorDetails, host: string) {
+    super(
+      `${unreachableReason(host, details.code ?? "no connection")} (${details.method} ${details.template})`,
+      details,
+      "retriable",
+    );
+    this.host = host;
+  }
+}
+
 /** The last retriable failure once `max_retries` is used up; `cause` holds it. */
 export class RetriesExhaustedError extends ModeApiError {
   readonly attempts: number;

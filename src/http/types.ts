@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import type { Clock } from "../clock.js";
 import type { JsonObject } from "../json.js";
 import type { Logger } from "../log.js";
+import type { RequestMetricsMode } from "./request-metrics.js";
 
 /** Options of {@link ModeClient}. */
 export interface ModeClientOptions {
@@ -25,6 +26,8 @@ export interface ModeClientOptions {
   readonly dispatcher?: Dispatcher;
   /** Per-attempt backoff cap. Default 60 000 ms. */
   readonly maxBackoffMs?: number;
+  /** How request metrics are logged (setting `request_metrics`). Default "summary". */
+  readonly requestMetrics?: RequestMetricsMode;
 }
 
 /** One API call. */

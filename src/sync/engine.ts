@@ -104,7 +104,14 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     .filter((d) => d.progressEstimate !== undefined)
     .sort((a, b) => (a.progressEstimate ?? 0) - (b.progressEstimate ?? 0))
     .map((d) => d.name);
-  const progress = new Progress(logger, clock, output.counts, () => client.stats(), estimateOrder);
+  const progress = new Progress(
+    logger,
+    clock,
+    output.counts,
+    () => client.stats(),
+    estimateOrder,
+    () => client.metrics.flushSummary(logger),
+  );
   const abort = new AbortController();
   const onOuterAbort = (): void => abort.abort(options.signal.reason);
   options.signal.addEventListener("abort", onOuterAbort, { once: true });
@@ -226,6 +233,7 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     unchanged: progress.unchangedCounts,
     deleted: progress.deletedCounts,
   };
+  client.metrics.flushSummary(logger);
   logSummary(logger, summary);
   // Failures deferred by a strategy (report results) end the run non-zero now, after the final STATE.
   if (deferred.length > 0) throw deferred[0];
@@ -258,7 +266,7 @@ export function logSummary(logger: Logger, summary: SyncSummary): void {
   const deleted = [...summary.deleted.entries()].map(([k, v]) => `${v} ${k}`).join(", ");
   logger.info(
     `sync finished in ${formatSeconds(summary.durationMs / 1000)}: ${total} records (${[...summary.records.entries()].map(([s, n]) => `${s} ${n}`).join(", ") || "none"}); ` +
-      `${http.requests} requests, ${http.retries} retries, ${http.rateLimited} answered 429, ${formatSeconds(http.rateLimitWaitMs / 1000)} queued on the rate limit (summed over requests), ${(http.bytes / 1_048_576).toFixed(1)} MiB; ` +
+      `${http.requests} requests, ${http.retries} retries, ${http.rateLimited} answered 429, ${formatSeconds(http.rateLimitWaitMs / 1000)} queued on the rate limit, ${(http.bytes / 1_048_576).toFixed(1)} MiB; ` +
       `${summary.states} STATE messages${unchanged ? `; unchanged and skipped: ${unchanged}` : ""}${deleted ? `; deleted: ${deleted}` : ""}`,
   );
 }

@@ -4,7 +4,7 @@ import type { Logger } from "../log.js";
 import type { ProgressTracker } from "./context.js";
 
 /**
- * Progress on stderr every few seconds: records per stream, requests, 429s and time queued on the rate limit (summed over requests), and an
+ * Progress on stderr every few seconds: records per stream, requests, 429s and time queued on the rate limit (wall time), and an
  * estimate of what is left where Mode's `pagination.total_count` tells how many reports there are.
  */
 export class Progress implements ProgressTracker {
@@ -22,6 +22,8 @@ export class Progress implements ProgressTracker {
     private readonly httpStats: () => HttpStats,
     /** Streams whose parent totals the estimate follows, first choice first (StreamDefinition.progressEstimate). */
     private readonly estimateOrder: readonly string[] = [],
+    /** Logs the request metrics gathered since the last tick (`client.metrics.flushSummary`). */
+    private readonly flushMetrics: () => void = () => undefined,
   ) {
     this.startedAt = clock.now();
   }
@@ -85,8 +87,9 @@ export class Progress implements ProgressTracker {
       }
     }
     this.logger.info(
-      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit, summed over requests)${estimate}`,
+      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit)${estimate}`,
     );
+    this.flushMetrics();
   }
 }
 

@@ -11,6 +11,7 @@ import {
   AuthenticationError,
   FatalApiError,
   ForbiddenError,
+  HostUnreachableError,
   isFatal,
   isRetriable,
   isSkippable,
@@ -77,7 +78,7 @@ function virtualClock(start = 1_700_000_000_000): { clock: Clock; sleeps: number
 }
 
 interface LogEntry {
-  level: number;
+  level: string;
   msg: string;
   [key: string]: unknown;
 }
@@ -119,13 +120,13 @@ function setup(overrides: Partial<ModeClientOptions> = {}) {
     ...overrides,
   });
   clients.push(client);
-  const warnings = (): LogEntry[] => log.entries().filter((e) => e.level === 40);
+  const warnings = (): LogEntry[] => log.entries().filter((e) => e.level === "warning");
   const metrics = (): Record<string, unknown>[] =>
     log
       .entries()
-      .filter((e) => e.msg.startsWith("METRIC: "))
-      .map((e) => JSON.parse(e.msg.slice("METRIC: ".length)) as Record<string, unknown>);
-  return { client, clock, sleeps, lines: log.lines, warnings, metrics };
+      .filter((e) => e.msg === "METRIC")
+      .map((e) => e.point as Record<string, unknown>);
+  return { client, clock, sleeps, lines: log.lines, logger: log.logger, warnings, metrics };
 }
 
 /** A keep-alive Agent that notes the (virtual) time and path of every request it sends. */
@@ -398,14 +399,17 @@ describe("ModeClient rate limiting", () => {
       client.getJson({ path: "/acme/b", template: "/{workspace}/b" }),
     ]);
     expect([a, b]).toEqual([{ a: true }, { b: true }]);
-    expect(sent.map((s) => [s.path, s.at - t0])).toEqual([
-      ["/api/acme/a", 0],
-      ["/api/acme/b", 5000],
-      ["/api/acme/a", 5000],
-    ]);
+    // After the pause, requests are paced: 0.8 x the configured 100 per 10.5 s (window plus 5% margin) is one per
+    // 131.25 ms.
+    expect(sent.map((s) => s.path)).toEqual(["/api/acme/a", "/api/acme/b", "/api/acme/a"]);
+    expect(sent.map((s) => s.at - t0).slice(0, 2)).toEqual([0, 5000]);
+    expect((sent[2]?.at ?? 0) - t0).toBeGreaterThanOrEqual(5131);
+    expect((sent[2]?.at ?? 0) - t0).toBeLessThanOrEqual(5132);
     expect(warnings()[0]).toMatchObject({ http_status_code: 429, attempt: 1, delay_ms: 5000 });
     expect(client.stats()).toMatchObject({ requests: 3, retries: 1, rateLimited: 1 });
-    expect(client.stats().rateLimitWaitMs).toBeGreaterThanOrEqual(10_000);
+    // Wall time with a request held back: the 5 s pause (both requests waited through it) and the pace after it.
+    expect(client.stats().rateLimitWaitMs).toBeGreaterThanOrEqual(5131);
+    expect(client.stats().rateLimitWaitMs).toBeLessThanOrEqual(5132);
   });
 
   it("on a 429 without Retry-After pauses everyone for an exponential delay starting near the window", async () => {
@@ -430,14 +434,16 @@ describe("ModeClient rate limiting", () => {
       client.getJson({ path: "/acme/a", template: "/{workspace}/a" }),
       client.getJson({ path: "/acme/b", template: "/{workspace}/b" }),
     ]);
-    // random() = 0.5: 10 s step -> 7.5 s; b's own first 429 -> another 7.5 s from then.
+    // random() = 0.5: 10 s step -> 7.5 s; b's own first 429 -> another 7.5 s from then. Nothing was accepted between
+    // the two 429s, so the second lowers the pace by 0.8 once more: 0.8 x 0.8 x 100 per 10.5 s, one per 164 ms.
     expect(warnings().map((w) => w.delay_ms)).toEqual([7500, 7500]);
-    expect(sent.map((s) => [s.path, s.at - t0])).toEqual([
+    expect(sent.map((s) => [s.path, s.at - t0]).slice(0, 3)).toEqual([
       ["/api/acme/a", 0],
       ["/api/acme/b", 7500],
       ["/api/acme/a", 15_000],
-      ["/api/acme/b", 15_000],
     ]);
+    expect(sent[3]?.path).toBe("/api/acme/b");
+    expect(Math.abs((sent[3]?.at ?? 0) - t0 - (15_000 + 10_500 / 100 / 0.64))).toBeLessThan(1);
   });
 
   it("never sends more than N requests in any window, measured on request timestamps", async () => {
@@ -563,20 +569,39 @@ describe("ModeClient errors", () => {
   it("never writes credentials to logs, metrics or exhausted-retry errors", async () => {
     const { client, lines } = setup({ maxRetries: 1 });
     nock(ORIGIN)
+      .get("/api/acme/spaces")
+      .reply(200, {}, HAL)
       .get("/api/acme")
       .times(2)
       .replyWithError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" });
     const error = await client.getJson({ path: "/acme", template: "/{workspace}" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetriesExhaustedError);
     expect((error as RetriesExhaustedError).cause).toMatchObject({ code: "ECONNREFUSED" });
+    expect((error as Error).message).toContain("cannot reach app.mode.com (ECONNREFUSED): check base_url");
     expectNoSecrets(everyRendering(error));
     expectNoSecrets(lines.join("\n"));
+  });
+
+  it("stops at once, naming the host, when the host was never reached (a wrong base_url)", async () => {
+    const { client } = setup({ maxRetries: 5 });
+    // One reply only: a retry would be an unmatched request and fail the test.
+    nock(ORIGIN)
+      .get("/api/acme")
+      .replyWithError(Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" }));
+    const error = await client.getJson({ path: "/acme", template: "/{workspace}" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostUnreachableError);
+    expect(isRetriable(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      "cannot reach app.mode.com (ENOTFOUND): check base_url and the network (GET /{workspace})",
+    );
+    expect(client.stats().requests).toBe(1);
   });
 });
 
 describe("ModeClient metrics", () => {
-  it("logs http_request_duration per attempt tagged with template, status code and outcome", async () => {
-    const { client, metrics } = setup();
+  it("with request_metrics per_request, logs http_request_duration per attempt tagged with template, status and outcome", async () => {
+    const { client, metrics } = setup({ requestMetrics: "per_request" });
     nock(ORIGIN)
       .get("/api/acme/spaces")
       .reply(503)
@@ -597,6 +622,44 @@ describe("ModeClient metrics", () => {
         tags: { endpoint: "/{workspace}/spaces", method: "GET", http_status_code: 200, status: "succeeded" },
       },
     ]);
+  });
+
+  it("by default aggregates per endpoint and logs one line per endpoint when flushed, then only what is new", async () => {
+    const { client, metrics, logger } = setup({ maxRetries: 3 });
+    nock(ORIGIN)
+      .get("/api/acme/spaces")
+      .reply(503)
+      .get("/api/acme/spaces")
+      .reply(200, { _embedded: { spaces: [] } }, HAL)
+      .get("/api/acme/reports/r1")
+      .reply(200, {}, HAL)
+      .get("/api/acme/reports/r2")
+      .reply(200, {}, HAL);
+    await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" });
+    await client.getJson({ path: "/acme/reports/r1", template: "/{workspace}/reports/{report}" });
+    expect(metrics()).toEqual([]);
+    client.metrics.flushSummary(logger);
+    const timer = { type: "timer", metric: "http_request_duration", value: 0 };
+    expect(metrics()).toEqual([
+      { ...timer, tags: { endpoint: "/{workspace}/spaces", requests: 2, errors: 1, max_seconds: 0 } },
+      { ...timer, tags: { endpoint: "/{workspace}/reports/{report}", requests: 1, errors: 0, max_seconds: 0 } },
+    ]);
+    await client.getJson({ path: "/acme/reports/r2", template: "/{workspace}/reports/{report}" });
+    client.metrics.flushSummary(logger);
+    client.metrics.flushSummary(logger);
+    expect(metrics().slice(2)).toEqual([
+      { ...timer, tags: { endpoint: "/{workspace}/reports/{report}", requests: 1, errors: 0, max_seconds: 0 } },
+    ]);
+    expect(client.stats()).toMatchObject({ requests: 4, retries: 1 });
+  });
+
+  it("with request_metrics off, logs no metric at all", async () => {
+    const { client, metrics, logger } = setup({ requestMetrics: "off" });
+    nock(ORIGIN).get("/api/acme").reply(200, {}, HAL);
+    await client.getJson({ path: "/acme", template: "/{workspace}" });
+    client.metrics.flushSummary(logger);
+    expect(metrics()).toEqual([]);
+    expect(client.stats().requests).toBe(1);
   });
 
   it("counts bytes as received on the wire", async () => {

@@ -14,7 +14,7 @@ const HAL = { "content-type": "application/hal+json" };
 const FIXTURES = new URL("../fixtures/mode-captured/", import.meta.url);
 
 interface LogEntry {
-  level: number;
+  level: string;
   msg: string;
   [key: string]: unknown;
 }
@@ -46,9 +46,9 @@ function setup() {
     clock: systemClock(),
   });
   clients.push(client);
-  const logs = (level: number): LogEntry[] =>
+  const logs = (level: string): LogEntry[] =>
     lines.map((l) => JSON.parse(l) as LogEntry).filter((e) => e.level === level && !e.msg.startsWith("METRIC"));
-  return { client, warnings: () => logs(40), debugs: () => logs(20) };
+  return { client, warnings: () => logs("warning"), debugs: () => logs("debug") };
 }
 
 async function collect(pages: AsyncGenerator<Page>): Promise<Page[]> {

@@ -84,53 +84,72 @@ describe("RateLimiter", () => {
     expect(Math.min(...starts) - t0).toBeGreaterThanOrEqual(5000);
   });
 
-  it("after a 429 pauses everyone and lowers the rate, then recovers one request per clean window", async () => {
+  it("after a 429 pauses everyone, paces at 0.8 x what the server accepted, and speeds up per clean answer", async () => {
     const clock = systemClock();
-    const limiter = new RateLimiter({ requests: 8, windowMs: 1000, maxConcurrent: 2, clock, safetyMargin: 0 });
-    const t0 = clock.now();
+    const limiter = new RateLimiter({ requests: 100, windowMs: 1000, maxConcurrent: 2, clock, safetyMargin: 0 });
+    // 20 answered in the first 2 s, then a 429: the server accepted 10 per second.
+    await runJobs(limiter, clock, 20, async () => limiter.onResponse({ status: 200 }));
+    const tick = clock.sleep(2000);
+    await vi.advanceTimersByTimeAsync(2000);
+    await tick;
     limiter.onRateLimited(3000);
     limiter.onRateLimited(3000); // same episode: lowers once
-    expect(limiter.stats().limit).toBe(6);
-    const starts = await runJobs(limiter, clock, 6);
-    expect(Math.min(...starts) - t0).toBeGreaterThanOrEqual(3000);
-    const later = clock.sleep(1000);
-    await vi.advanceTimersByTimeAsync(1000);
-    await later;
-    await runJobs(limiter, clock, 1);
-    expect(limiter.stats().limit).toBe(7);
+    expect(limiter.stats().pacedPerSecond).toBeCloseTo(8, 6);
+    const t1 = clock.now();
+    const starts = await runJobs(limiter, clock, 3, async () => limiter.onResponse({ status: 200 }));
+    // Paused 3 s, then 125 ms apart (8 per second), each clean answer adding 0.2% of 8 per second.
+    expect(starts.map((s) => s - t1)).toEqual([3000, 3125, 3250]);
+    expect(limiter.stats().pacedPerSecond).toBeCloseTo(8 * (1 + 3 * 0.002), 6);
+    await limiter.stop();
   });
 
-  it("adopts a smaller X-RateLimit-Limit and spreads requests when X-RateLimit-Remaining runs low", async () => {
+  it("stops pacing once the pace climbs back above the configured rate", async () => {
     const clock = systemClock();
-    const limiter = new RateLimiter({ requests: 40, windowMs: 10_000, maxConcurrent: 8, clock, safetyMargin: 0 });
-    limiter.onHeaders({ limit: 20, remaining: 1 });
-    expect(limiter.stats().limit).toBe(20);
-    const starts = (await runJobs(limiter, clock, 4)).sort((a, b) => a - b);
-    // 10 s / 20 = 500 ms apart instead of a burst.
-    expect(starts.slice(1).map((t, i) => t - (starts[i] ?? 0))).toEqual([500, 500, 500]);
-    limiter.onHeaders({ remaining: 15 });
-    const burst = await runJobs(limiter, clock, 4);
-    expect(Math.max(...burst) - Math.min(...burst)).toBe(0);
+    const limiter = new RateLimiter({ requests: 10, windowMs: 1000, maxConcurrent: 1, clock, safetyMargin: 0 });
+    limiter.onRateLimited(0);
+    // No history: 0.8 x the configured 10 per second.
+    expect(limiter.stats().pacedPerSecond).toBeCloseTo(8, 6);
+    for (let i = 0; i < 130 && limiter.stats().pacedPerSecond !== undefined; i++) limiter.onResponse({ status: 200 });
+    expect(limiter.stats().pacedPerSecond).toBeUndefined();
   });
 
-  it("ignores a low X-RateLimit-Remaining that its own window already accounts for", async () => {
+  it("never has more requests in flight than the server's X-RateLimit-Remaining", async () => {
     const clock = systemClock();
-    const limiter = new RateLimiter({ requests: 4, windowMs: 1000, clock, safetyMargin: 0 });
-    await runJobs(limiter, clock, 4);
-    limiter.onHeaders({ remaining: 0 });
-    const t = clock.now();
-    const starts = await runJobs(limiter, clock, 4);
-    // Exactly when the window frees up, and as a burst: no extra pause or spacing.
-    expect(starts.map((s) => s - t)).toEqual([1000, 1000, 1000, 1000]);
-  });
-
-  it("waits one request's share of the window when the server says nothing remains", async () => {
-    const clock = systemClock();
-    const limiter = new RateLimiter({ requests: 10, windowMs: 1000, clock, safetyMargin: 0 });
-    const t0 = clock.now();
-    limiter.onHeaders({ remaining: 0 });
-    const [start] = await runJobs(limiter, clock, 1);
-    expect((start ?? 0) - t0).toBe(100);
+    const limiter = new RateLimiter({ requests: 1000, windowMs: 1000, maxConcurrent: 8, clock });
+    let running = 0;
+    let peak = 0;
+    let remaining = 3;
+    await runJobs(limiter, clock, 12, async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await clock.sleep(10);
+      running -= 1;
+      limiter.onResponse({ status: 200, remaining });
+    });
+    // The first 8 left before any answer; then never more in flight than the 3 the server has left.
+    expect(peak).toBe(8);
+    running = 0;
+    peak = 0;
+    await runJobs(limiter, clock, 12, async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await clock.sleep(10);
+      running -= 1;
+      limiter.onResponse({ status: 200, remaining });
+    });
+    expect(peak).toBe(3);
+    remaining = 0;
+    limiter.onResponse({ status: 200, remaining });
+    peak = 0;
+    // Nothing left: one request at a time, each answer telling whether the budget came back.
+    await runJobs(limiter, clock, 4, async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await clock.sleep(10);
+      running -= 1;
+      limiter.onResponse({ status: 200, remaining });
+    });
+    expect(peak).toBe(1);
   });
 
   it("rejects a waiting request promptly with the abort reason", async () => {
@@ -146,11 +165,15 @@ describe("RateLimiter", () => {
     expect(Date.now() - 1_000_000).toBeLessThan(1000);
   });
 
-  it("counts the time requests waited", async () => {
+  it("counts the wall time during which requests waited, not a sum over them", async () => {
     const clock = systemClock();
     const limiter = new RateLimiter({ requests: 1, windowMs: 1000, clock, safetyMargin: 0 });
     await runJobs(limiter, clock, 3);
-    // Second waited 1000, third 2000.
-    expect(limiter.stats().waitMs).toBe(3000);
+    // The second waited 1000 ms and the third 2000 ms, over the same two seconds.
+    expect(limiter.stats().waitMs).toBe(2000);
+    const paused = new RateLimiter({ requests: 100, windowMs: 1000, maxConcurrent: 8, clock });
+    paused.pause(5000);
+    await runJobs(paused, clock, 8);
+    expect(paused.stats().waitMs).toBe(5000);
   });
 });

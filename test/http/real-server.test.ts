@@ -59,8 +59,8 @@ function setup(baseUrl: string, overrides: Partial<ModeClientOptions> = {}) {
   clients.push(client);
   const warnings = (): string[] =>
     lines
-      .map((l) => JSON.parse(l) as { level: number; msg: string })
-      .filter((e) => e.level === 40)
+      .map((l) => JSON.parse(l) as { level: string; msg: string })
+      .filter((e) => e.level === "warning")
       .map((e) => e.msg);
   return { client, warnings };
 }

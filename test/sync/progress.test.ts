@@ -22,7 +22,7 @@ describe("progress and summary on stderr", () => {
     const progress = run.stderr.split("\n").filter((l) => l.startsWith("INFO progress "));
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress.at(-1)).toMatch(
-      /records .*reports=\d+.* \| requests \d+ \(retries \d+, 429s 0, queued [\d.]+s on the rate limit, summed over requests\) \| (reports|spaces) \d+\/\d+ \(\d+%\)/,
+      /records .*reports=\d+.* \| requests \d+ \(retries \d+, 429s 0, queued [\d.]+s on the rate limit\) \| (reports|spaces) \d+\/\d+ \(\d+%\)/,
     );
     expect(run.stderr).toMatch(
       /^INFO sync finished in [\d.]+s: \d+ records \(.*reports \d+.*\); \d+ requests, \d+ retries, 0 answered 429/m,
@@ -30,9 +30,20 @@ describe("progress and summary on stderr", () => {
     expect(run.stderr).toMatch(
       /^INFO METRIC: \{"type":"counter","metric":"record_count","value":\d+,"tags":\{"endpoint":"reports"\}\}$/m,
     );
-    expect(run.stderr).toMatch(
-      /^INFO METRIC: \{"type":"timer","metric":"http_request_duration","value":[\d.]+,"tags":\{"endpoint":"\/\{workspace\}\/spaces",/m,
-    );
+    // Request metrics by endpoint, not per request: one line per endpoint and progress tick (or the end) at most.
+    const requestMetrics = run.stderr
+      .split("\n")
+      .filter((l) => l.startsWith('INFO METRIC: {"type":"timer","metric":"http_request_duration"'))
+      .map((l) => JSON.parse(l.slice("INFO METRIC: ".length)) as { value: number; tags: Record<string, unknown> });
+    expect(requestMetrics.find((m) => m.tags.endpoint === "/{workspace}/spaces")?.tags).toMatchObject({
+      requests: expect.any(Number) as number,
+      errors: 0,
+      max_seconds: expect.any(Number) as number,
+    });
+    const requests = Number(/; (\d+) requests, /.exec(run.stderr)?.[1]);
+    expect(requestMetrics.reduce((sum, m) => sum + Number(m.tags.requests), 0)).toBe(requests);
+    expect(requestMetrics.length).toBeLessThanOrEqual((progress.length + 1) * 12);
+    expect(requestMetrics.length).toBeLessThan(requests / 2);
     // Nothing but Singer messages on stdout.
     expect(
       run.stdout
