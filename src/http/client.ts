@@ -69,7 +69,13 @@ export class ModeClient {
     this.logger = options.logger;
     this.authorization = basicAuthHeader(options.apiToken, options.apiSecret);
     const maxConcurrent = options.rateLimit.maxConcurrent ?? 8;
-    this.limiter = new RateLimiter({ ...options.rateLimit, maxConcurrent, clock: this.clock, logger: options.logger });
+    this.limiter = new RateLimiter({
+      ...options.rateLimit,
+      maxConcurrent,
+      firstRequestAlone: true,
+      clock: this.clock,
+      logger: options.logger,
+    });
     this.metrics = new RequestMetrics(options.logger, options.requestMetrics);
     this.retrying = new Retrying({
       maxRetries: options.maxRetries,

@@ -16,6 +16,12 @@ export interface RateLimiterOptions {
    * arrive less than a window apart (the server counts at arrival). Default 0.05: 95% of the budget.
    */
   readonly safetyMargin?: number;
+  /**
+   * Until the server has accepted a request, keep one request on the wire. Wrong credentials or an unknown workspace
+   * then cost exactly one request (one 401 or 404, not one per concurrent walker: the caller stops the others before
+   * the slot is handed on), and the burst that follows knows the server's remaining budget. The client sets it.
+   */
+  readonly firstRequestAlone?: boolean;
   readonly clock: Clock;
   readonly logger?: Logger;
 }
@@ -98,6 +104,8 @@ export class RateLimiter {
   private acceptedSinceEpisode = 0;
   /** `X-RateLimit-Remaining` of the latest answer that carried it. */
   private serverRemaining: number | undefined;
+  /** False while `firstRequestAlone` holds requests back until the server has accepted one. */
+  private accepted: boolean;
   /** Wakes the admission waiting for an answer (the server's remaining budget was used up by requests in flight). */
   private wakeOnAnswer: (() => void) | undefined;
   private waitedMs = 0;
@@ -113,6 +121,7 @@ export class RateLimiter {
     this.ceiling = Math.floor(options.requests);
     this.configuredRate = this.ceiling / this.windowMs;
     this.maxConcurrent = Math.max(1, options.maxConcurrent ?? 8);
+    this.accepted = options.firstRequestAlone !== true;
   }
 
   /**
@@ -173,6 +182,7 @@ export class RateLimiter {
 
   /** Every answer: counts what the server accepted, raises the pace additively, and keeps its remaining budget. */
   onResponse(answer: ServerAnswer): void {
+    if (answer.status < 400) this.accepted = true;
     if (answer.remaining !== undefined) this.serverRemaining = answer.remaining;
     if (answer.status !== 429) {
       this.acceptedSinceEpisode += 1;
@@ -277,8 +287,12 @@ export class RateLimiter {
     }
   }
 
-  /** The server's last `X-RateLimit-Remaining` is already spoken for by the requests in flight. */
+  /**
+   * The server's last `X-RateLimit-Remaining` is already spoken for by the requests in flight, or the first request is
+   * still on the wire and the server has accepted none yet (`firstRequestAlone`).
+   */
   private overBudget(): boolean {
+    if (!this.accepted && this.inFlight > 0) return true;
     return this.serverRemaining !== undefined && this.inFlight > 0 && this.inFlight >= this.serverRemaining;
   }
 

@@ -245,15 +245,24 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
  * finish; the streams of a phase run concurrently and the first failure stops the phase once all have settled.
  */
 async function runPhase(ctx: SyncContext, phase: Phase, root: ParentNode, strategyOf: StrategyOf): Promise<void> {
-  const results = await Promise.allSettled(
+  // The first failure stops the phase's other streams at once (before the rate limiter hands its slot on), so a fatal
+  // answer (bad credentials, unknown workspace) is not repeated by every stream of the phase; it is the one reported.
+  let first: { error: unknown } | undefined;
+  await Promise.allSettled(
     phase.streams.map(async (definition) => {
-      const walk = await strategyOf(definition.walk).open(ctx, definition);
-      await walk.visit(root);
-      await walk.finish(null);
+      try {
+        const walk = await strategyOf(definition.walk).open(ctx, definition);
+        await walk.visit(root);
+        await walk.finish(null);
+      } catch (error) {
+        if (first === undefined) {
+          first = { error };
+          ctx.abort(error);
+        }
+      }
     }),
   );
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
+  if (first !== undefined) throw first.error;
 }
 
 /** The end-of-run summary on stderr, plus `record_count` metrics per stream (Singer SYNC_MODE.md "Metric Messages"). */
