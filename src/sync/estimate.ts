@@ -164,7 +164,10 @@ export class RequestEstimate {
           openItems += list.items;
         }
       }
-      const unopened = Math.max(0, lists - c.opened - c.listsSkipped);
+      // Parents not reached yet skip this list as often as those reached did (a report with no new run).
+      const decided = c.opened + c.listsSkipped;
+      const readShare = decided > 0 ? c.opened / decided : 1;
+      const unopened = Math.max(0, lists - decided) * readShare;
       const listed = c.closedItems + openItems;
       let extrapolated = 0;
       if (unopened > 0) {

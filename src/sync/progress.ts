@@ -136,18 +136,22 @@ export class Progress implements ProgressTracker {
     return ((requests - first.requests) * 1000) / (now - first.at);
   }
 
-  /** The time-left part of the line: the requests still needed ÷ the recent request rate. */
-  timeLeft(): string {
-    const now = this.clock.now();
-    const rate = this.rate(now, this.httpStats().requests);
+  /**
+   * The time left now: the requests still needed ÷ the request rate of the last 30 s (seconds undefined before any
+   * request was answered). Samples the rate, so call it once per tick.
+   */
+  timeLeft(): TimeLeft {
+    const rate = this.rate(this.clock.now(), this.httpStats().requests);
     const left = this.requestsLeft.remaining();
     this.logger.debug(
       `requests still needed, by stream: ${[...left.byKind].map(([kind, n]) => `${kind}=${n}`).join(" ")}`,
     );
-    const requests = `${left.requests}${left.lowerBound ? "+" : ""} requests`;
-    if (rate === undefined) return ` | ${requests} to go`;
-    const seconds = left.requests / rate;
-    return ` | ${left.lowerBound ? "at least" : "about"} ${formatSeconds(seconds)} left (${requests} at ${rate.toFixed(1)}/s)`;
+    return {
+      requests: left.requests,
+      lowerBound: left.lowerBound,
+      ratePerSecond: rate,
+      seconds: rate === undefined ? undefined : left.requests / rate,
+    };
   }
 
   /** One progress line. */
@@ -156,10 +160,26 @@ export class Progress implements ProgressTracker {
     const http = this.httpStats();
     const records = [...this.counts.entries()].map(([s, n]) => `${s}=${n}`).join(" ") || "none yet";
     this.logger.info(
-      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit)${this.parents()}${this.timeLeft()}`,
+      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit)${this.parents()} | ${describeTimeLeft(this.timeLeft())}`,
     );
     this.flushMetrics();
   }
+}
+
+/** What is left of the sync, as the progress line says it. */
+export interface TimeLeft {
+  readonly requests: number;
+  /** Some list sizes are not known yet: `requests` and `seconds` are at least this. */
+  readonly lowerBound: boolean;
+  readonly ratePerSecond: number | undefined;
+  readonly seconds: number | undefined;
+}
+
+/** `about 1m20s left (420 requests at 5.2/s)`, or `at least …` (and `420+ requests`) for a lower bound. */
+export function describeTimeLeft(left: TimeLeft): string {
+  const requests = `${left.requests}${left.lowerBound ? "+" : ""} requests`;
+  if (left.seconds === undefined || left.ratePerSecond === undefined) return `${requests} to go`;
+  return `${left.lowerBound ? "at least" : "about"} ${formatSeconds(left.seconds)} left (${requests} at ${left.ratePerSecond.toFixed(1)}/s)`;
 }
 
 export function formatSeconds(seconds: number): string {
