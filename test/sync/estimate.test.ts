@@ -170,6 +170,25 @@ describe("the progress estimate (requests still needed ÷ recent rate)", () => {
     expect(describeTimeLeft(left)).toBe("2+ requests to go");
   });
 
+  it("names parents older than start_date apart from unchanged ones in the progress line", () => {
+    let text = "";
+    const logger = createLogger({ level: "info", destination: { write: (t: string) => (text += t) } });
+    const clock: Clock = { now: () => 0, sleep: () => Promise.resolve() };
+    const stats = { requests: 0, retries: 0, rateLimited: 0, bytes: 0, rateLimitWaitMs: 0, byTemplate: {} };
+    const progress = new Progress(logger, clock, new Map([["reports", 1]]), () => stats, {
+      estimateOrder: ["reports"],
+      kinds: KINDS,
+    });
+    progress.addExpected("reports", 10);
+    progress.done("reports");
+    for (let i = 0; i < 2; i++) progress.unchanged("reports");
+    for (let i = 0; i < 3; i++) progress.olderThanStart("reports");
+    progress.report();
+    expect(text).toContain("| reports 6/10 (60%), 2 unchanged, 3 older than start_date | ");
+    expect([...progress.olderThanStartCounts]).toEqual([["reports", 3]]);
+    expect([...progress.unchangedCounts]).toEqual([["reports", 2]]);
+  });
+
   it("formats durations without a 60th second", () => {
     expect(formatSeconds(59.97)).toBe("1m00s");
     expect(formatSeconds(119.6)).toBe("2m00s");
