@@ -1,6 +1,6 @@
 /**
  * How many requests a sync still needs, from what the walk has learnt so far: the lists it read (their pages, and
- * `pagination.total_count` where Mode announces it, https://mode.com/developer/api-reference/introduction/), the
+ * `pagination.total_count` where Mode announces it, docs/mode-api.md §2.4), the
  * items they listed, and which items' children are not read (an unchanged report, one older than start_date, a run
  * whose query runs were already read). The tree of list streams comes from the sync's plan (plan.ts), so no stream is
  * named here.
