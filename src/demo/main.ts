@@ -64,6 +64,38 @@ function requestsByStream(byRoute: Readonly<Record<string, number>>): Map<string
   return out;
 }
 
+/**
+ * What the query_tables stream found in the full sync (issue 17, docs/lineage.md): the tables the workspace's
+ * queries read most, and how many queries parsed.
+ */
+function sayLineage(singerFile: string): void {
+  const readers = new Map<string, Set<string>>();
+  const parsed = new Set<string>();
+  const failed = new Set<string>();
+  for (const line of readFileSync(singerFile, "utf8").split("\n")) {
+    if (!line.includes('"stream":"query_tables"')) continue;
+    const message = JSON.parse(line) as { type: string; stream?: string; record?: Record<string, unknown> };
+    if (message.type !== "RECORD" || message.stream !== "query_tables" || message.record === undefined) continue;
+    const { query_token: query, parse_error: error, operation, table_as_written: table } = message.record;
+    if (typeof query !== "string") continue;
+    if (typeof error === "string") failed.add(query);
+    else parsed.add(query);
+    if (operation === "read" && typeof table === "string") {
+      let queries = readers.get(table);
+      if (queries === undefined) readers.set(table, (queries = new Set()));
+      queries.add(query);
+    }
+  }
+  for (const query of failed) parsed.delete(query);
+  const top = [...readers.entries()].sort((a, b) => b[1].size - a[1].size || a[0].localeCompare(b[0])).slice(0, 5);
+  say(
+    `query_tables (lineage parsed from each query's SQL, no extra request): ${parsed.size} queries parsed, ${failed.size} whose SQL could not be parsed (see parse_error); ${readers.size} tables read.`,
+  );
+  if (top.length > 0)
+    say(table([["most-read tables", "queries"], ...top.map(([name, queries]) => [name, String(queries.size)])]));
+  say();
+}
+
 async function main(): Promise<number> {
   const dir = resolve(".tap-mode-demo");
   mkdirSync(dir, { recursive: true });
@@ -104,7 +136,9 @@ async function main(): Promise<number> {
     }
     const catalogFile = join(dir, "catalog.selected.json");
     writeFileSync(catalogFile, `${JSON.stringify(catalog, null, 2)}\n`);
-    say(`1. discovery: ${catalog.streams.length} streams, written to catalog.json; all but query_results selected.`);
+    say(
+      `1. discovery: ${catalog.streams.length} streams, written to catalog.json; all but query_results selected (query_tables included).`,
+    );
 
     simulator.model.resetStats();
     const full = await runTap(["--config", configFile, "--catalog", catalogFile], join(dir, "full.jsonl"));
@@ -156,6 +190,7 @@ async function main(): Promise<number> {
       ]),
     );
     say();
+    sayLineage(join(dir, "full.jsonl"));
     const skipped = /unchanged and skipped: ([^;\n]*)/.exec(incremental.stderr)?.[1];
     say(
       `The incremental run re-read the space and report lists, skipped ${skipped ?? "the unchanged reports"} (no queries, charts or runs fetched for them),`,

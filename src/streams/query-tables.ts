@@ -28,6 +28,8 @@ export const queryTablesStream: StreamDefinition = {
         extractor,
       );
   },
+  // A query whose SQL cannot be parsed yields one record with the reason in parse_error (issue 17): counted, not fatal.
+  problemField: { field: "parse_error", summary: "queries whose SQL could not be parsed" },
   paged: false,
   keyProperties: ["query_token", "reference"],
   validReplicationKeys: [],

@@ -98,6 +98,19 @@ export interface StreamDefinition {
    * a factory the engine calls once per sync, used instead of `derive`. No module-level state needed.
    */
   readonly createDerive?: () => DeriveFn;
+  /**
+   * A field whose non-null value marks a record the stream could only partly produce (query_tables: `parse_error`).
+   * The run summary counts them per stream: "<stream>: <count> <summary> (see <field>)". Such a record never fails the
+   * run.
+   */
+  readonly problemField?: ProblemField;
+}
+
+/** See StreamDefinition.problemField. */
+export interface ProblemField {
+  readonly field: string;
+  /** What a flagged record stands for, in the plural: "queries whose SQL could not be parsed". */
+  readonly summary: string;
 }
 
 /** Records computed from one source record (CPU only, no request); see StreamDefinition.derive. */

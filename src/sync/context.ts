@@ -4,6 +4,7 @@ import type { ModeClient } from "../http/client.js";
 import type { JsonObject } from "../json.js";
 import type { Logger } from "../log.js";
 import type { Lookups, StreamContext, StreamDefinition, ReplicationMethod, WalkKind } from "../streams/types.js";
+import type { ListProgress } from "./estimate.js";
 import type { TaskPool } from "./task-pool.js";
 import type { SyncOutput, Unit } from "./output.js";
 import type { RunResources } from "./resources.js";
@@ -70,16 +71,27 @@ export interface LookupStore extends Lookups {
   add(stream: string, record: Readonly<Record<string, unknown>>): void;
 }
 
-/** Counters the progress reporter reads. */
+/**
+ * What the walk tells the progress reporter (progress.ts): counts of parents by kind for the line and the summary,
+ * and what the time estimate is built from (estimate.ts): the lists read, and the items whose children are not read.
+ */
 export interface ProgressTracker {
-  /** Adds to the known total of parents of a kind (from Mode's pagination.total_count), for the estimate. */
+  /** Adds to the known total of parents of a kind (from Mode's pagination.total_count), for the progress line. */
   addExpected(kind: string, count: number): void;
-  /** Counts one parent of a kind done. */
+  /** Counts one parent of a kind done (its children read). */
   done(kind: string): void;
   /** Counts a deleted parent. */
   deleted(kind: string, count: number): void;
-  /** Counts a parent skipped because it had not changed. */
+  /** Counts a parent skipped because it had not changed (its children are not read). */
   unchanged(kind: string): void;
+  /** Counts a parent left out because it is older than start_date on its first sync (its children are not read). */
+  olderThanStart(kind: string): void;
+  /** A list of `kind` begins (every list read goes through lists.ts `listPages`, which reports its pages). */
+  openList(kind: string): ListProgress;
+  /** `count` items of `kind` were listed whose children are not read (runs older than the bookmark). */
+  notRead(kind: string, count: number): void;
+  /** The list of `kind` under one parent item is not read at all (a report whose runs need no listing). */
+  listSkipped(kind: string): void;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { TapState } from "../state.js";
 import type { StreamDefinition } from "../streams/types.js";
 import { clearCompletionMarkers } from "./completion.js";
 import type { ParentNode, StreamPlan, StreamWalk, SyncContext, WalkPlan } from "./context.js";
+import type { EstimatedKind } from "./estimate.js";
 import { lookupStore } from "./lookups.js";
 import { SyncOutput, type RecordPreparer } from "./output.js";
 import { planWalk, type StrategyOf } from "./plan.js";
@@ -68,13 +69,56 @@ function phasesOf(plan: WalkPlan, strategyOf: StrategyOf): Phase[] {
   return [...phases.values()].sort((a, b) => a.order - b.order);
 }
 
+/**
+ * The lists the walk reads, each with its parent in the tree (plan.ts): what the time estimate counts (estimate.ts).
+ * Streams without a list endpoint (derived, report results, the workspace object) make no list request.
+ */
+function listKinds(plan: WalkPlan): EstimatedKind[] {
+  const kinds: EstimatedKind[] = [];
+  const add = (definition: StreamDefinition, parent: string | undefined): void => {
+    if (definition.path === null || definition.kind !== "list" || kinds.some((k) => k.name === definition.name)) return;
+    kinds.push({ name: definition.name, parent });
+    for (const child of plan.children.get(definition.name) ?? []) add(child, definition.name);
+  };
+  for (const root of plan.roots) add(root, undefined);
+  return kinds;
+}
+
 export interface SyncSummary {
   readonly records: ReadonlyMap<string, number>;
   readonly http: HttpStats;
   readonly durationMs: number;
   readonly states: number;
   readonly unchanged: ReadonlyMap<string, number>;
+  /** Parents left out on a first sync because they are older than start_date, by kind. */
+  readonly olderThanStart: ReadonlyMap<string, number>;
   readonly deleted: ReadonlyMap<string, number>;
+  /** Records flagged by their stream's declared problem field, by stream (StreamDefinition.problemField). */
+  readonly problems: ReadonlyMap<string, number>;
+}
+
+/**
+ * Counts the records whose declared problem field (StreamDefinition.problemField) is set, as they are prepared: a
+ * record flagged there is emitted like any other, and the run summary says how many there were.
+ */
+function problemCounter(definitions: readonly StreamDefinition[]): {
+  readonly counts: Map<string, number>;
+  counting(prepare: RecordPreparer): RecordPreparer;
+} {
+  const fields = new Map(
+    definitions.flatMap((d) => (d.problemField === undefined ? [] : [[d.name, d.problemField.field] as const])),
+  );
+  const counts = new Map<string, number>();
+  return {
+    counts,
+    counting: (prepare) => (stream, raw, context) => {
+      const record = prepare(stream, raw, context);
+      const field = fields.get(stream);
+      if (record !== null && field !== undefined && raw[field] !== null && raw[field] !== undefined)
+        counts.set(stream, (counts.get(stream) ?? 0) + 1);
+      return record;
+    },
+  };
 }
 
 /**
@@ -91,9 +135,10 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const startedAt = isoUtc(started);
   const syncId = state.tap_mode.sync_started_at ?? startedAt;
   const resuming = state.tap_mode.sync_started_at !== undefined;
+  const problems = problemCounter(options.definitions);
   const output = new SyncOutput({
     sink,
-    prepare: options.prepare,
+    prepare: problems.counting(options.prepare),
     clock,
     logger,
     state,
@@ -104,22 +149,19 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     .filter((d) => d.progressEstimate !== undefined)
     .sort((a, b) => (a.progressEstimate ?? 0) - (b.progressEstimate ?? 0))
     .map((d) => d.name);
-  const progress = new Progress(
-    logger,
-    clock,
-    output.counts,
-    () => client.stats(),
+  const selected = new Map(options.streams.map((s) => [s.definition.name, s]));
+  const plan = planWalk(options.definitions, new Set(selected.keys()), strategyOf);
+  const progress = new Progress(logger, clock, output.counts, () => client.stats(), {
     estimateOrder,
-    () => client.metrics.flushSummary(logger),
-  );
+    kinds: listKinds(plan),
+    flushMetrics: () => client.metrics.flushSummary(logger),
+  });
   const abort = new AbortController();
   const onOuterAbort = (): void => abort.abort(options.signal.reason);
   options.signal.addEventListener("abort", onOuterAbort, { once: true });
   const warned = new Set<string>();
   const deferred: Error[] = [];
   const resources = new RunResources();
-  const selected = new Map(options.streams.map((s) => [s.definition.name, s]));
-  const plan = planWalk(options.definitions, new Set(selected.keys()), strategyOf);
   const ctx: SyncContext = {
     config,
     client,
@@ -231,10 +273,12 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     durationMs: clock.now() - started,
     states: output.totalStates,
     unchanged: progress.unchangedCounts,
+    olderThanStart: progress.olderThanStartCounts,
     deleted: progress.deletedCounts,
+    problems: problems.counts,
   };
   client.metrics.flushSummary(logger);
-  logSummary(logger, summary);
+  logSummary(logger, summary, ctx.definitions);
   // Failures deferred by a strategy (report results) end the run non-zero now, after the final STATE.
   if (deferred.length > 0) throw deferred[0];
   return summary;
@@ -266,16 +310,25 @@ async function runPhase(ctx: SyncContext, phase: Phase, root: ParentNode, strate
 }
 
 /** The end-of-run summary on stderr, plus `record_count` metrics per stream (Singer SYNC_MODE.md "Metric Messages"). */
-export function logSummary(logger: Logger, summary: SyncSummary): void {
+export function logSummary(
+  logger: Logger,
+  summary: SyncSummary,
+  definitions: ReadonlyMap<string, StreamDefinition> = new Map(),
+): void {
   for (const [stream, count] of summary.records)
     logMetric(logger, { type: "counter", metric: "record_count", value: count, tags: { endpoint: stream } });
   const total = [...summary.records.values()].reduce((a, b) => a + b, 0);
   const { http } = summary;
   const unchanged = [...summary.unchanged.entries()].map(([k, v]) => `${v} ${k}`).join(", ");
+  const older = [...summary.olderThanStart.entries()].map(([k, v]) => `${v} ${k}`).join(", ");
   const deleted = [...summary.deleted.entries()].map(([k, v]) => `${v} ${k}`).join(", ");
   logger.info(
     `sync finished in ${formatSeconds(summary.durationMs / 1000)}: ${total} records (${[...summary.records.entries()].map(([s, n]) => `${s} ${n}`).join(", ") || "none"}); ` +
       `${http.requests} requests, ${http.retries} retries, ${http.rateLimited} answered 429, ${formatSeconds(http.rateLimitWaitMs / 1000)} queued on the rate limit, ${(http.bytes / 1_048_576).toFixed(1)} MiB; ` +
-      `${summary.states} STATE messages${unchanged ? `; unchanged and skipped: ${unchanged}` : ""}${deleted ? `; deleted: ${deleted}` : ""}`,
+      `${summary.states} STATE messages${unchanged ? `; unchanged and skipped: ${unchanged}` : ""}${older ? `; older than start_date: ${older}` : ""}${deleted ? `; deleted: ${deleted}` : ""}`,
   );
+  for (const [stream, count] of summary.problems) {
+    const declared = definitions.get(stream)?.problemField;
+    if (declared !== undefined) logger.warn(`${stream}: ${count} ${declared.summary} (see ${declared.field})`);
+  }
 }

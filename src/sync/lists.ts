@@ -40,7 +40,7 @@ export function listPages(
   if (definition.path === null || definition.embeddedKey === undefined)
     throw new Error(`internal: ${definition.name} is not a list stream`);
   const base = definition.query?.({ includePersonalSpaces: ctx.config.includePersonalSpaces }) ?? {};
-  return ctx.client.paginate({
+  const pages = ctx.client.paginate({
     path: fillPath(definition.path, context),
     template: definition.path,
     query: { ...base, ...query },
@@ -50,6 +50,24 @@ export function listPages(
     ...(definition.cursor !== undefined ? { cursor: definition.cursor } : {}),
     signal: ctx.signal,
   });
+  return reportingPages(ctx, definition.name, pages);
+}
+
+/** Hands each page on, telling the progress reporter its size and Mode's announced total (the time estimate). */
+async function* reportingPages(
+  ctx: SyncContext,
+  kind: string,
+  pages: AsyncGenerator<Page, void, undefined>,
+): AsyncGenerator<Page, void, undefined> {
+  const list = ctx.progress.openList(kind);
+  try {
+    for await (const page of pages) {
+      list.page(page.items.length, page.totalCount, page.totalPages);
+      yield page;
+    }
+  } finally {
+    list.close();
+  }
 }
 
 export type Tolerated = "tolerated" | "not-found";

@@ -24,6 +24,14 @@ describe("progress and summary on stderr", () => {
     expect(progress.at(-1)).toMatch(
       /records .*reports=\d+.* \| requests \d+ \(retries \d+, 429s 0, queued [\d.]+s on the rate limit\) \| (reports|spaces) \d+\/\d+ \(\d+%\)/,
     );
+    // The time left: requests still needed at the recent rate, "at least" while some list sizes are unknown.
+    for (const line of progress)
+      expect(line).toMatch(
+        / \| (about|at least) [\dhms.]+ left \(\d+\+? requests at [\d.]+\/s\)$| \| \d+\+? requests to go$/,
+      );
+    const first = /(\d+)\+? requests (at|to go)/.exec(progress[0] ?? "");
+    const last = /(\d+)\+? requests (at|to go)/.exec(progress.at(-1) ?? "");
+    expect(Number(last?.[1])).toBeLessThan(Number(first?.[1]));
     expect(run.stderr).toMatch(
       /^INFO sync finished in [\d.]+s: \d+ records \(.*reports \d+.*\); \d+ requests, \d+ retries, 0 answered 429/m,
     );

@@ -117,7 +117,10 @@ async function readRuns(
     lastRunKnown: node.item.last_run_at !== undefined,
     startDate,
   });
-  if (listing === null) return;
+  if (listing === null) {
+    ctx.progress.listSkipped(runs.name);
+    return;
+  }
 
   const unit = node.unit ?? ctx.output.unit();
   const consumerOf = new Map(consumers.map((c) => [c.name, c] as const));
@@ -125,10 +128,12 @@ async function readRuns(
   const outcome = await tolerating(ctx, runs, `${runs.name} of ${parentToken}`, async () => {
     for await (const page of listPages(ctx, runs, node.context, { order: "desc", order_by: key })) {
       let passedFloor = false;
-      for (const item of page.items) {
+      for (const [index, item] of page.items.entries()) {
         const value = timestampOf(item, key);
         if (listing.walkFloor !== null && value !== null && value < listing.walkFloor) {
           passedFloor = true;
+          // Listed, but older than every consumer's bookmark: nothing is read under them (the time estimate).
+          ctx.progress.notRead(runs.name, page.items.length - index);
           break;
         }
         const runToken = tokenOf(item, "token", runs.name); // a run without a token is a malformed response
@@ -144,6 +149,7 @@ async function readRuns(
             );
           };
           const runNode = childNode(runs, item, node.context, unit, readAgain);
+          if (!children.some((child) => readAgain(child.definition))) ctx.progress.notRead(runs.name, 1);
           for (const child of children) await child.visit(runNode);
         }
       }

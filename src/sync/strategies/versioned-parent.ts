@@ -203,6 +203,8 @@ class VersionedWalk implements StreamWalk {
     }
     if (unit.records.length > 0 || unit.stateUpdates.length > 0) await ctx.output.commit(unit);
     if (changed) ctx.progress.done(definition.name);
+    else if (recorded === undefined && startDate !== undefined && updatedAt < startDate)
+      ctx.progress.olderThanStart(definition.name);
     else ctx.progress.unchanged(definition.name);
   }
 
