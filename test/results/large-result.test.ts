@@ -4,7 +4,7 @@ import { afterEach, expect, test } from "vitest";
 import type { JsonObject, JsonValue } from "../../src/json.js";
 import type { MessageSink } from "../../src/singer/output.js";
 import type { RunningSimulator } from "../../src/simulator/index.js";
-import { reportsWhere, scaledClock, startSmall, syncResults } from "./support.js";
+import { SMALL, reportsWhere, scaledClock, startSmall, syncResults } from "./support.js";
 
 // A full collection before each heap sample measures live memory rather than garbage not yet collected.
 setFlagsFromString("--expose-gc");
@@ -67,16 +67,7 @@ test(
     const rows = 200_000;
     const clock = scaledClock(1);
     sim = await startSmall(clock, {
-      size: {
-        spaces: 1,
-        personalSpaces: 0,
-        emptySpaces: 0,
-        reportsPerSpace: 1,
-        datasetsPerSpace: 0,
-        queriesPerReport: 1,
-        runsPerReport: 1,
-        resultRows: rows,
-      },
+      size: { ...SMALL, spaces: 1, reportsPerSpace: 1, queriesPerReport: 1, runsPerReport: 1, resultRows: rows },
     });
     const [report] = reportsWhere(sim, (r) => r.latestSuccess !== null);
     if (!report) throw new Error("no report");

@@ -6,7 +6,7 @@ import type { ReportState } from "../../src/simulator/state.js";
 import { ReportResultsError } from "../../src/sync/results/errors.js";
 import type { TapState } from "../../src/state.js";
 import { checkSingerOutput } from "../support/singer-check.js";
-import { healthyReports, logLines, reportsWhere, scaledClock, startSmall, syncResults } from "./support.js";
+import { SMALL, healthyReports, logLines, reportsWhere, scaledClock, startSmall, syncResults } from "./support.js";
 
 const TIME_FACTOR = 200;
 
@@ -163,16 +163,7 @@ describe("report results from the latest successful run", () => {
     async () => {
       const clock = scaledClock(TIME_FACTOR);
       sim = await startSmall(clock, {
-        size: {
-          spaces: 1,
-          personalSpaces: 0,
-          emptySpaces: 0,
-          reportsPerSpace: 1,
-          datasetsPerSpace: 0,
-          queriesPerReport: 2,
-          runsPerReport: 1,
-          resultRows: 5,
-        },
+        size: { ...SMALL, spaces: 1, reportsPerSpace: 1, runsPerReport: 1, resultRows: 5 },
       });
       const [report] = reportsWhere(sim, (r) => r.latestSuccess !== null);
       if (!report) throw new Error("no report");
@@ -195,16 +186,7 @@ describe("report results from the latest successful run", () => {
   test("a result download that breaks off is downloaded again, and no row is lost or emitted twice", async () => {
     const clock = scaledClock(TIME_FACTOR);
     sim = await startSmall(clock, {
-      size: {
-        spaces: 1,
-        personalSpaces: 0,
-        emptySpaces: 0,
-        reportsPerSpace: 1,
-        datasetsPerSpace: 0,
-        queriesPerReport: 1,
-        runsPerReport: 1,
-        resultRows: 3000,
-      },
+      size: { ...SMALL, spaces: 1, reportsPerSpace: 1, queriesPerReport: 1, runsPerReport: 1, resultRows: 3000 },
     });
     const [report] = reportsWhere(sim, (r) => r.latestSuccess !== null);
     if (!report) throw new Error("no report");
@@ -271,16 +253,7 @@ describe("report results from triggered runs", () => {
     async () => {
       const clock = scaledClock(TIME_FACTOR);
       sim = await startSmall(clock, {
-        size: {
-          spaces: 4,
-          personalSpaces: 0,
-          emptySpaces: 0,
-          reportsPerSpace: 4,
-          datasetsPerSpace: 0,
-          queriesPerReport: 2,
-          runsPerReport: 2,
-          resultRows: 4,
-        },
+        size: { ...SMALL, spaces: 4, reportsPerSpace: 4, runsPerReport: 2, resultRows: 4 },
         runDelayMs: 2000,
       });
       const [failing] = reportsWhere(sim, (r) => r.failing && r.baseQueryCount > 0);
