@@ -1,4 +1,6 @@
-/** The simulator's request counters by route, renamed to the tap streams `model.minimalRequests()` counts them under. */
+/**
+ * The simulator's request counters by route, renamed to the tap streams `model.minimalRequests()` counts them under.
+ */
 const STREAM_OF_ROUTE: Readonly<Record<string, string>> = {
   "GET /{ws}": "workspaces",
   "GET /{ws}/spaces": "spaces",

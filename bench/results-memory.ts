@@ -204,9 +204,15 @@ const MB = 1024 * 1024;
 export function formatResultsMemoryReport(report: ResultsMemoryReport): string {
   const mb = (bytes: number): string => `${(bytes / MB).toFixed(1)} MB`;
   return [
-    `results-memory: extracted ${report.records.toLocaleString("en")} of ${report.rows.toLocaleString("en")} rows, ~${mb(report.resultBytes)} of JSON, in ${report.seconds.toFixed(1)} s ` +
-      `(${(report.resultBytes / MB / report.seconds).toFixed(1)} MB/s, ${Math.round(report.records / report.seconds).toLocaleString("en")} rows/s; ${mb(report.wireBytes)} gzip on the wire)`,
-    `results-memory: peak RSS ${mb(report.peakRssBytes)} (baseline ${mb(report.baselineRssBytes)} before the sync; +${mb(report.peakRssBytes - report.baselineRssBytes)}); peak heap used ${mb(report.peakHeapBytes)}`,
+    `results-memory: extracted ${report.records.toLocaleString("en")} of ` +
+      `${report.rows.toLocaleString("en")} rows, ~${mb(report.resultBytes)} of JSON, in ` +
+      `${report.seconds.toFixed(1)} s ` +
+      (`(${(report.resultBytes / MB / report.seconds).toFixed(1)} MB/s, ` +
+        `${Math.round(report.records / report.seconds).toLocaleString("en")} rows/s; ${mb(report.wireBytes)} ` +
+        `gzip on the wire)`),
+    `results-memory: peak RSS ${mb(report.peakRssBytes)} (baseline ${mb(report.baselineRssBytes)} before ` +
+      `the sync; +${mb(report.peakRssBytes - report.baselineRssBytes)}); peak heap used ` +
+      `${mb(report.peakHeapBytes)}`,
   ].join("\n");
 }
 

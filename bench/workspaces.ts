@@ -24,5 +24,9 @@ export function mediumWorkspace(scale = 1): Partial<WorkspaceSize> {
 /** One line describing a workspace size for the report header. */
 export function describeWorkspace(size: Partial<WorkspaceSize>): string {
   const reports = (size.spaces ?? 0) * (size.reportsPerSpace ?? 0);
-  return `${size.spaces} spaces × ${size.reportsPerSpace} reports × ${size.queriesPerReport} queries × ${size.chartsPerQuery} charts, ${size.runsPerReport} runs per report (${reports.toLocaleString("en")} reports)`;
+  return (
+    `${size.spaces} spaces × ${size.reportsPerSpace} reports × ${size.queriesPerReport} queries × ` +
+    `${size.chartsPerQuery} charts, ${size.runsPerReport} runs per report (${reports.toLocaleString("en")} ` +
+    `reports)`
+  );
 }

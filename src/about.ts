@@ -85,7 +85,9 @@ export function renderAbout(input: AboutInput, format: AboutFormat): string {
       "|:--------|:--------:|:-------:|:------------|",
       ...settings.map(
         ([name, p]) =>
-          `| ${name} | ${required.has(name) ? "True" : "False"} | ${p.default === undefined ? "None" : JSON.stringify(p.default)} | ${(p.description ?? "").replace(/\|/g, "\\|")} |`,
+          `| ${name} | ${required.has(name) ? "True" : "False"} | ` +
+          `${p.default === undefined ? "None" : JSON.stringify(p.default)} | ` +
+          `${(p.description ?? "").replace(/\|/g, "\\|")} |`,
       ),
       "",
       "## Streams",
@@ -94,7 +96,9 @@ export function renderAbout(input: AboutInput, format: AboutFormat): string {
       "|:-------|:----|:------------|:-------|:------------|",
       ...streams.map(
         (s) =>
-          `| ${s.name} | ${s.keyProperties.join(", ")} | ${s.replicationMethods.join(", ")}${s.validReplicationKeys.length ? ` (${s.validReplicationKeys.join(", ")})` : ""} | ${s.parent ?? ""} | ${s.description} |`,
+          `| ${s.name} | ${s.keyProperties.join(", ")} | ${s.replicationMethods.join(", ")}` +
+          `${s.validReplicationKeys.length ? ` (${s.validReplicationKeys.join(", ")})` : ""} | ` +
+          `${s.parent ?? ""} | ${s.description} |`,
       ),
       "",
       `A full list of supported settings and capabilities is available by running: \`${info.name} --about\``,

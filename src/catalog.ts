@@ -251,7 +251,8 @@ function chooseReplication(
       method = requested as ReplicationMethod;
     else
       logger.warn(
-        `catalog: stream ${definition.name} cannot use replication method ${JSON.stringify(requested)}; using ${method} (supported: ${definition.replicationMethods.join(", ")})`,
+        `catalog: stream ${definition.name} cannot use replication method ${JSON.stringify(requested)}; ` +
+          `using ${method} (supported: ${definition.replicationMethods.join(", ")})`,
       );
   }
   if (method !== "INCREMENTAL") return { method };
@@ -261,7 +262,8 @@ function chooseReplication(
     if ((definition.validReplicationKeys as readonly unknown[]).includes(requestedKey)) key = requestedKey as string;
     else
       logger.warn(
-        `catalog: stream ${definition.name} cannot use replication key ${JSON.stringify(requestedKey)}; using ${String(key)} (valid: ${definition.validReplicationKeys.join(", ")})`,
+        `catalog: stream ${definition.name} cannot use replication key ${JSON.stringify(requestedKey)}; ` +
+          `using ${String(key)} (valid: ${definition.validReplicationKeys.join(", ")})`,
       );
   }
   return key === undefined ? { method } : { method, key };
@@ -302,7 +304,8 @@ function logSummary(
     .filter((d) => !chosen.has(d.name))
     .map((d) => `${d.name} (${missing.has(d.name) ? "not in the catalog" : "not selected"})`);
   logger.info(
-    `selected streams: ${selected.map((s) => s.definition.name).join(", ") || "none"}${skipped.length > 0 ? `; skipped: ${skipped.join(", ")}` : ""}`,
+    `selected streams: ${selected.map((s) => s.definition.name).join(", ") || "none"}` +
+      `${skipped.length > 0 ? `; skipped: ${skipped.join(", ")}` : ""}`,
   );
 }
 

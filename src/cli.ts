@@ -12,7 +12,8 @@
 
 /**
  * The oldest Node.js tap-mode runs on: undici 8 declares node >= 22.19 (it loads zlib's zstd decompressor, added in
- * 22.15). Keep equal to package.json "engines.node"; test/cli/node-version.test.ts checks both against the dependencies.
+ * 22.15). Keep equal to package.json "engines.node"; test/cli/node-version.test.ts checks both against the
+ * dependencies.
  */
 const MINIMUM_MAJOR = 22;
 const MINIMUM_MINOR = 19;

@@ -223,7 +223,8 @@ export function validateConfig(
   const url = new URL(baseUrl);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.test(url.hostname))) {
     throw new ConfigError(
-      `config ${label}: "base_url" must use https:// (http:// is accepted only for loopback hosts such as 127.0.0.1 or localhost)`,
+      `config ${label}: "base_url" must use https:// (http:// is accepted only for loopback hosts such as ` +
+        `127.0.0.1 or localhost)`,
     );
   }
   if (url.username || url.password)

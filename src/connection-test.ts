@@ -40,8 +40,8 @@ function causeCode(error: unknown): string | undefined {
 }
 
 /**
- * The `--test` check: one authenticated GET of /{workspace} (mode-api notes §1.4: it proves the credential reaches that
- * workspace; /account is unsupported for API keys), reported in one line with the reason when it fails.
+ * The `--test` check: one authenticated GET of /{workspace} (mode-api notes §1.4: it proves the credential reaches
+ * that workspace; /account is unsupported for API keys), reported in one line with the reason when it fails.
  */
 export async function testConnection(config: Config, client: ModeClient): Promise<ConnectionResult> {
   const host = new URL(config.baseUrl).host;
@@ -61,7 +61,10 @@ function explain(error: unknown, config: Config, host: string): string {
   const inner =
     error instanceof RetriesExhaustedError ? ((error as unknown as { cause?: unknown }).cause ?? error) : error;
   if (inner instanceof ForbiddenError)
-    return `Mode answered 403 for workspace ${config.workspace}: the token is valid but may not read this workspace (check that it belongs to it)`;
+    return (
+      `Mode answered 403 for workspace ${config.workspace}: the token is valid but may not read this ` +
+      `workspace (check that it belongs to it)`
+    );
   if (inner instanceof AuthenticationError)
     return "Mode answered 401: bad credentials (check api_token and api_secret)";
   if (inner instanceof NotFoundError)

@@ -24,7 +24,8 @@ export class TargetClosedError extends Error {
   readonly exitCode = 1;
   constructor() {
     super(
-      "the target closed the pipe on stdout (EPIPE); stopping: messages after the last STATE it read were not delivered",
+      "the target closed the pipe on stdout (EPIPE); stopping: messages after the last STATE it read were " +
+        "not delivered",
     );
   }
 }

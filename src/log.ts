@@ -41,8 +41,8 @@ function textLine(level: number, args: readonly unknown[]): string {
 
 /**
  * The one logger of a run: pino, to stderr only. In text form the line is rendered straight from the call's arguments
- * (pino's logMethod hook) rather than serialised to JSON and parsed back: with a METRIC line per request that round trip
- * was a few percent of an unthrottled sync's CPU (`npm run bench`). JSON form is pino's own line.
+ * (pino's logMethod hook) rather than serialised to JSON and parsed back: with a METRIC line per request that round
+ * trip was a few percent of an unthrottled sync's CPU (`npm run bench`). JSON form is pino's own line.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? process.stderr;

@@ -41,7 +41,8 @@ export function unwrapState(value: JsonObject, label: string): { value: JsonValu
     if (typeof current.type === "string") {
       if (current.type !== "STATE")
         throw new StateError(
-          `state ${label}: is a Singer ${current.type} message, not a state; pass the "value" of the last STATE message`,
+          `state ${label}: is a Singer ${current.type} message, not a state; pass the "value" of the last ` +
+            `STATE message`,
         );
       if (current.value === undefined) throw new StateError(`state ${label}: is a STATE message without a "value"`);
       unwrapped.push('the "value" of a STATE message ({"type": "STATE", "value": ...})');

@@ -29,13 +29,14 @@ export function emptyState(): TapState {
 
 /**
  * Reads a --state value. Accepts this tap's own format, `{}`, and a Meltano-SDK style state such as franloza/tap-mode
- * writes (`bookmarks.reports.partitions[{context, replication_key_value}]`, singer.md §3.8 and §3.15), which is migrated
- * to a reports watermark. Anything else is rejected with a message rather than misread.
+ * writes (`bookmarks.reports.partitions[{context, replication_key_value}]`, singer.md §3.8 and §3.15), which is
+ * migrated to a reports watermark. Anything else is rejected with a message rather than misread.
  */
 export function parseState(value: JsonValue, label: string): TapState {
   if (!isJsonObject(value))
     throw new StateError(
-      `state ${label}: must be a JSON object, found ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
+      `state ${label}: must be a JSON object, found ` +
+        `${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
     );
   const state = emptyState();
   if (Object.keys(value).length === 0) return state;
@@ -45,7 +46,8 @@ export function parseState(value: JsonValue, label: string): TapState {
       throw new StateError(`state ${label}: "tap_mode.format_version" must be a number`);
     if (marker.format_version > STATE_FORMAT_VERSION) {
       throw new StateError(
-        `state ${label}: written by a newer tap-mode (state format ${marker.format_version}, this version reads up to ${STATE_FORMAT_VERSION}); upgrade tap-mode or start without --state`,
+        `state ${label}: written by a newer tap-mode (state format ${marker.format_version}, this version ` +
+          `reads up to ${STATE_FORMAT_VERSION}); upgrade tap-mode or start without --state`,
       );
     }
     if (typeof marker.sync_started_at === "string") state.tap_mode.sync_started_at = marker.sync_started_at;

@@ -62,7 +62,8 @@ describe("reading a --state file as people have them", () => {
       bookmarks: { ...own.bookmarks, report: { replication_key_value: null }, tap_github_commits: {} },
     });
     expect(input.warnings).toEqual([
-      `state ${input.path}: bookmarks for streams tap-mode does not have are not used: "report" (did you mean "reports"?), "tap_github_commits"`,
+      `state ${input.path}: bookmarks for streams tap-mode does not have are not used: "report" (did you ` +
+        `mean "reports"?), "tap_github_commits"`,
     ]);
     expect(Object.keys(input.state.bookmarks)).toContain("tap_github_commits");
   });
@@ -82,7 +83,8 @@ describe("reading a --state file as people have them", () => {
     });
     expect(input.info).toHaveLength(2);
     expect(input.info[1]).toBe(
-      `state ${input.path}: Meltano-SDK-style bookmarks migrated (reports: partitions -> updated_at >= 2024-06-01T00:00:00Z)`,
+      `state ${input.path}: Meltano-SDK-style bookmarks migrated (reports: partitions -> updated_at >= ` +
+        `2024-06-01T00:00:00Z)`,
     );
     expect(input.state.bookmarks.reports?.replication_key_value).toBe("2024-06-01T00:00:00Z");
   });
@@ -95,19 +97,22 @@ describe("a sync resumed from a wrapped state (the built command against the sim
   });
   afterAll(() => h.stop());
 
-  it("logs the unwrapping and the unknown stream once each and syncs incrementally from the unwrapped state", async () => {
-    const catalog = catalogSelecting((s) => s === "spaces" || s === "reports");
-    const first = await h.tap({ catalog });
-    expect(first.code, first.stderr).toBe(0);
-    const last = first.output.lastState as { bookmarks: Record<string, unknown> };
-    const wrapped = { singer_state: { ...last, bookmarks: { ...last.bookmarks, gone_stream: {} } } };
-    const again = await h.tap({ catalog, state: wrapped });
-    expect(again.code, again.stderr).toBe(0);
-    const lines = again.stderr.split("\n");
-    expect(lines.filter((l) => l.includes(`read the "singer_state" of Meltano's state`))).toHaveLength(1);
-    expect(lines.filter((l) => /^WARN.*not used: "gone_stream"$/.test(l))).toHaveLength(1);
-    // The reports bookmark was read: nothing changed, so no report is emitted again.
-    expect(first.output.records.get("reports")?.length).toBeGreaterThan(0);
-    expect(again.output.records.get("reports") ?? []).toEqual([]);
-  });
+  it(
+    "logs the unwrapping and the unknown stream once " + "each and syncs incrementally from the unwrapped state",
+    async () => {
+      const catalog = catalogSelecting((s) => s === "spaces" || s === "reports");
+      const first = await h.tap({ catalog });
+      expect(first.code, first.stderr).toBe(0);
+      const last = first.output.lastState as { bookmarks: Record<string, unknown> };
+      const wrapped = { singer_state: { ...last, bookmarks: { ...last.bookmarks, gone_stream: {} } } };
+      const again = await h.tap({ catalog, state: wrapped });
+      expect(again.code, again.stderr).toBe(0);
+      const lines = again.stderr.split("\n");
+      expect(lines.filter((l) => l.includes(`read the "singer_state" of Meltano's state`))).toHaveLength(1);
+      expect(lines.filter((l) => /^WARN.*not used: "gone_stream"$/.test(l))).toHaveLength(1);
+      // The reports bookmark was read: nothing changed, so no report is emitted again.
+      expect(first.output.records.get("reports")?.length).toBeGreaterThan(0);
+      expect(again.output.records.get("reports") ?? []).toEqual([]);
+    },
+  );
 });

@@ -46,8 +46,8 @@ export interface ConfiguredStream {
 }
 
 /**
- * Reads a ConfiguredAirbyteCatalog: `{"streams": [{"stream": {name, json_schema, …}, "sync_mode", "cursor_field"?, …}]}`.
- * Throws CatalogError (a config error) naming the file and the entry.
+ * Reads a ConfiguredAirbyteCatalog: `{"streams": [{"stream": {name, json_schema, …}, "sync_mode", "cursor_field"?,
+ * …}]}`. Throws CatalogError (a config error) naming the file and the entry.
  */
 export function parseConfiguredCatalog(value: JsonValue, label: string): ConfiguredStream[] {
   if (!isJsonObject(value) || !Array.isArray(value.streams))
@@ -77,8 +77,8 @@ export function parseConfiguredCatalog(value: JsonValue, label: string): Configu
 /**
  * The Singer catalog a configured Airbyte catalog stands for, as base-singer wrote it (singer.md §4.3): every listed
  * stream `selected: true`, `replication-method` (and `forced-replication-method`) INCREMENTAL or FULL_TABLE from
- * `sync_mode`, `replication-key` from `cursor_field[0]`, and every field of its `json_schema` selected. A field the user
- * deselected in Airbyte is absent from that schema, and the selection then leaves it out of the records.
+ * `sync_mode`, `replication-key` from `cursor_field[0]`, and every field of its `json_schema` selected. A field the
+ * user deselected in Airbyte is absent from that schema, and the selection then leaves it out of the records.
  */
 export function singerCatalogFor(streams: readonly ConfiguredStream[]): Catalog {
   return {

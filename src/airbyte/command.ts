@@ -81,7 +81,8 @@ async function read(command: AirbyteCommand, io: RunIo, writer: LineWriter, cloc
   // Stream maps and flattening change stream names and columns; Airbyte records must match the configured catalog.
   if (Object.keys(runtime.config.streamMaps).length > 0 || runtime.config.flatteningEnabled)
     runtime.logger.warn(
-      "stream_maps and flattening_enabled apply to the Singer output only; airbyte read ignores them (records follow the configured catalog)",
+      "stream_maps and flattening_enabled apply to the Singer output only; airbyte read ignores them " +
+        "(records follow the configured catalog)",
     );
   try {
     const catalogFile = command.catalog;

@@ -61,10 +61,10 @@ export interface ResumedState {
 /**
  * Reads the `--state` of `airbyte read`: a list of AirbyteStateMessage (what the platform passes), or a legacy object
  * (the CDK accepts one and treats it as the state data, singer.md §4.2). STREAM entries are read as written by
- * `streamStatesFor`; LEGACY entries (`data`, as base-singer wrapped a Singer tap's STATE, singer.md §4.3) hold a Singer
- * state. Bookmarks of `full_refresh` streams are dropped, so those streams are read in full; a configured stream's
- * bookmark comes only from its own stream state (a stream just added to the connection starts from scratch). Anything
- * else is a StateError naming the entry.
+ * `streamStatesFor`; LEGACY entries (`data`, as base-singer wrapped a Singer tap's STATE, singer.md §4.3) hold a
+ * Singer state. Bookmarks of `full_refresh` streams are dropped, so those streams are read in full; a configured
+ * stream's bookmark comes only from its own stream state (a stream just added to the connection starts from scratch).
+ * Anything else is a StateError naming the entry.
  */
 export function resumeFromAirbyteState(
   value: JsonValue,
@@ -110,7 +110,8 @@ export function resumeFromAirbyteState(
     const foreign = Object.keys(streamState).filter((key) => key !== "bookmark" && key !== "tap_mode");
     if (foreign.length > 0)
       throw new StateError(
-        `${at} ("${name}"): stream_state was not written by tap-mode (unexpected ${foreign.map((k) => `"${k}"`).join(", ")})`,
+        `${at} ("${name}"): stream_state was not written by tap-mode (unexpected ` +
+          `${foreign.map((k) => `"${k}"`).join(", ")})`,
       );
     if (streamState.bookmark !== undefined && !isJsonObject(streamState.bookmark))
       throw new StateError(`${at} ("${name}"): stream_state.bookmark must be an object`);

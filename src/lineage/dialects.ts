@@ -57,7 +57,9 @@ const BY_ADAPTER: Readonly<Record<string, Dialect>> = {
   "jdbc:modedatasets": "postgresql",
 };
 
-/** The grammars to try for a data source adapter, its own first, then the permissive ones; unknown adapters get those. */
+/**
+ * The grammars to try for a data source adapter, its own first, then the permissive ones; unknown adapters get those.
+ */
 export function dialectsFor(adapter: string | null | undefined): readonly Dialect[] {
   const own = adapter === null || adapter === undefined ? undefined : BY_ADAPTER[adapter.trim().toLowerCase()];
   return own === undefined ? PERMISSIVE : [own, ...PERMISSIVE.filter((d) => d !== own)];

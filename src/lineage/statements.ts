@@ -1,7 +1,8 @@
 /**
  * Splits SQL into statements at top-level semicolons, skipping quoted strings and identifiers ('…', "…", `…`,
  * PostgreSQL $tag$…$tag$) and comments (-- …, # … is not taken: MySQL only, and it would eat Liquid-free hashes;
- * /* … *\/). Used only when a whole query does not parse, so one bad statement does not hide the tables of the others.
+ * /* … *\/). Used only when a whole query does not parse, so one bad statement does not hide the tables of the
+ * others.
  */
 export function splitStatements(sql: string): string[] {
   const statements: string[] = [];

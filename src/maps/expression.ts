@@ -3,10 +3,10 @@ import jsep from "jsep";
 
 /**
  * Stream-map expressions: the subset of Python the Meltano SDK's simpleeval evaluator is mostly used with
- * (https://sdk.meltano.com/en/latest/stream_maps.html#constructing-expressions), parsed by jsep into an AST and compiled
- * into closures over a whitelist of node types. Nothing is ever handed to eval or Function; an expression outside the
- * subset is rejected when it is compiled (at start-up), not when the first record reaches it. The supported subset is
- * listed in README.md ("Stream maps").
+ * (https://sdk.meltano.com/en/latest/stream_maps.html#constructing-expressions), parsed by jsep into an AST and
+ * compiled into closures over a whitelist of node types. Nothing is ever handed to eval or Function; an expression
+ * outside the subset is rejected when it is compiled (at start-up), not when the first record reaches it. The supported
+ * subset is listed in README.md ("Stream maps").
  *
  * Deliberate differences from Python, so one missing value does not stop a sync: a key or index that is not there
  * reads as null (Python raises KeyError/IndexError); arithmetic, hashing and methods on null give null; comparing
@@ -326,7 +326,8 @@ function compileNode(node: Node, c: Compiler): Evaluate {
       const member = node as jsep.MemberExpression;
       if (!member.computed)
         throw new ExpressionSyntaxError(
-          `attribute ".${(member.property as jsep.Identifier).name}" is only supported as a method call; read keys with x['key']`,
+          `attribute ".${(member.property as jsep.Identifier).name}" is only supported as a method call; ` +
+            `read keys with x['key']`,
         );
       const object = compileNode(member.object, c);
       const key = compileNode(member.property, c);

@@ -159,7 +159,9 @@ function parseDefinition(key: string, value: JsonValue | undefined): StreamMapDe
   };
 }
 
-/** `__alias__` is an expression over `__stream_name__`; text that is not one (e.g. `customers_v2`) is the name itself. */
+/**
+ * `__alias__` is an expression over `__stream_name__`; text that is not one (e.g. `customers_v2`) is the name itself.
+ */
 function aliasOf(expression: string, stream: string): string {
   try {
     const value = compileExpression(expression).evaluate((name) => (name === "__stream_name__" ? stream : undefined));
@@ -194,7 +196,9 @@ export interface SourceStream {
   readonly keyProperties: readonly string[];
 }
 
-/** Compiled `stream_maps`, `stream_map_config` and flattening settings: gives the mapped streams of each source stream. */
+/**
+ * Compiled `stream_maps`, `stream_map_config` and flattening settings: gives the mapped streams of each source stream.
+ */
 export class StreamMapper {
   private readonly definitions: readonly StreamMapDefinition[];
   private readonly dropUnlisted: boolean;
@@ -301,7 +305,8 @@ export class StreamMapper {
       for (const used of expression.names)
         if (!BUILTIN_NAMES.has(used) && !Object.hasOwn(rawProperties, used))
           throw new ConfigError(
-            `config: "stream_maps.${key}.${property}" reads "${used}", which stream ${source.name} does not have (neither a selected property nor one of ${[...BUILTIN_NAMES].join(", ")})`,
+            `config: "stream_maps.${key}.${property}" reads "${used}", which stream ${source.name} does ` +
+              `not have (neither a selected property nor one of ${[...BUILTIN_NAMES].join(", ")})`,
           );
     };
     if (map.filter) check("__filter__", map.filter);
@@ -310,7 +315,8 @@ export class StreamMapper {
       if (op.drop) {
         if (keyProperties.includes(op.property))
           throw new ConfigError(
-            `config: "stream_maps.${key}.${op.property}": removing key property "${op.property}" of stream ${source.name} needs "__key_properties__" with the new key (or null for none)`,
+            `config: "stream_maps.${key}.${op.property}": removing key property "${op.property}" of stream ` +
+              `${source.name} needs "__key_properties__" with the new key (or null for none)`,
           );
         delete properties[op.property];
         if (Array.isArray(schema.required)) schema.required = schema.required.filter((r) => r !== op.property);
@@ -362,7 +368,8 @@ export class StreamMapper {
         } catch (error) {
           if (!(error instanceof ExpressionEvaluationError)) throw error;
           throw new StreamMapRecordError(
-            `stream_maps.${key}.${property}: ${error.message} (evaluating ${JSON.stringify(expression.source)} on a ${source.name} record)`,
+            `stream_maps.${key}.${property}: ${error.message} (evaluating ` +
+              `${JSON.stringify(expression.source)} on a ${source.name} record)`,
           );
         }
       };

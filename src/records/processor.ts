@@ -119,7 +119,8 @@ export function createRecordProcessor(options: RecordProcessorOptions): RecordPr
     if (driftWarned.has(id)) return;
     driftWarned.add(id);
     logger.warn(
-      `${stream}: Mode sent field "${field}", which the schema does not declare; dropping it from every ${stream} record (schema drift; reported once)`,
+      `${stream}: Mode sent field "${field}", which the schema does not declare; dropping it from every ` +
+        `${stream} record (schema drift; reported once)`,
     );
   };
 

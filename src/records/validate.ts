@@ -47,7 +47,11 @@ function constraint(error: ErrorObject): string {
         (t) => t !== "",
       );
       const ordered = [...types.filter((t) => t !== "null"), ...types.filter((t) => t === "null")];
-      return `must be ${ordered.length <= 1 ? (ordered[0] ?? "of another type") : `${ordered.slice(0, -1).join(", ")} or ${ordered[ordered.length - 1]}`}`;
+      const listed =
+        ordered.length <= 1
+          ? (ordered[0] ?? "of another type")
+          : `${ordered.slice(0, -1).join(", ")} or ${ordered[ordered.length - 1]}`;
+      return `must be ${listed}`;
     }
     case "format":
       return `must be a ${String((error.params as { format?: unknown }).format)} string`;

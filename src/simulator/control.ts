@@ -16,7 +16,9 @@ const ENDPOINTS = [
   "GET /__control/stats",
   "POST /__control/stats/reset",
   "GET /__control/truth",
-  "POST /__control/mutate  {touchReports, addRunsToReports, runsEach, addReports, deleteReports, addQueries, deleteQueries, deleteCharts, deleteMembers, deleteGroups, deleteDataSources, deleteDefinitions, archiveReports, purgeRuns}",
+  "POST /__control/mutate  {touchReports, addRunsToReports, runsEach, addReports, deleteReports, " +
+    "addQueries, deleteQueries, deleteCharts, deleteMembers, deleteGroups, deleteDataSources, " +
+    "deleteDefinitions, archiveReports, purgeRuns}",
   "GET /__control/faults",
   "PUT|POST /__control/faults  {rate, kinds?, slowMs?, seed?, burst?} or null",
   "GET /__control/minimal-requests?runsPerPage=&schedulesPerPage=&spacesPerPage=&streams=a,b&start=&end=",

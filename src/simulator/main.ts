@@ -21,9 +21,11 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stdout.write(`${simulator.baseUrl}\n`);
   const truth = simulator.model.truth();
   process.stderr.write(
-    `Mode API simulator: base_url ${simulator.baseUrl}, workspace "${simulator.workspace}", api_token "${simulator.token}" (secret from --secret, default sim-secret)\n` +
+    `Mode API simulator: base_url ${simulator.baseUrl}, workspace "${simulator.workspace}", api_token "` +
+      `${simulator.token}" (secret from --secret, default sim-secret)\n` +
       `control API: ${simulator.controlUrl} (GET for the list of endpoints)\n` +
-      `workspace: ${truth.spaces?.length ?? 0} spaces, ${truth.reports?.length ?? 0} reports, ${truth.queries?.length ?? 0} queries, ${truth.runs?.length ?? 0} runs\n`,
+      (`workspace: ${truth.spaces?.length ?? 0} spaces, ${truth.reports?.length ?? 0} reports, ` +
+        `${truth.queries?.length ?? 0} queries, ${truth.runs?.length ?? 0} runs\n`),
   );
   const shutdown = (): void => {
     void simulator.stop().then(() => process.exit(0));

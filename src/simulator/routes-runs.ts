@@ -109,7 +109,8 @@ function listQueryRuns(request: RouteRequest): ApiResponse {
   );
 }
 
-// `GET …/queries/{query}/runs`: the query's runs across the report's runs, newest first (a query's `query_runs` link).
+// `GET …/queries/{query}/runs`: the query's runs across the report's runs, newest first (a query's `query_runs`
+// link).
 function listRunsOfQuery(request: RouteRequest): ApiResponse {
   return withReport(request, (report) => {
     const query = report.queries.find((q) => !q.deleted && q.token === request.params.query);

@@ -28,7 +28,8 @@ export interface RunningSimulator {
 const HAL_JSON = "application/hal+json; charset=utf-8";
 
 const BAD_GATEWAY_HTML =
-  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad " +
+  "Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
 
 interface BasicAuth {
   readonly user: string;

@@ -198,7 +198,10 @@ export function querySql(
         `{% endform %}`,
       ].join("\n");
     case "unicode":
-      return `-- Ümlaut, 日本語 and emoji 🧮 in a comment\nSELECT id, customer_name AS "顧客名", amount AS "Betrag €", created_at, is_active\nFROM ${from}\nWHERE customer_name <> 'Zoë'`;
+      return (
+        `-- Ümlaut, 日本語 and emoji 🧮 in a comment\nSELECT id, customer_name AS "顧客名", amount ` +
+        `AS "Betrag €", created_at, is_active\nFROM ${from}\nWHERE customer_name <> 'Zoë'`
+      );
     case "long":
       return longSql(seed, serial, from);
   }
@@ -210,9 +213,15 @@ export function querySql(
  */
 export function definitionSql(seed: number, index: number): string {
   if (index % 4 === 1)
-    return `SELECT cpd.*, t.staff_id\nFROM {{ @customer_payment_date as cpd }}\nINNER JOIN analytics.tickets t ON t.customer_id = cpd.customer_id`;
+    return (
+      `SELECT cpd.*, t.staff_id\nFROM {{ @customer_payment_date as cpd }}\nINNER JOIN analytics.tickets t ON ` +
+      `t.customer_id = cpd.customer_id`
+    );
   const table = pick(TABLES, seed, 1_000_000 + index, 5);
-  return `SELECT c.id AS customer_id, c.customer_name, p.id, p.amount, p.created_at, p.is_active, p.state\nFROM analytics.customers c\nINNER JOIN analytics.${table} p ON p.customer_id = c.id`;
+  return (
+    `SELECT c.id AS customer_id, c.customer_name, p.id, p.amount, p.created_at, p.is_active, p.state\nFROM ` +
+    `analytics.customers c\nINNER JOIN analytics.${table} p ON p.customer_id = c.id`
+  );
 }
 
 // About 24 KB of SQL: a wide CASE expression with Liquid loops, the kind analysts paste into Mode.
@@ -225,7 +234,8 @@ function longSql(seed: number, serial: number, from: string): string {
   for (let i = 0; i < 320; i++) {
     const threshold = hash32(seed, serial, i) % 10_000;
     lines.push(
-      `  SUM(CASE WHEN amount > ${threshold} AND region = '{{ regions[${i % 4}] }}' THEN amount ELSE 0 END) AS bucket_${i},`,
+      `  SUM(CASE WHEN amount > ${threshold} AND region = '{{ regions[${i % 4}] }}' THEN amount ELSE 0 ` +
+        `END) AS bucket_${i},`,
     );
   }
   lines.push(`  COUNT(*) AS total_rows`, `FROM ${from}`, `{% if include_tests %}WHERE is_test = false{% endif %}`);

@@ -50,9 +50,8 @@ function queryRunTokens(world: World, report: ReportState): string[] {
 /**
  * The full truth, per the tap's stream names and keys: every space (personal ones included), every
  * report in every space (archived included), their children, and workspace-level lists, datasets'
- * queries included (the tap's dataset_queries). Datasets' query runs are not a tap stream and are not listed. Admin-only
- * streams are listed even
- * when the simulator runs with `admin: false` (the tap then cannot read them).
+ * queries included (the tap's dataset_queries). Datasets' query runs are not a tap stream and are not listed.
+ * Admin-only streams are listed even when the simulator runs with `admin: false` (the tap then cannot read them).
  */
 export function computeTruth(world: World): Truth {
   const { size, state } = world;

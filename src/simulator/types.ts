@@ -9,7 +9,9 @@ import type { JsonObject } from "../json.js";
 export interface WorkspaceSize {
   /** Shared ("custom") collections that hold reports and datasets. */
   spaces: number;
-  /** Members' personal collections (`space_type: "private"`, name "Personal"; mode-api §7.2). They hold reports too. */
+  /**
+   * Members' personal collections (`space_type: "private"`, name "Personal"; mode-api §7.2). They hold reports too.
+   */
   personalSpaces: number;
   /** Extra custom collections with no reports and no datasets. */
   emptySpaces: number;
@@ -108,7 +110,10 @@ export interface SimulatorOptions {
    * after `last_successfully_run_at`, mode-api §3.3 [UNCERTAIN]; assumed for failed runs too). Default true.
    */
   runsBumpReportUpdatedAt?: boolean;
-  /** `GET /api/account` answers 400 as for API keys (mode-api §1.4) unless this is true (then it returns the admin user). */
+  /**
+   * `GET /api/account` answers 400 as for API keys (mode-api §1.4) unless this is true (then it returns the admin
+   * user).
+   */
   legacyAccountEndpoint?: boolean;
   quirks?: SimulatorQuirks;
   /** Time source for rate limiting, run progression, latency and mutation timestamps. Default the system clock. */
@@ -166,7 +171,10 @@ export interface MutationResult {
   readonly deletedDefinitions: readonly string[];
   readonly archivedReports: readonly string[];
   readonly purgedRuns: readonly string[];
-  /** Every live report whose `updated_at` moved (touched, archived, queries changed, new runs unless runsBumpReportUpdatedAt is false, added). */
+  /**
+   * Every live report whose `updated_at` moved (touched, archived, queries changed, new runs unless
+   * runsBumpReportUpdatedAt is false, added).
+   */
   readonly updatedReports: readonly string[];
 }
 

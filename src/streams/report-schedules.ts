@@ -1,7 +1,10 @@
 import { READ_WITH_PARENT } from "./read-with-parent.js";
 import type { StreamDefinition } from "./types.js";
 
-/** Schedules of each report, under `_embedded.report_schedules`; the endpoint takes `page` (mode-api notes §3.0, §3.12). */
+/**
+ * Schedules of each report, under `_embedded.report_schedules`; the endpoint takes `page`
+ * (mode-api notes §3.0, §3.12).
+ */
 export const reportSchedulesStream: StreamDefinition = {
   ...READ_WITH_PARENT,
   name: "report_schedules",

@@ -3,9 +3,9 @@ import type { StreamDefinition } from "./types.js";
 
 /**
  * Reports of each space (mode-api notes §3.3): pages of 30 (mode-api notes §2.4), incremental on `updated_at` through
- * `filter=updated_at.gt.…&order=asc&order_by=updated_at` (mode-api notes §2.5). There is no workspace-wide report list
- * in the REST API, so reports are read per space (mode-api notes §3.0). A space deleted mid-sync answers 403 or 404
- * (mode-api notes §7.12).
+ * `filter=updated_at.gt.…&order=asc&order_by=updated_at` (mode-api notes §2.5). There is no workspace-wide report
+ * list in the REST API, so reports are read per space (mode-api notes §3.0). A space deleted mid-sync answers 403 or
+ * 404 (mode-api notes §7.12).
  */
 export const reportsStream: StreamDefinition = {
   name: "reports",

@@ -221,44 +221,47 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
     expect(trace?.error?.message).toContain(`state ${files.path("state-bad.json")}: [0] is a GLOBAL state`);
   });
 
-  it("credentials Mode rejects during read end with a TRACE config_error after a STATE the next read resumes from", async () => {
-    const catalog = tempFiles({ "c.json": configuredCatalogFrom(discovered) });
-    const result = await run(
-      airbyte("read", { config: files.path("wrong-secret.json"), catalog: catalog.path("c.json") }),
-    );
-    expect(result.code).toBe(1);
-    const parsed = parseAirbyteOutput(result.stdout);
-    expect(parsed.messages.at(-1)?.type).toBe("TRACE");
-    expect(parsed.messages.at(-2)?.type).toBe("STATE");
-    expect(parsed.traces.at(-1)?.error?.failure_type).toBe("config_error");
-    expect(parsed.traces.at(-1)?.error?.message).toContain("HTTP 401");
-    expect(parsed.records.size).toBe(0);
-    assertNoSecrets(result.stdout, [...secrets(), "not-the-secret"]);
+  it(
+    "credentials Mode rejects during read end with a TRACE " + "config_error after a STATE the next read resumes from",
+    async () => {
+      const catalog = tempFiles({ "c.json": configuredCatalogFrom(discovered) });
+      const result = await run(
+        airbyte("read", { config: files.path("wrong-secret.json"), catalog: catalog.path("c.json") }),
+      );
+      expect(result.code).toBe(1);
+      const parsed = parseAirbyteOutput(result.stdout);
+      expect(parsed.messages.at(-1)?.type).toBe("TRACE");
+      expect(parsed.messages.at(-2)?.type).toBe("STATE");
+      expect(parsed.traces.at(-1)?.error?.failure_type).toBe("config_error");
+      expect(parsed.traces.at(-1)?.error?.message).toContain("HTTP 401");
+      expect(parsed.records.size).toBe(0);
+      assertNoSecrets(result.stdout, [...secrets(), "not-the-secret"]);
 
-    // The failed run's last checkpoint carries the run-wide resume fields; the next read resumes that sync.
-    const states = latestStates(parsed);
-    const block = states[0]?.stream.stream_state.tap_mode as { sync_started_at?: string; currently_syncing?: string };
-    expect(block.sync_started_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(states.every((s) => JSON.stringify(s.stream.stream_state.tap_mode) === JSON.stringify(block))).toBe(true);
-    const stateFile = tempFiles({ "state.json": states });
-    const resumed = await run(
-      airbyte("read", {
-        config: files.path("config.json"),
-        catalog: catalog.path("c.json"),
-        state: stateFile.path("state.json"),
-      }),
-    );
-    expect(resumed.code).toBe(0);
-    const output = parseAirbyteOutput(resumed.stdout);
-    expect(output.logs.map((l) => l.message)).toContain(
-      `resuming the sync started at ${block.sync_started_at} from its last STATE`,
-    );
-    expect(keysByStream(output.records).spaces).toEqual(simulator.model.truth().spaces);
-    const final = latestStates(output).map(
-      (s) => s.stream.stream_state.tap_mode as { sync_started_at?: string; currently_syncing: unknown },
-    );
-    expect(final.every((b) => b.sync_started_at === undefined && b.currently_syncing === null)).toBe(true);
-  });
+      // The failed run's last checkpoint carries the run-wide resume fields; the next read resumes that sync.
+      const states = latestStates(parsed);
+      const block = states[0]?.stream.stream_state.tap_mode as { sync_started_at?: string; currently_syncing?: string };
+      expect(block.sync_started_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(states.every((s) => JSON.stringify(s.stream.stream_state.tap_mode) === JSON.stringify(block))).toBe(true);
+      const stateFile = tempFiles({ "state.json": states });
+      const resumed = await run(
+        airbyte("read", {
+          config: files.path("config.json"),
+          catalog: catalog.path("c.json"),
+          state: stateFile.path("state.json"),
+        }),
+      );
+      expect(resumed.code).toBe(0);
+      const output = parseAirbyteOutput(resumed.stdout);
+      expect(output.logs.map((l) => l.message)).toContain(
+        `resuming the sync started at ${block.sync_started_at} from its last STATE`,
+      );
+      expect(keysByStream(output.records).spaces).toEqual(simulator.model.truth().spaces);
+      const final = latestStates(output).map(
+        (s) => s.stream.stream_state.tap_mode as { sync_started_at?: string; currently_syncing: unknown },
+      );
+      expect(final.every((b) => b.sync_started_at === undefined && b.currently_syncing === null)).toBe(true);
+    },
+  );
 
   it("an unreachable Mode ends with a TRACE transient_error", async () => {
     const catalog = tempFiles({ "c.json": configuredCatalogFrom(discovered) });
@@ -272,87 +275,92 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
     expect(trace?.error?.stack_trace).toContain("Error");
   });
 
-  it("read emits what a Singer sync emits, resumes from the states the platform passes back, and logs only as LOG messages", async () => {
-    const truth = simulator.model.truth();
-    const configured = configuredCatalogFrom(discovered);
-    const catalogFiles = tempFiles({ "configured.json": configured });
+  it(
+    "read emits what a Singer sync emits, resumes from the states the platform passes back, and logs only as " +
+      "LOG messages",
+    async () => {
+      const truth = simulator.model.truth();
+      const configured = configuredCatalogFrom(discovered);
+      const catalogFiles = tempFiles({ "configured.json": configured });
 
-    // Full read, and the same selection as a Singer sync.
-    const first = await run(
-      airbyte("read", { config: files.path("config.json"), catalog: catalogFiles.path("configured.json") }),
-    );
-    expect(first.code).toBe(0);
-    expect(first.stderr).toBe("");
-    const full = parseAirbyteOutput(first.stdout);
-    const singer = await run({
-      kind: "sync",
-      configs: [files.path("config.json")],
-      catalog: files.path("singer-catalog.json"),
-    });
-    expect(singer.code).toBe(0);
-    const singerOutput = checkSingerOutput(singer.stdout);
-    expect(keysByStream(full.records)).toEqual(keysByStream(singerOutput.records));
-    const configuredNames = (configured.streams as Array<{ stream: { name: string } }>).map((s) => s.stream.name);
-    for (const stream of configuredNames) {
-      const expected = truth[stream];
-      if (expected !== undefined) expect(keysByStream(full.records)[stream] ?? [], stream).toEqual(expected);
-    }
-    expect(full.logs.some((l) => l.level === "INFO" && l.message.startsWith("selected streams: "))).toBe(true);
-    expect(full.logs.some((l) => l.message.startsWith("METRIC: "))).toBe(true);
-    assertNoSecrets(first.stdout, secrets());
+      // Full read, and the same selection as a Singer sync.
+      const first = await run(
+        airbyte("read", { config: files.path("config.json"), catalog: catalogFiles.path("configured.json") }),
+      );
+      expect(first.code).toBe(0);
+      expect(first.stderr).toBe("");
+      const full = parseAirbyteOutput(first.stdout);
+      const singer = await run({
+        kind: "sync",
+        configs: [files.path("config.json")],
+        catalog: files.path("singer-catalog.json"),
+      });
+      expect(singer.code).toBe(0);
+      const singerOutput = checkSingerOutput(singer.stdout);
+      expect(keysByStream(full.records)).toEqual(keysByStream(singerOutput.records));
+      const configuredNames = (configured.streams as Array<{ stream: { name: string } }>).map((s) => s.stream.name);
+      for (const stream of configuredNames) {
+        const expected = truth[stream];
+        if (expected !== undefined) expect(keysByStream(full.records)[stream] ?? [], stream).toEqual(expected);
+      }
+      expect(full.logs.some((l) => l.level === "INFO" && l.message.startsWith("selected streams: "))).toBe(true);
+      expect(full.logs.some((l) => l.message.startsWith("METRIC: "))).toBe(true);
+      assertNoSecrets(first.stdout, secrets());
 
-    // The final checkpoint: one STATE per configured stream; their bookmarks are the Singer sync's bookmarks.
-    const states = latestStates(full);
-    expect(states.map((s) => s.stream.stream_descriptor.name).sort()).toEqual([...configuredNames].sort());
-    const bookmarks: Record<string, unknown> = {};
-    for (const state of states) {
-      const streamState = state.stream.stream_state as {
-        bookmark?: unknown;
-        tap_mode: { other_bookmarks?: Record<string, unknown>; currently_syncing: unknown };
-      };
-      if (streamState.bookmark !== undefined) bookmarks[state.stream.stream_descriptor.name] = streamState.bookmark;
-      Object.assign(bookmarks, streamState.tap_mode.other_bookmarks ?? {});
-      expect(streamState.tap_mode.currently_syncing).toBeNull();
-    }
-    expect(bookmarks).toEqual((singerOutput.lastState as { bookmarks: unknown }).bookmarks);
+      // The final checkpoint: one STATE per configured stream; their bookmarks are the Singer sync's bookmarks.
+      const states = latestStates(full);
+      expect(states.map((s) => s.stream.stream_descriptor.name).sort()).toEqual([...configuredNames].sort());
+      const bookmarks: Record<string, unknown> = {};
+      for (const state of states) {
+        const streamState = state.stream.stream_state as {
+          bookmark?: unknown;
+          tap_mode: { other_bookmarks?: Record<string, unknown>; currently_syncing: unknown };
+        };
+        if (streamState.bookmark !== undefined) bookmarks[state.stream.stream_descriptor.name] = streamState.bookmark;
+        Object.assign(bookmarks, streamState.tap_mode.other_bookmarks ?? {});
+        expect(streamState.tap_mode.currently_syncing).toBeNull();
+      }
+      expect(bookmarks).toEqual((singerOutput.lastState as { bookmarks: unknown }).bookmarks);
 
-    // Incremental read from those states: unchanged reports and datasets are skipped, full-refresh streams read again.
-    const stateFiles = tempFiles({ "state.json": states });
-    const second = await run(
-      airbyte("read", {
-        config: files.path("config.json"),
-        catalog: catalogFiles.path("configured.json"),
-        state: stateFiles.path("state.json"),
-      }),
-    );
-    expect(second.code).toBe(0);
-    const incremental = parseAirbyteOutput(second.stdout);
-    expect(incremental.records.get("reports")).toBeUndefined();
-    expect(incremental.records.get("datasets")).toBeUndefined();
-    expect(keysByStream(incremental.records).spaces).toEqual(truth.spaces);
-    const sequences = incremental.states.map(
-      (s) => (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence,
-    );
-    expect(Math.min(...sequences)).toBeGreaterThan(
-      Math.max(
-        ...full.states.map(
-          (s) => (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence,
+      // Incremental read from those states: unchanged reports and datasets are skipped,
+      // full-refresh streams read again.
+      const stateFiles = tempFiles({ "state.json": states });
+      const second = await run(
+        airbyte("read", {
+          config: files.path("config.json"),
+          catalog: catalogFiles.path("configured.json"),
+          state: stateFiles.path("state.json"),
+        }),
+      );
+      expect(second.code).toBe(0);
+      const incremental = parseAirbyteOutput(second.stdout);
+      expect(incremental.records.get("reports")).toBeUndefined();
+      expect(incremental.records.get("datasets")).toBeUndefined();
+      expect(keysByStream(incremental.records).spaces).toEqual(truth.spaces);
+      const sequences = incremental.states.map(
+        (s) => (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence,
+      );
+      expect(Math.min(...sequences)).toBeGreaterThan(
+        Math.max(
+          ...full.states.map(
+            (s) => (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence,
+          ),
         ),
-      ),
-    );
+      );
 
-    // Reports switched to full_refresh: its bookmark is ignored and every report is read again.
-    const refresh = tempFiles({ "configured.json": configuredCatalogFrom(discovered, new Set(["reports"])) });
-    const third = await run(
-      airbyte("read", {
-        config: files.path("config.json"),
-        catalog: refresh.path("configured.json"),
-        state: stateFiles.path("state.json"),
-      }),
-    );
-    expect(third.code).toBe(0);
-    expect(keysByStream(parseAirbyteOutput(third.stdout).records).reports).toEqual(truth.reports);
-  });
+      // Reports switched to full_refresh: its bookmark is ignored and every report is read again.
+      const refresh = tempFiles({ "configured.json": configuredCatalogFrom(discovered, new Set(["reports"])) });
+      const third = await run(
+        airbyte("read", {
+          config: files.path("config.json"),
+          catalog: refresh.path("configured.json"),
+          state: stateFiles.path("state.json"),
+        }),
+      );
+      expect(third.code).toBe(0);
+      expect(keysByStream(parseAirbyteOutput(third.stdout).records).reports).toEqual(truth.reports);
+    },
+  );
 
   it("read ignores stream maps and flattening, with one warning: records follow the configured catalog", async () => {
     const configured = tempFiles({ "configured.json": configuredCatalogFrom(discovered) });

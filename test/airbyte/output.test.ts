@@ -38,64 +38,71 @@ describe("AirbyteOutput", () => {
     });
   });
 
-  it("drops ACTIVATE_VERSION (Airbyte has no such message) and leaves a versioned record's data unchanged", async () => {
-    const { writer, text } = capture();
-    const output = new AirbyteOutput(writer, { streams: ["groups"], clock: fixedClock(T0) });
-    await output.record("groups", { token: "g1", name: "Ops" }, "2025-03-01T11:59:59.000Z", 1_740_830_400);
-    await output.activateVersion("groups", 1_740_830_400);
-    await output.state({ bookmarks: {}, currently_syncing: null, tap_mode: { format_version: 1 } });
-    await output.flush();
-    const parsed = parseAirbyteOutput(text());
-    expect(parsed.messages.map((m) => m.type)).toEqual(["RECORD", "STATE"]);
-    expect(parsed.messages[0]?.record).toEqual({
-      stream: "groups",
-      data: { token: "g1", name: "Ops" },
-      emitted_at: T0,
-    });
-  });
+  it(
+    "drops ACTIVATE_VERSION (Airbyte has no such message) " + "and leaves a versioned record's data unchanged",
+    async () => {
+      const { writer, text } = capture();
+      const output = new AirbyteOutput(writer, { streams: ["groups"], clock: fixedClock(T0) });
+      await output.record("groups", { token: "g1", name: "Ops" }, "2025-03-01T11:59:59.000Z", 1_740_830_400);
+      await output.activateVersion("groups", 1_740_830_400);
+      await output.state({ bookmarks: {}, currently_syncing: null, tap_mode: { format_version: 1 } });
+      await output.flush();
+      const parsed = parseAirbyteOutput(text());
+      expect(parsed.messages.map((m) => m.type)).toEqual(["RECORD", "STATE"]);
+      expect(parsed.messages[0]?.record).toEqual({
+        stream: "groups",
+        data: { token: "g1", name: "Ops" },
+        emitted_at: T0,
+      });
+    },
+  );
 
-  it("writes one STATE per configured stream at each checkpoint, counting each stream's records since its last STATE", async () => {
-    const { writer, text } = capture();
-    const clock = fixedClock(T0);
-    const output = new AirbyteOutput(writer, { streams: ["spaces", "reports", "groups"], clock, sequence: 10 });
-    await output.record("spaces", { token: "s1" }, "");
-    await output.record("reports", { token: "r1" }, "");
-    await output.record("reports", { token: "r2" }, "");
-    await output.state({
-      bookmarks: { reports: { replication_key: "updated_at", replication_key_value: "2025-01-01T00:00:00.000Z" } },
-      currently_syncing: "spaces",
-      tap_mode: { format_version: 1 },
-    });
-    clock.advance(1000);
-    await output.record("reports", { token: "r3" }, "");
-    await output.state({
-      bookmarks: { reports: { replication_key: "updated_at", replication_key_value: "2025-01-02T00:00:00.000Z" } },
-      currently_syncing: null,
-      tap_mode: { format_version: 1 },
-    });
-    await output.flush();
-    const parsed = parseAirbyteOutput(text());
-    const summary = parsed.states.map((s) => [
-      s.stream.stream_descriptor.name,
-      s.sourceStats?.recordCount,
-      (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence,
-    ]);
-    expect(summary).toEqual([
-      ["spaces", 1, 11],
-      ["reports", 2, 11],
-      ["groups", 0, 11],
-      ["spaces", 0, 12],
-      ["reports", 1, 12],
-      ["groups", 0, 12],
-    ]);
-    expect(parsed.states[4]?.stream.stream_state.bookmark).toEqual({
-      replication_key: "updated_at",
-      replication_key_value: "2025-01-02T00:00:00.000Z",
-    });
-    expect((parsed.states[5]?.stream.stream_state.tap_mode as { checkpoint: { at: string } }).checkpoint.at).toBe(
-      "2025-03-01T12:00:01.000Z",
-    );
-  });
+  it(
+    "writes one STATE per configured stream at each checkpoint, counting each stream's records since its " +
+      "last STATE",
+    async () => {
+      const { writer, text } = capture();
+      const clock = fixedClock(T0);
+      const output = new AirbyteOutput(writer, { streams: ["spaces", "reports", "groups"], clock, sequence: 10 });
+      await output.record("spaces", { token: "s1" }, "");
+      await output.record("reports", { token: "r1" }, "");
+      await output.record("reports", { token: "r2" }, "");
+      await output.state({
+        bookmarks: { reports: { replication_key: "updated_at", replication_key_value: "2025-01-01T00:00:00.000Z" } },
+        currently_syncing: "spaces",
+        tap_mode: { format_version: 1 },
+      });
+      clock.advance(1000);
+      await output.record("reports", { token: "r3" }, "");
+      await output.state({
+        bookmarks: { reports: { replication_key: "updated_at", replication_key_value: "2025-01-02T00:00:00.000Z" } },
+        currently_syncing: null,
+        tap_mode: { format_version: 1 },
+      });
+      await output.flush();
+      const parsed = parseAirbyteOutput(text());
+      const summary = parsed.states.map((s) => [
+        s.stream.stream_descriptor.name,
+        s.sourceStats?.recordCount,
+        (s.stream.stream_state.tap_mode as { checkpoint: { sequence: number } }).checkpoint.sequence,
+      ]);
+      expect(summary).toEqual([
+        ["spaces", 1, 11],
+        ["reports", 2, 11],
+        ["groups", 0, 11],
+        ["spaces", 0, 12],
+        ["reports", 1, 12],
+        ["groups", 0, 12],
+      ]);
+      expect(parsed.states[4]?.stream.stream_state.bookmark).toEqual({
+        replication_key: "updated_at",
+        replication_key_value: "2025-01-02T00:00:00.000Z",
+      });
+      expect((parsed.states[5]?.stream.stream_state.tap_mode as { checkpoint: { at: string } }).checkpoint.at).toBe(
+        "2025-03-01T12:00:01.000Z",
+      );
+    },
+  );
 
   it("skips a checkpoint when neither the state nor the records changed", async () => {
     const { writer, text } = capture();

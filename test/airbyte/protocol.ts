@@ -100,7 +100,8 @@ export function parseAirbyteOutput(stdout: string): ParsedAirbyteOutput {
       const count = message.state.sourceStats?.recordCount;
       if (count !== undefined && count !== (uncommitted.get(stream) ?? 0)) {
         throw new Error(
-          `${where}: STATE of ${stream} counts ${count} records, ${uncommitted.get(stream) ?? 0} were emitted since its previous STATE`,
+          `${where}: STATE of ${stream} counts ${count} records, ${uncommitted.get(stream) ?? 0} were ` +
+            `emitted since its previous STATE`,
         );
       }
       uncommitted.delete(stream);

@@ -172,8 +172,10 @@ describe("resolveSelection", () => {
       replicationKey: "updated_at",
     });
     expect(warnings()).toEqual([
-      'WARNING catalog: stream spaces cannot use replication method "INCREMENTAL"; using FULL_TABLE (supported: FULL_TABLE)',
-      'WARNING catalog: stream runs cannot use replication key "completed_at"; using updated_at (valid: created_at, updated_at)',
+      'WARNING catalog: stream spaces cannot use replication method "INCREMENTAL"; using FULL_TABLE ' +
+        "(supported: FULL_TABLE)",
+      'WARNING catalog: stream runs cannot use replication key "completed_at"; using updated_at (valid: ' +
+        "created_at, updated_at)",
     ]);
   });
 

@@ -63,13 +63,15 @@ describe("the Node.js version check (src/cli.ts)", () => {
     expect(compare(process.version, minimum)).toBeGreaterThanOrEqual(0);
     const result = spawnSync(process.execPath, [...shebangFlags, CLI, "--version"], { encoding: "utf8" });
     expect(result.stdout).toBe(
-      `tap-mode ${(JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version}\n`,
+      `tap-mode ` +
+        `${(JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version}\n`,
     );
     expect(result.status).toBe(0);
   });
 
   it.skipIf(oldNode === undefined)(
-    `on an older Node (${oldNode ? `${oldNode.path} ${oldNode.version}` : "skipped: none on this machine"}) prints one line and exits 2`,
+    `on an older Node (${oldNode ? `${oldNode.path} ${oldNode.version}` : "skipped: none on this machine"}` +
+      `) prints one line and exits 2`,
     () => {
       const node = oldNode as { path: string; version: string };
       for (const args of [["--version"], ["--config", "missing.json", "--discover"]]) {

@@ -77,28 +77,32 @@ describe("the tap against response bodies captured from the real Mode API", () =
     expect(run.code).toBe(0);
   });
 
-  it("reads the captured account (user) and verify bodies through the client, and the account validates as a workspace record", async () => {
-    const logger = createLogger({ level: "silent" });
-    const client = new ModeClient({
-      baseUrl: server.baseUrl,
-      apiToken: TOKEN,
-      apiSecret: SECRET,
-      userAgent: "test",
-      requestTimeoutMs: 5000,
-      rateLimit: { requests: 100, windowMs: 1000 },
-      maxRetries: 0,
-      logger,
-    });
-    try {
-      const verify = await client.getJson({ path: "/verify", template: "/verify" });
-      expect(verify).toEqual(expect.objectContaining({ workspace: fixture("verify.json").workspace }));
-      const user = await client.getJson({ path: "/modeuser", template: "/{user}" });
-      const processor = createRecordProcessor({ schemas: loadSchemaRegistry(), logger, invalidRecords: "fail" });
-      const record = processor.process("workspaces", user, { workspace: "acryl" });
-      expect(record?.token).toBe(fixture("user.json").token);
-      expect(record?.user).toBe(true);
-    } finally {
-      await client.close();
-    }
-  });
+  it(
+    "reads the captured account (user) and verify bodies through the client, and the account validates as a " +
+      "workspace record",
+    async () => {
+      const logger = createLogger({ level: "silent" });
+      const client = new ModeClient({
+        baseUrl: server.baseUrl,
+        apiToken: TOKEN,
+        apiSecret: SECRET,
+        userAgent: "test",
+        requestTimeoutMs: 5000,
+        rateLimit: { requests: 100, windowMs: 1000 },
+        maxRetries: 0,
+        logger,
+      });
+      try {
+        const verify = await client.getJson({ path: "/verify", template: "/verify" });
+        expect(verify).toEqual(expect.objectContaining({ workspace: fixture("verify.json").workspace }));
+        const user = await client.getJson({ path: "/modeuser", template: "/{user}" });
+        const processor = createRecordProcessor({ schemas: loadSchemaRegistry(), logger, invalidRecords: "fail" });
+        const record = processor.process("workspaces", user, { workspace: "acryl" });
+        expect(record?.token).toBe(fixture("user.json").token);
+        expect(record?.user).toBe(true);
+      } finally {
+        await client.close();
+      }
+    },
+  );
 });

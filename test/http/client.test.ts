@@ -253,36 +253,39 @@ describe("ModeClient transport", () => {
 });
 
 describe("ModeClient retries", () => {
-  it("retries a 500 then succeeds, logging one warn line with method, template, status, attempt and delay", async () => {
-    const { client, warnings, sleeps, client: c } = setup();
-    nock(ORIGIN)
-      .get("/api/acme/spaces")
-      .query(true)
-      .reply(500, { id: "internal_server_error", message: "oops" })
-      .get("/api/acme/spaces")
-      .query(true)
-      .reply(200, { ok: 1 }, HAL);
-    const body = await client.getJson({
-      path: "/acme/spaces",
-      template: "/{workspace}/spaces",
-      query: { filter: "all" },
-    });
-    expect(body).toEqual({ ok: 1 });
-    const [warning, ...rest] = warnings();
-    expect(rest).toEqual([]);
-    expect(warning).toMatchObject({
-      method: "GET",
-      endpoint: "/{workspace}/spaces",
-      http_status_code: 500,
-      attempt: 1,
-      delay_ms: 500,
-    });
-    expect(warning?.msg).toBe("Retrying GET /{workspace}/spaces after 500 (attempt 1 of 4) in 500 ms");
-    // Full jitter with random() = 0.5 on the first attempt: 0.5 * 1000 ms.
-    expect(sleeps).toContain(500);
-    expect(c.stats()).toMatchObject({ requests: 2, retries: 1, rateLimited: 0 });
-    expect(c.stats().byTemplate["/{workspace}/spaces"]).toEqual({ requests: 2, statuses: { "200": 1, "500": 1 } });
-  });
+  it(
+    "retries a 500 then succeeds, logging one warn line with method, " + "template, status, attempt and delay",
+    async () => {
+      const { client, warnings, sleeps, client: c } = setup();
+      nock(ORIGIN)
+        .get("/api/acme/spaces")
+        .query(true)
+        .reply(500, { id: "internal_server_error", message: "oops" })
+        .get("/api/acme/spaces")
+        .query(true)
+        .reply(200, { ok: 1 }, HAL);
+      const body = await client.getJson({
+        path: "/acme/spaces",
+        template: "/{workspace}/spaces",
+        query: { filter: "all" },
+      });
+      expect(body).toEqual({ ok: 1 });
+      const [warning, ...rest] = warnings();
+      expect(rest).toEqual([]);
+      expect(warning).toMatchObject({
+        method: "GET",
+        endpoint: "/{workspace}/spaces",
+        http_status_code: 500,
+        attempt: 1,
+        delay_ms: 500,
+      });
+      expect(warning?.msg).toBe("Retrying GET /{workspace}/spaces after 500 (attempt 1 of 4) in 500 ms");
+      // Full jitter with random() = 0.5 on the first attempt: 0.5 * 1000 ms.
+      expect(sleeps).toContain(500);
+      expect(c.stats()).toMatchObject({ requests: 2, retries: 1, rateLimited: 0 });
+      expect(c.stats().byTemplate["/{workspace}/spaces"]).toEqual({ requests: 2, statuses: { "200": 1, "500": 1 } });
+    },
+  );
 
   it("retries 502, 503 and 504 with growing delays", async () => {
     const { client, warnings } = setup();
@@ -346,7 +349,8 @@ describe("ModeClient retries", () => {
     expect(exhausted.attempts).toBe(3);
     expect(exhausted.cause).toBeInstanceOf(TransientApiError);
     expect(exhausted.message).toBe(
-      "GET /{workspace}: giving up after 3 attempts; last error: GET /{workspace} HTTP 503 (service_unavailable: Down for maintenance): server error",
+      "GET /{workspace}: giving up after 3 attempts; last error: GET /{workspace} HTTP 503 " +
+        "(service_unavailable: Down for maintenance): server error",
     );
   });
 
@@ -481,7 +485,8 @@ describe("ModeClient errors", () => {
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).not.toBeInstanceOf(ForbiddenError);
     expect((error as Error).message).toBe(
-      "GET /{workspace}/spaces HTTP 401 (unauthorized: Unauthorized): authentication failed; check api_token, api_secret and that the token has access to the workspace",
+      "GET /{workspace}/spaces HTTP 401 (unauthorized: Unauthorized): authentication failed; check " +
+        "api_token, api_secret and that the token has access to the workspace",
     );
     expectNoSecrets(everyRendering(error));
     expectNoSecrets(lines.join("\n"));
@@ -600,58 +605,65 @@ describe("ModeClient errors", () => {
 });
 
 describe("ModeClient metrics", () => {
-  it("with request_metrics per_request, logs http_request_duration per attempt tagged with template, status and outcome", async () => {
-    const { client, metrics } = setup({ requestMetrics: "per_request" });
-    nock(ORIGIN)
-      .get("/api/acme/spaces")
-      .reply(503)
-      .get("/api/acme/spaces")
-      .reply(200, { _embedded: { spaces: [] } }, HAL);
-    await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" });
-    expect(metrics()).toEqual([
-      {
-        type: "timer",
-        metric: "http_request_duration",
-        value: 0,
-        tags: { endpoint: "/{workspace}/spaces", method: "GET", http_status_code: 503, status: "failed" },
-      },
-      {
-        type: "timer",
-        metric: "http_request_duration",
-        value: 0,
-        tags: { endpoint: "/{workspace}/spaces", method: "GET", http_status_code: 200, status: "succeeded" },
-      },
-    ]);
-  });
+  it(
+    "with request_metrics per_request, logs http_request_duration per attempt tagged with template, status " +
+      "and outcome",
+    async () => {
+      const { client, metrics } = setup({ requestMetrics: "per_request" });
+      nock(ORIGIN)
+        .get("/api/acme/spaces")
+        .reply(503)
+        .get("/api/acme/spaces")
+        .reply(200, { _embedded: { spaces: [] } }, HAL);
+      await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" });
+      expect(metrics()).toEqual([
+        {
+          type: "timer",
+          metric: "http_request_duration",
+          value: 0,
+          tags: { endpoint: "/{workspace}/spaces", method: "GET", http_status_code: 503, status: "failed" },
+        },
+        {
+          type: "timer",
+          metric: "http_request_duration",
+          value: 0,
+          tags: { endpoint: "/{workspace}/spaces", method: "GET", http_status_code: 200, status: "succeeded" },
+        },
+      ]);
+    },
+  );
 
-  it("by default aggregates per endpoint and logs one line per endpoint when flushed, then only what is new", async () => {
-    const { client, metrics, logger } = setup({ maxRetries: 3 });
-    nock(ORIGIN)
-      .get("/api/acme/spaces")
-      .reply(503)
-      .get("/api/acme/spaces")
-      .reply(200, { _embedded: { spaces: [] } }, HAL)
-      .get("/api/acme/reports/r1")
-      .reply(200, {}, HAL)
-      .get("/api/acme/reports/r2")
-      .reply(200, {}, HAL);
-    await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" });
-    await client.getJson({ path: "/acme/reports/r1", template: "/{workspace}/reports/{report}" });
-    expect(metrics()).toEqual([]);
-    client.metrics.flushSummary(logger);
-    const timer = { type: "timer", metric: "http_request_duration", value: 0 };
-    expect(metrics()).toEqual([
-      { ...timer, tags: { endpoint: "/{workspace}/spaces", requests: 2, errors: 1, max_seconds: 0 } },
-      { ...timer, tags: { endpoint: "/{workspace}/reports/{report}", requests: 1, errors: 0, max_seconds: 0 } },
-    ]);
-    await client.getJson({ path: "/acme/reports/r2", template: "/{workspace}/reports/{report}" });
-    client.metrics.flushSummary(logger);
-    client.metrics.flushSummary(logger);
-    expect(metrics().slice(2)).toEqual([
-      { ...timer, tags: { endpoint: "/{workspace}/reports/{report}", requests: 1, errors: 0, max_seconds: 0 } },
-    ]);
-    expect(client.stats()).toMatchObject({ requests: 4, retries: 1 });
-  });
+  it(
+    "by default aggregates per endpoint and logs one line per endpoint when flushed, " + "then only what is new",
+    async () => {
+      const { client, metrics, logger } = setup({ maxRetries: 3 });
+      nock(ORIGIN)
+        .get("/api/acme/spaces")
+        .reply(503)
+        .get("/api/acme/spaces")
+        .reply(200, { _embedded: { spaces: [] } }, HAL)
+        .get("/api/acme/reports/r1")
+        .reply(200, {}, HAL)
+        .get("/api/acme/reports/r2")
+        .reply(200, {}, HAL);
+      await client.getJson({ path: "/acme/spaces", template: "/{workspace}/spaces" });
+      await client.getJson({ path: "/acme/reports/r1", template: "/{workspace}/reports/{report}" });
+      expect(metrics()).toEqual([]);
+      client.metrics.flushSummary(logger);
+      const timer = { type: "timer", metric: "http_request_duration", value: 0 };
+      expect(metrics()).toEqual([
+        { ...timer, tags: { endpoint: "/{workspace}/spaces", requests: 2, errors: 1, max_seconds: 0 } },
+        { ...timer, tags: { endpoint: "/{workspace}/reports/{report}", requests: 1, errors: 0, max_seconds: 0 } },
+      ]);
+      await client.getJson({ path: "/acme/reports/r2", template: "/{workspace}/reports/{report}" });
+      client.metrics.flushSummary(logger);
+      client.metrics.flushSummary(logger);
+      expect(metrics().slice(2)).toEqual([
+        { ...timer, tags: { endpoint: "/{workspace}/reports/{report}", requests: 1, errors: 0, max_seconds: 0 } },
+      ]);
+      expect(client.stats()).toMatchObject({ requests: 4, retries: 1 });
+    },
+  );
 
   it("with request_metrics off, logs no metric at all", async () => {
     const { client, metrics, logger } = setup({ requestMetrics: "off" });

@@ -68,24 +68,33 @@ async function measure(tap: { requests: number; windowMs: number }): Promise<Mea
 }
 
 describe("the rate limit as the server enforces it", () => {
-  it("converges from 100 per 0.1 s to a server allowing 40 per 1 s: <= 2% of requests answered 429, >= 0.8 of its rate", async () => {
-    const m = await measure({ requests: 100, windowMs: 1000 / SCALE });
-    console.log(
-      `misconfigured (scaled 1/${SCALE}): ${m.requests} requests, ${m.rateLimited} x 429 (${(m.share429 * 100).toFixed(2)}%), budget use ${m.budgetUse.toFixed(3)}`,
-    );
-    expect(m.requests - m.rateLimited).toBe(REQUESTS);
-    expect(m.rateLimited).toBeGreaterThan(0);
-    expect(m.share429).toBeLessThanOrEqual(0.02);
-    expect(m.budgetUse).toBeGreaterThanOrEqual(0.8);
-    expect(m.budgetUse).toBeLessThanOrEqual(1.05);
-    expect(m.logs.some((l) => l.includes("adopting"))).toBe(false);
-    expect(m.logs.some((l) => /^INFO Rate limited by the server \(HTTP 429\): pacing requests at/.test(l))).toBe(true);
-  }, 60_000);
+  it(
+    "converges from 100 per 0.1 s to a server allowing 40 per 1 s: <= 2% of requests answered 429, >= 0.8 of " +
+      "its rate",
+    async () => {
+      const m = await measure({ requests: 100, windowMs: 1000 / SCALE });
+      console.log(
+        `misconfigured (scaled 1/${SCALE}): ${m.requests} requests, ${m.rateLimited} x 429 (` +
+          `${(m.share429 * 100).toFixed(2)}%), budget use ${m.budgetUse.toFixed(3)}`,
+      );
+      expect(m.requests - m.rateLimited).toBe(REQUESTS);
+      expect(m.rateLimited).toBeGreaterThan(0);
+      expect(m.share429).toBeLessThanOrEqual(0.02);
+      expect(m.budgetUse).toBeGreaterThanOrEqual(0.8);
+      expect(m.budgetUse).toBeLessThanOrEqual(1.05);
+      expect(m.logs.some((l) => l.includes("adopting"))).toBe(false);
+      expect(m.logs.some((l) => /^INFO Rate limited by the server \(HTTP 429\): pacing requests at/.test(l))).toBe(
+        true,
+      );
+    },
+    60_000,
+  );
 
   it("configured right (40 per 1 s on both sides): no 429 and >= 0.9 of the rate", async () => {
     const m = await measure({ ...SERVER });
     console.log(
-      `configured right (scaled 1/${SCALE}): ${m.requests} requests, ${m.rateLimited} x 429, budget use ${m.budgetUse.toFixed(3)}`,
+      `configured right (scaled 1/${SCALE}): ${m.requests} requests, ${m.rateLimited} x 429, budget use ` +
+        `${m.budgetUse.toFixed(3)}`,
     );
     expect(m.rateLimited).toBe(0);
     expect(m.budgetUse).toBeGreaterThanOrEqual(0.9);

@@ -84,24 +84,27 @@ describe("RateLimiter", () => {
     expect(Math.min(...starts) - t0).toBeGreaterThanOrEqual(5000);
   });
 
-  it("after a 429 pauses everyone, paces at 0.8 x what the server accepted, and speeds up per clean answer", async () => {
-    const clock = systemClock();
-    const limiter = new RateLimiter({ requests: 100, windowMs: 1000, maxConcurrent: 2, clock, safetyMargin: 0 });
-    // 20 answered in the first 2 s, then a 429: the server accepted 10 per second.
-    await runJobs(limiter, clock, 20, async () => limiter.onResponse({ status: 200 }));
-    const tick = clock.sleep(2000);
-    await vi.advanceTimersByTimeAsync(2000);
-    await tick;
-    limiter.onRateLimited(3000);
-    limiter.onRateLimited(3000); // same episode: lowers once
-    expect(limiter.stats().pacedPerSecond).toBeCloseTo(8, 6);
-    const t1 = clock.now();
-    const starts = await runJobs(limiter, clock, 3, async () => limiter.onResponse({ status: 200 }));
-    // Paused 3 s, then 125 ms apart (8 per second), each clean answer adding 0.2% of 8 per second.
-    expect(starts.map((s) => s - t1)).toEqual([3000, 3125, 3250]);
-    expect(limiter.stats().pacedPerSecond).toBeCloseTo(8 * (1 + 3 * 0.002), 6);
-    await limiter.stop();
-  });
+  it(
+    "after a 429 pauses everyone, paces at 0.8 x what the server accepted, " + "and speeds up per clean answer",
+    async () => {
+      const clock = systemClock();
+      const limiter = new RateLimiter({ requests: 100, windowMs: 1000, maxConcurrent: 2, clock, safetyMargin: 0 });
+      // 20 answered in the first 2 s, then a 429: the server accepted 10 per second.
+      await runJobs(limiter, clock, 20, async () => limiter.onResponse({ status: 200 }));
+      const tick = clock.sleep(2000);
+      await vi.advanceTimersByTimeAsync(2000);
+      await tick;
+      limiter.onRateLimited(3000);
+      limiter.onRateLimited(3000); // same episode: lowers once
+      expect(limiter.stats().pacedPerSecond).toBeCloseTo(8, 6);
+      const t1 = clock.now();
+      const starts = await runJobs(limiter, clock, 3, async () => limiter.onResponse({ status: 200 }));
+      // Paused 3 s, then 125 ms apart (8 per second), each clean answer adding 0.2% of 8 per second.
+      expect(starts.map((s) => s - t1)).toEqual([3000, 3125, 3250]);
+      expect(limiter.stats().pacedPerSecond).toBeCloseTo(8 * (1 + 3 * 0.002), 6);
+      await limiter.stop();
+    },
+  );
 
   it("stops pacing once the pace climbs back above the configured rate", async () => {
     const clock = systemClock();

@@ -114,7 +114,8 @@ describe("npm pack, then install the tarball outside the checkout", () => {
     expect(discover.status, discover.stderr).toBe(0);
     expect(discover.stdout).toBe(readFileSync(join(PROJECT_ROOT, "catalogs", "catalog.json"), "utf8"));
     console.log(
-      `tarball ${(packed.size / 1024).toFixed(0)} kB (${packed.files.length} files, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked); offline install ${seconds.toFixed(1)} s`,
+      `tarball ${(packed.size / 1024).toFixed(0)} kB (${packed.files.length} files, ` +
+        `${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked); offline install ${seconds.toFixed(1)} s`,
     );
   }, 90_000); // about 10-20 s: npm unpacks ~100 MB of dependencies (node-sql-parser is 89 MB of them)
 });

@@ -70,14 +70,17 @@ describe("stream-map expressions (a Python subset)", () => {
     expect(run(source)).toEqual(expected);
   });
 
-  it("reads missing keys and indexes as null, and gives null for operations on null, instead of stopping the sync", () => {
-    expect(run("nested['missing']")).toBeNull();
-    expect(run("tags[5]")).toBeNull();
-    expect(run("md5(empty)")).toBeNull();
-    expect(run("empty + 'x'")).toBeNull();
-    expect(run("empty.lower()")).toBeNull();
-    expect(run("empty > 3")).toBe(false);
-  });
+  it(
+    "reads missing keys and indexes as null, " + "and gives null for operations on null, instead of stopping the sync",
+    () => {
+      expect(run("nested['missing']")).toBeNull();
+      expect(run("tags[5]")).toBeNull();
+      expect(run("md5(empty)")).toBeNull();
+      expect(run("empty + 'x'")).toBeNull();
+      expect(run("empty.lower()")).toBeNull();
+      expect(run("empty > 3")).toBe(false);
+    },
+  );
 
   it("lists the names an expression reads, not the functions it calls", () => {
     expect([...compileExpression("md5(config['seed'] + owner_email) if name else self").names].sort()).toEqual([

@@ -7,9 +7,10 @@ import { StreamMapRecordError, StreamMapper, type StreamMapSettings } from "../.
 import type { MessageSink } from "../../src/singer/output.js";
 
 /**
- * The cases of the Meltano SDK's stream-map tests and documentation (https://sdk.meltano.com/en/latest/stream_maps.html,
- * the `mystream` stream of its tests/core/test_mapper.py), with the outputs the SDK gives for them: the same stream,
- * records and settings here must give the same SCHEMA and RECORD messages (hash values included).
+ * The cases of the Meltano SDK's stream-map tests and documentation
+ * (https://sdk.meltano.com/en/latest/stream_maps.html, the `mystream` stream of its tests/core/test_mapper.py), with
+ * the outputs the SDK gives for them: the same stream, records and settings here must give the same SCHEMA and RECORD
+ * messages (hash values included).
  */
 
 const SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema";
@@ -229,18 +230,24 @@ describe("stream maps: the Meltano SDK's cases", () => {
     }
   });
 
-  it("non_pk_passthrough and record_to_column: an existing property keeps its type; `record` is the whole record", async () => {
-    let out = await map({ mystream: { count: "count", __else__: null } });
-    expect(out.schemas()[0]?.schema).toEqual({ type: "object", properties: { count: { type: ["integer", "null"] } } });
-    expect(out.records("mystream").map((r) => r.count)).toEqual([21, 13, 19]);
+  it(
+    "non_pk_passthrough and record_to_column: " + "an existing property keeps its type; `record` is the whole record",
+    async () => {
+      let out = await map({ mystream: { count: "count", __else__: null } });
+      expect(out.schemas()[0]?.schema).toEqual({
+        type: "object",
+        properties: { count: { type: ["integer", "null"] } },
+      });
+      expect(out.records("mystream").map((r) => r.count)).toEqual([21, 13, 19]);
 
-    out = await map({ mystream: { _data: "record", __else__: null } });
-    expect(out.schemas()[0]?.schema).toEqual({
-      type: "object",
-      properties: { _data: { ...mystream, type: ["object", "null"] } },
-    });
-    expect(out.records("mystream")[1]).toEqual({ _data: records[1] });
-  });
+      out = await map({ mystream: { _data: "record", __else__: null } });
+      expect(out.schemas()[0]?.schema).toEqual({
+        type: "object",
+        properties: { _data: { ...mystream, type: ["object", "null"] } },
+      });
+      expect(out.records("mystream")[1]).toEqual({ _data: records[1] });
+    },
+  );
 
   it("filter_records: __filter__ keeps the records its expression is true for", async () => {
     for (const filter of ["count < 20", "bool(count < 20)"]) {
@@ -384,12 +391,15 @@ describe("stream map errors", () => {
     expect(() => new StreamMapper(settings(streamMaps as JsonObject))).toThrow(message);
   });
 
-  it("names the stream and property whose expression reads a name the stream does not have, before any record", async () => {
-    const sink = new MappedSink(new Collect(), new StreamMapper(settings({ mystream: { h: "md5(emial)" } })));
-    await expect(sink.schema("mystream", mystream, [])).rejects.toThrow(
-      '"stream_maps.mystream.h" reads "emial", which stream mystream does not have',
-    );
-  });
+  it(
+    "names the stream and property whose expression reads " + "a name the stream does not have, before any record",
+    async () => {
+      const sink = new MappedSink(new Collect(), new StreamMapper(settings({ mystream: { h: "md5(emial)" } })));
+      await expect(sink.schema("mystream", mystream, [])).rejects.toThrow(
+        '"stream_maps.mystream.h" reads "emial", which stream mystream does not have',
+      );
+    },
+  );
 
   it("refuses to remove a key property without __key_properties__, and a key the mapped schema lacks", () => {
     const mapper = (maps: JsonObject) => new StreamMapper(settings(maps));

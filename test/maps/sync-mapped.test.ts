@@ -124,25 +124,29 @@ describe("records every target can load (a full sync against the simulator)", ()
     expect(Object.keys(output.schemas.get("workspaces")?.properties as object)).toContain("avatar__initials");
   });
 
-  it("applies stream maps: a hashed user name, a dropped property, an alias and a dropped stream; state keeps tap names", async () => {
-    const output = parse(await sync(files.path("mapped.json"), files.path("catalog.json")));
-    const members = output.records.get("memberships") ?? [];
-    expect(members.length).toBeGreaterThan(0);
-    // The simulator's members have no email (Mode sends it only sometimes): the user name is hashed instead.
-    for (const member of members) {
-      expect(member).not.toHaveProperty("email");
-      expect(member.member_username).toMatch(/^[0-9a-f]{32}$/);
-    }
-    expect(Object.keys(output.schemas.get("memberships")?.properties as object)).not.toContain("email");
-    for (const query of output.records.get("queries") ?? []) expect(query).not.toHaveProperty("raw_query");
-    expect(output.records.has("reports")).toBe(false);
-    expect(output.records.get("mode_reports")?.length).toBe(simulator.model.truth().reports?.length);
-    expect(output.schemas.has("groups")).toBe(false);
-    expect(output.records.has("groups")).toBe(false);
-    const bookmarks = (output.lastState as { bookmarks: Record<string, unknown> }).bookmarks;
-    expect(Object.keys(bookmarks)).toContain("reports");
-    expect(Object.keys(bookmarks)).not.toContain("mode_reports");
-  });
+  it(
+    "applies stream maps: a hashed user name, a dropped property, an alias and a dropped stream; state keeps " +
+      "tap names",
+    async () => {
+      const output = parse(await sync(files.path("mapped.json"), files.path("catalog.json")));
+      const members = output.records.get("memberships") ?? [];
+      expect(members.length).toBeGreaterThan(0);
+      // The simulator's members have no email (Mode sends it only sometimes): the user name is hashed instead.
+      for (const member of members) {
+        expect(member).not.toHaveProperty("email");
+        expect(member.member_username).toMatch(/^[0-9a-f]{32}$/);
+      }
+      expect(Object.keys(output.schemas.get("memberships")?.properties as object)).not.toContain("email");
+      for (const query of output.records.get("queries") ?? []) expect(query).not.toHaveProperty("raw_query");
+      expect(output.records.has("reports")).toBe(false);
+      expect(output.records.get("mode_reports")?.length).toBe(simulator.model.truth().reports?.length);
+      expect(output.schemas.has("groups")).toBe(false);
+      expect(output.records.has("groups")).toBe(false);
+      const bookmarks = (output.lastState as { bookmarks: Record<string, unknown> }).bookmarks;
+      expect(Object.keys(bookmarks)).toContain("reports");
+      expect(Object.keys(bookmarks)).not.toContain("mode_reports");
+    },
+  );
 
   it.each([
     ["bad-expression.json", 'config: "stream_maps.reports.name_hash": cannot evaluate "md5(name"'],

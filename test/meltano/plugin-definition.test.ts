@@ -29,7 +29,8 @@ const settings = asMappings(definition.settings);
 
 /**
  * The kind each config property must have. A JSON Schema `number` (the durations in seconds) is `decimal`, so Meltano
- * converts a fractional value from the environment as a number; an `integer` (counts) stays `integer` (docs/meltano.md).
+ * converts a fractional value from the environment as a number; an `integer` (counts) stays `integer`
+ * (docs/meltano.md).
  */
 function expectedKind(property: ConfigSchemaProperty): string {
   if (property.secret === true) return "password";

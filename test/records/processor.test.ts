@@ -145,9 +145,12 @@ describe("schema drift", () => {
     }
     processor.process("reports", { token: "r", brand_new: 1 }, {});
     expect(warnings()).toEqual([
-      'WARNING spaces: Mode sent field "brand_new", which the schema does not declare; dropping it from every spaces record (schema drift; reported once)',
-      'WARNING spaces: Mode sent field "another_new", which the schema does not declare; dropping it from every spaces record (schema drift; reported once)',
-      'WARNING reports: Mode sent field "brand_new", which the schema does not declare; dropping it from every reports record (schema drift; reported once)',
+      'WARNING spaces: Mode sent field "brand_new", which the schema does not declare; dropping it from ' +
+        "every spaces record (schema drift; reported once)",
+      'WARNING spaces: Mode sent field "another_new", which the schema does not declare; dropping it from ' +
+        "every spaces record (schema drift; reported once)",
+      'WARNING reports: Mode sent field "brand_new", which the schema does not declare; dropping it from ' +
+        "every reports record (schema drift; reported once)",
     ]);
   });
 });
@@ -201,7 +204,8 @@ describe("invalid records", () => {
       archived: false,
     });
     expect(warnings()).toEqual([
-      'WARNING reports record token=abc123: field "archived" must be boolean or null, got "yes"; record skipped (invalid_records: skip)',
+      'WARNING reports record token=abc123: field "archived" must be boolean or null, got "yes"; record ' +
+        "skipped (invalid_records: skip)",
     ]);
     expect(processor.stats()).toEqual({ processed: 2, skipped: 1 });
   });
@@ -215,16 +219,19 @@ describe("invalid records", () => {
 });
 
 describe("uniform records", () => {
-  it("gives every record of a stream the selected schema properties in schema order, null where Mode sent nothing", () => {
-    const { processor } = setup();
-    const declared = Object.keys(schemas.schema("report_schedules").properties ?? {});
-    const first = processor.process("report_schedules", { token: "s1", day_of_week: "Monday" }, { report: "r1" });
-    const second = processor.process("report_schedules", { name: "Daily", token: "s2" }, { report: "r1" });
-    expect(Object.keys(first ?? {})).toEqual(declared);
-    expect(Object.keys(second ?? {})).toEqual(declared);
-    expect(first).toMatchObject({ token: "s1", day_of_week: "Monday", name: null, report_token: "r1" });
-    expect(second).toMatchObject({ token: "s2", day_of_week: null, name: "Daily" });
-  });
+  it(
+    "gives every record of a stream the selected schema properties in schema order, " + "null where Mode sent nothing",
+    () => {
+      const { processor } = setup();
+      const declared = Object.keys(schemas.schema("report_schedules").properties ?? {});
+      const first = processor.process("report_schedules", { token: "s1", day_of_week: "Monday" }, { report: "r1" });
+      const second = processor.process("report_schedules", { name: "Daily", token: "s2" }, { report: "r1" });
+      expect(Object.keys(first ?? {})).toEqual(declared);
+      expect(Object.keys(second ?? {})).toEqual(declared);
+      expect(first).toMatchObject({ token: "s1", day_of_week: "Monday", name: null, report_token: "r1" });
+      expect(second).toMatchObject({ token: "s2", day_of_week: null, name: "Daily" });
+    },
+  );
 
   it.each(["reports", "datasets"])(
     "gives a deletion marker of %s (token and _sdc_deleted_at, as src/sync emits it) the full key set",

@@ -68,15 +68,19 @@ describe("a sync under injected faults", () => {
     expect(injected / requests).toBeGreaterThan(0.15);
   });
 
-  it("completes, retrying the failed requests, and emits exactly the records of the fault-free sync, key for key per stream", () => {
-    expect(chaos.summary.http.retries).toBeGreaterThan(0);
-    expect(chaos.summary.http.rateLimited).toBeGreaterThan(0);
-    expect(chaos.stderr).toMatch(/Retrying GET \S+ after 429/);
-    expect(chaos.stderr).toMatch(/Retrying GET \S+ after (response body is truncated or not JSON|\w+) /);
-    const expected = keysByStream(clean.output);
-    expect(Object.keys(expected).length).toBeGreaterThanOrEqual(15);
-    expect(keysByStream(chaos.output)).toEqual(expected);
-  });
+  it(
+    "completes, retrying the failed requests, and emits exactly the records of the fault-free sync, key for " +
+      "key per stream",
+    () => {
+      expect(chaos.summary.http.retries).toBeGreaterThan(0);
+      expect(chaos.summary.http.rateLimited).toBeGreaterThan(0);
+      expect(chaos.stderr).toMatch(/Retrying GET \S+ after 429/);
+      expect(chaos.stderr).toMatch(/Retrying GET \S+ after (response body is truncated or not JSON|\w+) /);
+      const expected = keysByStream(clean.output);
+      expect(Object.keys(expected).length).toBeGreaterThanOrEqual(15);
+      expect(keysByStream(chaos.output)).toEqual(expected);
+    },
+  );
 
   it("ends with the same final bookmarks as the fault-free sync", () => {
     const bookmarks = (run: InProcessRun): unknown => (run.output.lastState as { bookmarks: unknown }).bookmarks;

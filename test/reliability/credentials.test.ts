@@ -39,16 +39,19 @@ describe("credentials and workspace the API refuses", () => {
     return { ...result, requests: h.sim.model.stats().requests };
   }
 
-  it("a wrong secret fails after exactly one request, with one CRITICAL line that says authentication failed", async () => {
-    const run = await tapWith({ api_secret: "wrong-secret-7f3a" });
-    expect(run.code).toBe(1);
-    expect(run.requests).toBe(1);
-    expect(critical(run.stderr)).toEqual([
-      expect.stringMatching(/HTTP 401 .*authentication failed; check api_token, api_secret/),
-    ]);
-    expect(stackFrames(run.stderr)).toEqual([]);
-    expect(run.stdout).not.toContain('"type":"RECORD"');
-  });
+  it(
+    "a wrong secret fails after exactly one request, " + "with one CRITICAL line that says authentication failed",
+    async () => {
+      const run = await tapWith({ api_secret: "wrong-secret-7f3a" });
+      expect(run.code).toBe(1);
+      expect(run.requests).toBe(1);
+      expect(critical(run.stderr)).toEqual([
+        expect.stringMatching(/HTTP 401 .*authentication failed; check api_token, api_secret/),
+      ]);
+      expect(stackFrames(run.stderr)).toEqual([]);
+      expect(run.stdout).not.toContain('"type":"RECORD"');
+    },
+  );
 
   it("an unknown token fails the same way after exactly one request", async () => {
     const run = await tapWith({ api_token: "wrong-token-91c2" });

@@ -12,9 +12,11 @@ const AUTHORIZATION = `Basic ${Buffer.from(`${TOKEN}:${SECRET}`).toString("base6
 
 const HAL = "application/hal+json; charset=utf-8";
 const HTML_PAGE =
-  "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action=/signin>Please sign in</form></body></html>";
+  "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action=/signin>Please sign " +
+  "in</form></body></html>";
 const BAD_GATEWAY =
-  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad Gateway</h1></center></body>\r\n</html>\r\n";
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><center><h1>502 Bad " +
+  "Gateway</h1></center></body>\r\n</html>\r\n";
 
 interface Answer {
   readonly status: number;
@@ -73,7 +75,9 @@ describe("malformed API responses", () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  /** Syncs the spaces stream of `workspace` with the built CLI; no retries, so a transient-looking answer fails at once. */
+  /**
+   * Syncs the spaces stream of `workspace` with the built CLI; no retries, so a transient-looking answer fails at once.
+   */
   async function sync(workspace: string): Promise<CliResult & { critical: string[] }> {
     const files = tempFiles({
       "config.json": { api_token: TOKEN, api_secret: SECRET, workspace, base_url: baseUrl, max_retries: 0 },
@@ -91,7 +95,8 @@ describe("malformed API responses", () => {
       const run = await sync("two-lists");
       expect(run.code).toBe(1);
       expect(run.critical).toEqual([
-        'CRITICAL GET /{workspace}/spaces: malformed response: _embedded has no "spaces" list (keys: reports, collections)',
+        'CRITICAL GET /{workspace}/spaces: malformed response: _embedded has no "spaces" list (keys: ' +
+          "reports, collections)",
       ]);
     },
   );
@@ -138,7 +143,8 @@ describe("malformed API responses", () => {
       const run = await sync("html-200");
       expect(run.code).toBe(1);
       expect(run.critical).toEqual([
-        "CRITICAL GET /{workspace}/spaces: giving up after 1 attempts; last error: GET /{workspace}/spaces HTTP 200: response body is truncated or not JSON",
+        "CRITICAL GET /{workspace}/spaces: giving up after 1 attempts; last error: GET /{workspace}/spaces " +
+          "HTTP 200: response body is truncated or not JSON",
       ]);
     },
   );
@@ -147,9 +153,8 @@ describe("malformed API responses", () => {
     const run = await sync("html-502");
     expect(run.code).toBe(1);
     expect(run.critical).toEqual([
-      expect.stringMatching(
-        /^CRITICAL GET \/\{workspace\}\/spaces: giving up after 1 attempts; last error: GET \/\{workspace\}\/spaces HTTP 502: server error$/,
-      ),
+      "CRITICAL GET /{workspace}/spaces: giving up after 1 attempts; " +
+        "last error: GET /{workspace}/spaces HTTP 502: server error",
     ]);
     expect(run.stderr).not.toContain("<html>");
   });
@@ -166,8 +171,9 @@ describe("malformed API responses", () => {
     const run = await sync("echoing-error");
     expect(run.code).toBe(1);
     expect(run.critical).toHaveLength(1);
-    expect(run.critical[0]).toMatch(
-      /^CRITICAL GET \/\{workspace\}\/spaces HTTP 400 \(bad_request: rejected header Authorization: Basic \[REDACTED\] for user \[REDACTED\]\)/,
-    );
+    const redacted =
+      "CRITICAL GET /{workspace}/spaces HTTP 400 " +
+      "(bad_request: rejected header Authorization: Basic [REDACTED] for user [REDACTED])";
+    expect(run.critical[0]?.slice(0, redacted.length)).toBe(redacted);
   });
 });

@@ -31,10 +31,13 @@ const AWKWARD = [
 ];
 
 describe("streaming the rows of a JSON array", () => {
-  test("rows come out equal to JSON.parse whatever the chunk boundaries, multi-byte characters and escapes", async () => {
-    const text = ` \n[${AWKWARD.map((r) => JSON.stringify(r)).join(" ,\n ")}]\n`;
-    for (const chunks of splits(text)) expect(await itemsOf(chunks)).toEqual(AWKWARD);
-  });
+  test(
+    "rows come out equal to JSON.parse whatever the chunk boundaries, " + "multi-byte characters and escapes",
+    async () => {
+      const text = ` \n[${AWKWARD.map((r) => JSON.stringify(r)).join(" ,\n ")}]\n`;
+      for (const chunks of splits(text)) expect(await itemsOf(chunks)).toEqual(AWKWARD);
+    },
+  );
 
   test("scalar items, strings with brackets and nested arrays are items too", async () => {
     const text = '[1, -2.5e3,true,false ,null,"a]b\\"c", [1,[2]] ,{"k":"}"}]';

@@ -142,35 +142,43 @@ describe("determinism", () => {
 });
 
 describe("awkward cases", () => {
-  it("plants personal and empty spaces, archived, never-run, query-less, failing, unicode and untitled reports, long Liquid SQL and an unused data source", async () => {
-    const sim = a;
-    const api: Client = client(sim);
-    const ws = sim.workspace;
-    const spaces = embedded((await api.get(`/${ws}/spaces?filter=all`)).json<Json>(), "spaces");
-    expect(spaces.some((s) => s.space_type === "private" && s.name === "Personal")).toBe(true);
-    expect(spaces.some((s) => s.name === null)).toBe(true);
-    const reports: Json[] = [];
-    for (const s of spaces)
-      reports.push(...embedded((await api.get(`/${ws}/spaces/${s.token as string}/reports`)).json<Json>(), "reports"));
-    expect(reports.some((r) => r.archived === true)).toBe(true);
-    expect(reports.some((r) => r.last_run_at === null && (r.query_count as number) > 0)).toBe(true);
-    expect(reports.some((r) => r.query_count === 0)).toBe(true);
-    expect(reports.some((r) => r.name === null && r.description === null)).toBe(true);
-    expect(
-      reports.some((r) => [...((r.name as string | null) ?? "")].some((ch) => (ch.codePointAt(0) ?? 0) > 127)),
-    ).toBe(true);
-    const queries: Json[] = [];
-    for (const r of reports.filter((x) => (x.query_count as number) > 0))
-      queries.push(...embedded((await api.get(`/${ws}/reports/${r.token as string}/queries`)).json<Json>(), "queries"));
-    expect(queries.some((q) => (q.raw_query as string).length > 20_000 && (q.raw_query as string).includes("{{"))).toBe(
-      true,
-    );
-    expect(queries.some((q) => (q.raw_query as string).includes("{% form %}"))).toBe(true);
-    const used = new Set(queries.map((q) => q.data_source_id));
-    const sources = embedded((await api.get(`/${ws}/data_sources`)).json<Json>(), "data_sources");
-    expect(sources.filter((d) => !used.has(d.id))).toHaveLength(1);
-    const failing = [...sim.model.world.state.reportsByToken.values()].find((r) => r.failing);
-    const runs = embedded((await api.get(`/${ws}/reports/${failing?.token ?? ""}/runs`)).json<Json>(), "report_runs");
-    expect(runs[0]?.state).toBe("failed");
-  });
+  it(
+    "plants personal and empty spaces, archived, never-run, query-less, failing, unicode and untitled " +
+      "reports, long Liquid SQL and an unused data source",
+    async () => {
+      const sim = a;
+      const api: Client = client(sim);
+      const ws = sim.workspace;
+      const spaces = embedded((await api.get(`/${ws}/spaces?filter=all`)).json<Json>(), "spaces");
+      expect(spaces.some((s) => s.space_type === "private" && s.name === "Personal")).toBe(true);
+      expect(spaces.some((s) => s.name === null)).toBe(true);
+      const reports: Json[] = [];
+      for (const s of spaces)
+        reports.push(
+          ...embedded((await api.get(`/${ws}/spaces/${s.token as string}/reports`)).json<Json>(), "reports"),
+        );
+      expect(reports.some((r) => r.archived === true)).toBe(true);
+      expect(reports.some((r) => r.last_run_at === null && (r.query_count as number) > 0)).toBe(true);
+      expect(reports.some((r) => r.query_count === 0)).toBe(true);
+      expect(reports.some((r) => r.name === null && r.description === null)).toBe(true);
+      expect(
+        reports.some((r) => [...((r.name as string | null) ?? "")].some((ch) => (ch.codePointAt(0) ?? 0) > 127)),
+      ).toBe(true);
+      const queries: Json[] = [];
+      for (const r of reports.filter((x) => (x.query_count as number) > 0))
+        queries.push(
+          ...embedded((await api.get(`/${ws}/reports/${r.token as string}/queries`)).json<Json>(), "queries"),
+        );
+      expect(
+        queries.some((q) => (q.raw_query as string).length > 20_000 && (q.raw_query as string).includes("{{")),
+      ).toBe(true);
+      expect(queries.some((q) => (q.raw_query as string).includes("{% form %}"))).toBe(true);
+      const used = new Set(queries.map((q) => q.data_source_id));
+      const sources = embedded((await api.get(`/${ws}/data_sources`)).json<Json>(), "data_sources");
+      expect(sources.filter((d) => !used.has(d.id))).toHaveLength(1);
+      const failing = [...sim.model.world.state.reportsByToken.values()].find((r) => r.failing);
+      const runs = embedded((await api.get(`/${ws}/reports/${failing?.token ?? ""}/runs`)).json<Json>(), "report_runs");
+      expect(runs[0]?.state).toBe("failed");
+    },
+  );
 });

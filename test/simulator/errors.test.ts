@@ -116,32 +116,35 @@ describe("audit logs", () => {
     expect((await api.get(`/${ws}/audit_logs?start_timestamp=yesterday&end_timestamp=today`)).status).toBe(400);
   });
 
-  it("pages a time window with a top-level next_token cursor, items under _embedded.audit_logs in time order", async () => {
-    const ids: string[] = [];
-    const times: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const body: Json = (
-        await api.get(`/${ws}/audit_logs?${window}${cursor === null ? "" : `&next_token=${cursor}`}`)
-      ).json<Json>();
-      const items = embedded(body, "audit_logs");
-      ids.push(...items.map((i) => i.id as string));
-      times.push(...items.map((i) => i.timestamp as string));
-      cursor = body.next_token as string | null;
-      pages++;
-    } while (cursor !== null);
-    expect(pages).toBeGreaterThan(1);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(times).toEqual([...times].sort());
-    expect(times.every((t) => t >= "2025-06-01" && t < "2026-03-01")).toBe(true);
-    expect(pages).toBe(Math.ceil(ids.length / 100));
-    expect(
-      sim.model.minimalRequests({
-        auditLogs: { start: "2025-06-01T00:00:00Z", end: "2026-03-01T00:00:00Z" },
-        streams: ["audit_logs"],
-      }).total,
-    ).toBe(pages);
-    expect((await api.get(`/${ws}/audit_logs?${window}&next_token=bm9wZQ`)).status).toBe(400);
-  });
+  it(
+    "pages a time window with a top-level next_token cursor, " + "items under _embedded.audit_logs in time order",
+    async () => {
+      const ids: string[] = [];
+      const times: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const body: Json = (
+          await api.get(`/${ws}/audit_logs?${window}${cursor === null ? "" : `&next_token=${cursor}`}`)
+        ).json<Json>();
+        const items = embedded(body, "audit_logs");
+        ids.push(...items.map((i) => i.id as string));
+        times.push(...items.map((i) => i.timestamp as string));
+        cursor = body.next_token as string | null;
+        pages++;
+      } while (cursor !== null);
+      expect(pages).toBeGreaterThan(1);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(times).toEqual([...times].sort());
+      expect(times.every((t) => t >= "2025-06-01" && t < "2026-03-01")).toBe(true);
+      expect(pages).toBe(Math.ceil(ids.length / 100));
+      expect(
+        sim.model.minimalRequests({
+          auditLogs: { start: "2025-06-01T00:00:00Z", end: "2026-03-01T00:00:00Z" },
+          streams: ["audit_logs"],
+        }).total,
+      ).toBe(pages);
+      expect((await api.get(`/${ws}/audit_logs?${window}&next_token=bm9wZQ`)).status).toBe(400);
+    },
+  );
 });

@@ -52,7 +52,8 @@ describe("fault injection", () => {
     const qr = queryRunsOf(w, run)[0];
     await expect(
       client(s).get(
-        `/${s.workspace}/reports/${run.report.token}/runs/${run.token}/query_runs/${qr?.token ?? ""}/results/content.csv`,
+        `/${s.workspace}/reports/${run.report.token}/runs/${run.token}/query_runs/${qr?.token ?? ""}` +
+          `/results/content.csv`,
       ),
     ).rejects.toThrow();
     expect(s.model.stats().faults).toEqual({ reset: 2 });

@@ -197,7 +197,8 @@ const cases: Case[] = [
     name: "GET /{ws}/reports/{report}/queries/{query}/charts/{chart}",
     definition: "Chart",
     path: () =>
-      `/${ws}/reports/${report.token}/queries/${queryToken}/charts/${chartToken(sim.model.world, liveQueries(report)[0] ?? report.queries[0]!, 0)}`,
+      `/${ws}/reports/${report.token}/queries/${queryToken}/charts/` +
+      `${chartToken(sim.model.world, liveQueries(report)[0] ?? report.queries[0]!, 0)}`,
     items: itself,
     capture: () => capturedItem("charts.json", "charts"),
     captureName: "charts.json",
@@ -401,70 +402,74 @@ const cases: Case[] = [
 
 describe("every endpoint answers Mode's field set", () => {
   for (const c of cases) {
-    it(`${c.name} carries the keys of swagger ${c.definition}${c.captureName === undefined ? "" : ` and of the captured ${c.captureName}`}`, async () => {
-      const answer = c.method === "POST" ? await api.post(c.path(), { parameters: {} }) : await api.get(c.path());
-      expect(answer.status).toBe(c.status ?? 200);
-      expect(answer.headers["content-type"]).toBe("application/hal+json; charset=utf-8");
-      const items = c.items(answer.json<Json>());
-      expect(items.length).toBeGreaterThan(0);
-      const fields = swagger(c.definition);
-      for (const item of items) {
-        const captured = c.capture?.(item);
-        const capturedKeys = captured === undefined ? [] : Object.keys(captured);
-        const expected = new Set([...capturedKeys, ...(c.capturedKeysOnly === true ? [] : fields.required)]);
-        const allowed = new Set([
-          ...fields.properties,
-          ...capturedKeys,
-          ...Object.keys(fields.documented_extras),
-          "_forms",
-          "_links",
-        ]);
-        const keys = Object.keys(item);
-        expect(
-          keys.filter((k) => !allowed.has(k)),
-          `keys outside swagger/captured/documented extras`,
-        ).toEqual([]);
-        expect(
-          [...expected].filter((k) => !(k in item)),
-          `missing keys`,
-        ).toEqual([]);
-        if (captured !== undefined) {
-          // Same JSON type as the real body wherever both are non-null.
-          const mismatches = capturedKeys.filter(
-            (k) => captured[k] !== null && item[k] !== null && jsonType(captured[k]) !== jsonType(item[k]),
-          );
-          expect(mismatches, "JSON types differing from the capture").toEqual([]);
-        }
-        for (const [key, subkeys] of Object.entries(fields.nested ?? {}))
-          expect(Object.keys(item[key] as Json).sort()).toEqual([...subkeys].sort());
-        const rels = Object.keys((item._links as Json | undefined) ?? {});
-        const capturedRels = Object.keys((captured?._links as Json | undefined) ?? {});
-        if (c.definition !== "AuditLog") {
-          const knownRels = new Set([...fields.links.properties, ...capturedRels]);
-          expect(
-            rels.filter((r) => !knownRels.has(r)),
-            "links outside swagger/captured",
-          ).toEqual([]);
-          const absent = new Set(Object.keys(fields.links_absent_in_real_responses));
-          const expectedRels = new Set([
-            ...capturedRels,
-            ...(c.capturedKeysOnly === true ? [] : fields.links.required.filter((r) => !absent.has(r))),
+    it(
+      `${c.name} carries the keys of swagger ${c.definition}` +
+        `${c.captureName === undefined ? "" : ` and of the captured ${c.captureName}`}`,
+      async () => {
+        const answer = c.method === "POST" ? await api.post(c.path(), { parameters: {} }) : await api.get(c.path());
+        expect(answer.status).toBe(c.status ?? 200);
+        expect(answer.headers["content-type"]).toBe("application/hal+json; charset=utf-8");
+        const items = c.items(answer.json<Json>());
+        expect(items.length).toBeGreaterThan(0);
+        const fields = swagger(c.definition);
+        for (const item of items) {
+          const captured = c.capture?.(item);
+          const capturedKeys = captured === undefined ? [] : Object.keys(captured);
+          const expected = new Set([...capturedKeys, ...(c.capturedKeysOnly === true ? [] : fields.required)]);
+          const allowed = new Set([
+            ...fields.properties,
+            ...capturedKeys,
+            ...Object.keys(fields.documented_extras),
+            "_forms",
+            "_links",
           ]);
-          // A run-dependent rel (last_run, ...) is only expected on items that have runs.
-          const missing = [...expectedRels].filter(
-            (r) =>
-              !rels.includes(r) &&
-              !(
-                absent.has(r) ||
-                ((r === "last_run" || r === "last_successful_run") && item.last_successful_run_token === null)
-              ),
-          );
-          expect(missing, "missing links").toEqual([]);
-          for (const l of Object.values((item._links as Record<string, { href: string }>) ?? {}))
-            expect(l.href).toMatch(/^(\/|https:\/\/app\.mode\.com\/)/);
+          const keys = Object.keys(item);
+          expect(
+            keys.filter((k) => !allowed.has(k)),
+            `keys outside swagger/captured/documented extras`,
+          ).toEqual([]);
+          expect(
+            [...expected].filter((k) => !(k in item)),
+            `missing keys`,
+          ).toEqual([]);
+          if (captured !== undefined) {
+            // Same JSON type as the real body wherever both are non-null.
+            const mismatches = capturedKeys.filter(
+              (k) => captured[k] !== null && item[k] !== null && jsonType(captured[k]) !== jsonType(item[k]),
+            );
+            expect(mismatches, "JSON types differing from the capture").toEqual([]);
+          }
+          for (const [key, subkeys] of Object.entries(fields.nested ?? {}))
+            expect(Object.keys(item[key] as Json).sort()).toEqual([...subkeys].sort());
+          const rels = Object.keys((item._links as Json | undefined) ?? {});
+          const capturedRels = Object.keys((captured?._links as Json | undefined) ?? {});
+          if (c.definition !== "AuditLog") {
+            const knownRels = new Set([...fields.links.properties, ...capturedRels]);
+            expect(
+              rels.filter((r) => !knownRels.has(r)),
+              "links outside swagger/captured",
+            ).toEqual([]);
+            const absent = new Set(Object.keys(fields.links_absent_in_real_responses));
+            const expectedRels = new Set([
+              ...capturedRels,
+              ...(c.capturedKeysOnly === true ? [] : fields.links.required.filter((r) => !absent.has(r))),
+            ]);
+            // A run-dependent rel (last_run, ...) is only expected on items that have runs.
+            const missing = [...expectedRels].filter(
+              (r) =>
+                !rels.includes(r) &&
+                !(
+                  absent.has(r) ||
+                  ((r === "last_run" || r === "last_successful_run") && item.last_successful_run_token === null)
+                ),
+            );
+            expect(missing, "missing links").toEqual([]);
+            for (const l of Object.values((item._links as Record<string, { href: string }>) ?? {}))
+              expect(l.href).toMatch(/^(\/|https:\/\/app\.mode\.com\/)/);
+          }
         }
-      }
-    });
+      },
+    );
   }
 
   it("paged lists carry the real pagination keys, not swagger's first_page/last_page", async () => {

@@ -137,101 +137,114 @@ describe("mutations", () => {
       );
   });
 
-  it("deletes charts: gone from their query's list and the truth, 404 alone, chart_count down, report updated", async () => {
-    const before = sim.model.truth();
-    const result = sim.model.mutate({ deleteCharts: 2 });
-    expect(result.deletedCharts).toHaveLength(2);
-    expect(result.summary).toBe("2 charts deleted");
-    const truth = sim.model.truth();
-    expect(truth.charts).toEqual((before.charts ?? []).filter((c) => !result.deletedCharts.includes(c)));
-    expect(result.updatedReports.length).toBeGreaterThanOrEqual(1);
-    let checked = 0;
-    for (const report of result.updatedReports) {
-      const body = (await api.get(`/${ws}/reports/${report}`)).json<Json>();
-      expect(Date.parse(body.updated_at as string)).toBeGreaterThan(Date.UTC(2026, 5, 1));
-      for (const query of embedded((await api.get(`/${ws}/reports/${report}/queries`)).json<Json>(), "queries")) {
-        const charts = embedded(
-          (await api.get(`/${ws}/reports/${report}/queries/${query.token as string}/charts`)).json<Json>(),
-          "charts",
-        ).map((c) => c.token as string);
-        expect(query.chart_count).toBe(charts.length);
-        expect(charts.filter((c) => result.deletedCharts.includes(c))).toEqual([]);
-        for (const chart of result.deletedCharts) {
-          const path = `/${ws}/reports/${report}/queries/${query.token as string}/charts/${chart}`;
-          expect((await api.get(path)).status).toBe(404);
-          checked++;
+  it(
+    "deletes charts: gone from their query's list and the truth, " + "404 alone, chart_count down, report updated",
+    async () => {
+      const before = sim.model.truth();
+      const result = sim.model.mutate({ deleteCharts: 2 });
+      expect(result.deletedCharts).toHaveLength(2);
+      expect(result.summary).toBe("2 charts deleted");
+      const truth = sim.model.truth();
+      expect(truth.charts).toEqual((before.charts ?? []).filter((c) => !result.deletedCharts.includes(c)));
+      expect(result.updatedReports.length).toBeGreaterThanOrEqual(1);
+      let checked = 0;
+      for (const report of result.updatedReports) {
+        const body = (await api.get(`/${ws}/reports/${report}`)).json<Json>();
+        expect(Date.parse(body.updated_at as string)).toBeGreaterThan(Date.UTC(2026, 5, 1));
+        for (const query of embedded((await api.get(`/${ws}/reports/${report}/queries`)).json<Json>(), "queries")) {
+          const charts = embedded(
+            (await api.get(`/${ws}/reports/${report}/queries/${query.token as string}/charts`)).json<Json>(),
+            "charts",
+          ).map((c) => c.token as string);
+          expect(query.chart_count).toBe(charts.length);
+          expect(charts.filter((c) => result.deletedCharts.includes(c))).toEqual([]);
+          for (const chart of result.deletedCharts) {
+            const path = `/${ws}/reports/${report}/queries/${query.token as string}/charts/${chart}`;
+            expect((await api.get(path)).status).toBe(404);
+            checked++;
+          }
+          for (const chart of charts)
+            expect(
+              (await api.get(`/${ws}/reports/${report}/queries/${query.token as string}/charts/${chart}`)).status,
+            ).toBe(200);
         }
-        for (const chart of charts)
-          expect(
-            (await api.get(`/${ws}/reports/${report}/queries/${query.token as string}/charts/${chart}`)).status,
-          ).toBe(200);
       }
-    }
-    expect(checked).toBeGreaterThan(0);
-  });
+      expect(checked).toBeGreaterThan(0);
+    },
+  );
 
-  it("deletes groups, data sources and definitions: gone from their lists and the truth, their details 404", async () => {
-    const result = sim.model.mutate({ deleteGroups: 1, deleteDataSources: 1, deleteDefinitions: 1 });
-    expect(result.summary).toBe("1 group deleted, 1 data source deleted, 1 definition deleted");
-    const truth = sim.model.truth();
-    const cases = [
-      { list: "groups", key: "groups", gone: result.deletedGroups, left: 1 },
-      { list: "data_sources", key: "data_sources", gone: result.deletedDataSources, left: 2 },
-      { list: "definitions", key: "definitions", gone: result.deletedDefinitions, left: 1 },
-    ];
-    for (const { list, key, gone, left } of cases) {
-      expect(gone).toHaveLength(1);
-      const listed = embedded((await api.get(`/${ws}/${list}`)).json<Json>(), key).map((x) => x.token as string);
-      expect(listed).toHaveLength(left);
-      expect(listed).not.toContain(gone[0]);
-      expect(truth[list]).toEqual(listed.slice().sort());
-      expect((await api.get(`/${ws}/${list}/${gone[0] ?? ""}`)).status).toBe(404);
-      for (const token of listed) expect((await api.get(`/${ws}/${list}/${token}`)).status).toBe(200);
-    }
-    expect((await api.get(`/${ws}/groups/${result.deletedGroups[0] ?? ""}/memberships`)).status).toBe(404);
-    const groupMemberships: string[] = [];
-    for (const group of truth.groups ?? [])
-      groupMemberships.push(
-        ...embedded((await api.get(`/${ws}/groups/${group}/memberships`)).json<Json>(), "group_memberships").map(
-          (m) => m.token as string,
-        ),
-      );
-    expect(truth.group_memberships).toEqual(groupMemberships.sort());
-  });
+  it(
+    "deletes groups, data sources and definitions: " + "gone from their lists and the truth, their details 404",
+    async () => {
+      const result = sim.model.mutate({ deleteGroups: 1, deleteDataSources: 1, deleteDefinitions: 1 });
+      expect(result.summary).toBe("1 group deleted, 1 data source deleted, 1 definition deleted");
+      const truth = sim.model.truth();
+      const cases = [
+        { list: "groups", key: "groups", gone: result.deletedGroups, left: 1 },
+        { list: "data_sources", key: "data_sources", gone: result.deletedDataSources, left: 2 },
+        { list: "definitions", key: "definitions", gone: result.deletedDefinitions, left: 1 },
+      ];
+      for (const { list, key, gone, left } of cases) {
+        expect(gone).toHaveLength(1);
+        const listed = embedded((await api.get(`/${ws}/${list}`)).json<Json>(), key).map((x) => x.token as string);
+        expect(listed).toHaveLength(left);
+        expect(listed).not.toContain(gone[0]);
+        expect(truth[list]).toEqual(listed.slice().sort());
+        expect((await api.get(`/${ws}/${list}/${gone[0] ?? ""}`)).status).toBe(404);
+        for (const token of listed) expect((await api.get(`/${ws}/${list}/${token}`)).status).toBe(200);
+      }
+      expect((await api.get(`/${ws}/groups/${result.deletedGroups[0] ?? ""}/memberships`)).status).toBe(404);
+      const groupMemberships: string[] = [];
+      for (const group of truth.groups ?? [])
+        groupMemberships.push(
+          ...embedded((await api.get(`/${ws}/groups/${group}/memberships`)).json<Json>(), "group_memberships").map(
+            (m) => m.token as string,
+          ),
+        );
+      expect(truth.group_memberships).toEqual(groupMemberships.sort());
+    },
+  );
 
-  it("removes members (never the API user): their workspace, space and group memberships go, the others keep their tokens", async () => {
-    const before = sim.model.truth();
-    const result = sim.model.mutate({ deleteMembers: 10 });
-    // Five members, the API user kept: four removed.
-    expect(result.deletedMembers).toHaveLength(4);
-    expect(result.summary).toBe("4 members removed");
-    const memberships = embedded((await api.get(`/${ws}/memberships`)).json<Json>(), "memberships");
-    expect(memberships.map((m) => m.member_token)).toEqual([sim.model.world.state.members[0]?.token]);
-    for (const gone of sim.model.world.state.members.slice(1))
-      expect((await api.get(`/${ws}/memberships/${gone.username}`)).status).toBe(404);
-    const truth = sim.model.truth();
-    expect(truth.memberships).toEqual(memberships.map((m) => m.member_token as string));
-    // What is left of space and group memberships is a subset of what was there (tokens do not move)...
-    expect((truth.space_memberships ?? []).every((t) => before.space_memberships?.includes(t))).toBe(true);
-    expect((truth.group_memberships ?? []).every((t) => before.group_memberships?.includes(t))).toBe(true);
-    // ... and names only the remaining member.
-    for (const group of truth.groups ?? []) {
-      const members = embedded((await api.get(`/${ws}/groups/${group}/memberships`)).json<Json>(), "group_memberships");
-      expect(members.every((m) => m.member_token === sim.model.world.state.members[0]?.token)).toBe(true);
-      const body = (await api.get(`/${ws}/groups/${group}`)).json<Json>();
-      expect(body.member_count).toBe(members.length);
-    }
-    const spaceMemberships: string[] = [];
-    for (const space of truth.spaces ?? []) {
-      const page = await api.get(`/${ws}/spaces/${space}/memberships`);
-      if (page.status !== 200) continue;
-      const items = embedded(page.json<Json>(), "space_memberships");
-      expect(items.every((m) => m.member_token === sim.model.world.state.members[0]?.token)).toBe(true);
-      spaceMemberships.push(...items.map((m) => m.token as string));
-    }
-    expect(truth.space_memberships).toEqual(spaceMemberships.sort());
-    expect((before.space_memberships ?? []).length).toBeGreaterThan(spaceMemberships.length);
-  });
+  it(
+    "removes members (never the API user): their workspace, space and group memberships go, the others keep " +
+      "their tokens",
+    async () => {
+      const before = sim.model.truth();
+      const result = sim.model.mutate({ deleteMembers: 10 });
+      // Five members, the API user kept: four removed.
+      expect(result.deletedMembers).toHaveLength(4);
+      expect(result.summary).toBe("4 members removed");
+      const memberships = embedded((await api.get(`/${ws}/memberships`)).json<Json>(), "memberships");
+      expect(memberships.map((m) => m.member_token)).toEqual([sim.model.world.state.members[0]?.token]);
+      for (const gone of sim.model.world.state.members.slice(1))
+        expect((await api.get(`/${ws}/memberships/${gone.username}`)).status).toBe(404);
+      const truth = sim.model.truth();
+      expect(truth.memberships).toEqual(memberships.map((m) => m.member_token as string));
+      // What is left of space and group memberships is a subset of what was there (tokens do not move)...
+      expect((truth.space_memberships ?? []).every((t) => before.space_memberships?.includes(t))).toBe(true);
+      expect((truth.group_memberships ?? []).every((t) => before.group_memberships?.includes(t))).toBe(true);
+      // ... and names only the remaining member.
+      for (const group of truth.groups ?? []) {
+        const members = embedded(
+          (await api.get(`/${ws}/groups/${group}/memberships`)).json<Json>(),
+          "group_memberships",
+        );
+        expect(members.every((m) => m.member_token === sim.model.world.state.members[0]?.token)).toBe(true);
+        const body = (await api.get(`/${ws}/groups/${group}`)).json<Json>();
+        expect(body.member_count).toBe(members.length);
+      }
+      const spaceMemberships: string[] = [];
+      for (const space of truth.spaces ?? []) {
+        const page = await api.get(`/${ws}/spaces/${space}/memberships`);
+        if (page.status !== 200) continue;
+        const items = embedded(page.json<Json>(), "space_memberships");
+        expect(items.every((m) => m.member_token === sim.model.world.state.members[0]?.token)).toBe(true);
+        spaceMemberships.push(...items.map((m) => m.token as string));
+      }
+      expect(truth.space_memberships).toEqual(spaceMemberships.sort());
+      expect((before.space_memberships ?? []).length).toBeGreaterThan(spaceMemberships.length);
+    },
+  );
 
   it("purges runs: purge timestamps appear and their results answer 404", async () => {
     const result = sim.model.mutate({ purgeRuns: 2 });

@@ -134,33 +134,37 @@ describe("pagination", () => {
     expect((await api.get(`/${ws}/collections/${bigSpace}/reports`)).status).toBe(200);
   });
 
-  it("returns whole lists without a pagination block and ignores page on queries, data sources and other unpaged lists", async () => {
-    const big = await bigSimulator();
-    try {
-      const c = client(big);
-      const r = big.model.world.state.spaces[0]?.reports[0]?.token ?? "";
-      const page1 = (await c.get(`/${big.workspace}/reports/${r}/queries`)).json<Json>();
-      const page2 = (await c.get(`/${big.workspace}/reports/${r}/queries?page=2`)).json<Json>();
-      expect(page1.pagination).toBeUndefined();
-      expect(embedded(page2, "queries")).toEqual(embedded(page1, "queries"));
-      expect(embedded(page1, "queries")).toHaveLength(2);
-      const ds = (await c.get(`/${big.workspace}/data_sources?page=3`)).json<Json>();
-      expect(ds.pagination).toBeUndefined();
-      expect(embedded(ds, "data_sources")).toHaveLength(big.model.world.size.dataSources);
-      for (const path of [
-        `/${big.workspace}/definitions?page=2`,
-        `/${big.workspace}/memberships?page=2`,
-        `/${big.workspace}/reports/${r}/filters?page=2`,
-        `/${big.workspace}/reports/${r}/subscriptions?page=2`,
-      ]) {
-        const body = (await c.get(path)).json<Json>();
-        expect(body.pagination, path).toBeUndefined();
-        expect(Object.values(body._embedded as Json)[0], path).not.toEqual([]);
+  it(
+    "returns whole lists without a pagination block and ignores page on queries, data sources and other " +
+      "unpaged lists",
+    async () => {
+      const big = await bigSimulator();
+      try {
+        const c = client(big);
+        const r = big.model.world.state.spaces[0]?.reports[0]?.token ?? "";
+        const page1 = (await c.get(`/${big.workspace}/reports/${r}/queries`)).json<Json>();
+        const page2 = (await c.get(`/${big.workspace}/reports/${r}/queries?page=2`)).json<Json>();
+        expect(page1.pagination).toBeUndefined();
+        expect(embedded(page2, "queries")).toEqual(embedded(page1, "queries"));
+        expect(embedded(page1, "queries")).toHaveLength(2);
+        const ds = (await c.get(`/${big.workspace}/data_sources?page=3`)).json<Json>();
+        expect(ds.pagination).toBeUndefined();
+        expect(embedded(ds, "data_sources")).toHaveLength(big.model.world.size.dataSources);
+        for (const path of [
+          `/${big.workspace}/definitions?page=2`,
+          `/${big.workspace}/memberships?page=2`,
+          `/${big.workspace}/reports/${r}/filters?page=2`,
+          `/${big.workspace}/reports/${r}/subscriptions?page=2`,
+        ]) {
+          const body = (await c.get(path)).json<Json>();
+          expect(body.pagination, path).toBeUndefined();
+          expect(Object.values(body._embedded as Json)[0], path).not.toEqual([]);
+        }
+      } finally {
+        await big.stop();
       }
-    } finally {
-      await big.stop();
-    }
-  });
+    },
+  );
 
   it("pages groups 20 at a time, and the groups quirk emits next_page past the end", async () => {
     const body = (await api.get(`/${ws}/groups?page=2`)).json<Json>();
@@ -188,7 +192,8 @@ describe("filters and ordering", () => {
       const cut = times[40] as number;
       const body = (
         await c.get(
-          `/${big.workspace}/spaces/${space.token}/reports?filter=updated_at.gt.${new Date(cut).toISOString()}&order=desc&order_by=updated_at`,
+          `/${big.workspace}/spaces/${space.token}/reports?filter=updated_at.gt.` +
+            `${new Date(cut).toISOString()}&order=desc&order_by=updated_at`,
         )
       ).json<Json>();
       const listed = embedded(body, "reports").map((r) => Date.parse(r.updated_at as string));
@@ -229,7 +234,8 @@ describe("filters and ordering", () => {
       );
       const datasets = (
         await c.get(
-          `/${big.workspace}/spaces/${big.model.world.state.spaces[0]?.token ?? ""}/datasets?filter=updated_at.gt.2030-01-01T00:00:00Z`,
+          `/${big.workspace}/spaces/${big.model.world.state.spaces[0]?.token ?? ""}` +
+            `/datasets?filter=updated_at.gt.2030-01-01T00:00:00Z`,
         )
       ).json<Json>();
       expect(embedded(datasets, "reports")).toEqual([]);

@@ -149,7 +149,8 @@ describe("query-run results", () => {
       const qr = run === undefined ? undefined : queryRunsOf(w, run)[0];
       if (qr === undefined) throw new Error("no query run");
       const answer = await client(big).get(
-        `/${big.workspace}/reports/${qr.run.report.token}/runs/${qr.run.token}/query_runs/${qr.token}/results/content.csv`,
+        `/${big.workspace}/reports/${qr.run.report.token}/runs/${qr.run.token}/query_runs/${qr.token}` +
+          `/results/content.csv`,
         { "accept-encoding": "gzip" },
       );
       expect(answer.headers["transfer-encoding"]).toBe("chunked");

@@ -26,29 +26,32 @@ function slowConsumer(delayMs: number): { stream: Writable; received: () => stri
 }
 
 describe("the Singer writer", () => {
-  it("delivers every message in order to a slow consumer, waiting for drain instead of buffering without bound", async () => {
-    const consumer = slowConsumer(1);
-    const output = new SingerOutput(new LineWriter(consumer.stream));
-    await output.schema(
-      "reports",
-      { type: "object", properties: { token: { type: "string" }, n: { type: "integer" } } },
-      ["token"],
-    );
-    let maxPending = 0;
-    for (let n = 0; n < 300; n++) {
-      await output.record("reports", { token: `t${n}`, n }, "2026-01-01T00:00:00.000Z");
-      maxPending = Math.max(maxPending, consumer.stream.writableLength);
-    }
-    await output.state({ bookmarks: { reports: { n: 299 } } });
-    await output.flush();
-    const parsed = checkSingerOutput(consumer.received());
-    const records = parsed.records.get("reports") ?? [];
-    expect(records.map((r) => r.n)).toEqual(Array.from({ length: 300 }, (_, n) => n));
-    expect(parsed.lastState).toEqual({ bookmarks: { reports: { n: 299 } } });
-    expect(consumer.highWaterHits()).toBeGreaterThan(0);
-    // Awaiting drain keeps at most about one message beyond the consumer's 64-byte buffer.
-    expect(maxPending).toBeLessThan(300);
-  });
+  it(
+    "delivers every message in order to a slow consumer, " + "waiting for drain instead of buffering without bound",
+    async () => {
+      const consumer = slowConsumer(1);
+      const output = new SingerOutput(new LineWriter(consumer.stream));
+      await output.schema(
+        "reports",
+        { type: "object", properties: { token: { type: "string" }, n: { type: "integer" } } },
+        ["token"],
+      );
+      let maxPending = 0;
+      for (let n = 0; n < 300; n++) {
+        await output.record("reports", { token: `t${n}`, n }, "2026-01-01T00:00:00.000Z");
+        maxPending = Math.max(maxPending, consumer.stream.writableLength);
+      }
+      await output.state({ bookmarks: { reports: { n: 299 } } });
+      await output.flush();
+      const parsed = checkSingerOutput(consumer.received());
+      const records = parsed.records.get("reports") ?? [];
+      expect(records.map((r) => r.n)).toEqual(Array.from({ length: 300 }, (_, n) => n));
+      expect(parsed.lastState).toEqual({ bookmarks: { reports: { n: 299 } } });
+      expect(consumer.highWaterHits()).toBeGreaterThan(0);
+      // Awaiting drain keeps at most about one message beyond the consumer's 64-byte buffer.
+      expect(maxPending).toBeLessThan(300);
+    },
+  );
 
   it("writes each message as one JSON line with the singer-python field names", async () => {
     const consumer = slowConsumer(0);

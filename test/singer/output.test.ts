@@ -23,37 +23,47 @@ describe("Singer wire format of versioned reads", () => {
     expect(text()).toBe(`{"type":"ACTIVATE_VERSION","stream":"memberships","version":${VERSION}}\n`);
   });
 
-  it("puts version between record and time_extracted on a versioned RECORD, as singer-python's asdict does", async () => {
-    const { output, text } = capture();
-    await output.record("groups", { token: "0123456789ab", name: "Ops" }, "2026-07-01T00:00:00.000Z", VERSION);
-    await output.flush();
-    expect(text()).toBe(
-      `{"type":"RECORD","stream":"groups","record":{"token":"0123456789ab","name":"Ops"},"version":${VERSION},` +
-        `"time_extracted":"2026-07-01T00:00:00.000Z"}\n`,
-    );
-  });
+  it(
+    "puts version between record and time_extracted on a versioned RECORD, " + "as singer-python's asdict does",
+    async () => {
+      const { output, text } = capture();
+      await output.record("groups", { token: "0123456789ab", name: "Ops" }, "2026-07-01T00:00:00.000Z", VERSION);
+      await output.flush();
+      expect(text()).toBe(
+        `{"type":"RECORD","stream":"groups","record":{"token":"0123456789ab","name":"Ops"},"version":${VERSION},` +
+          `"time_extracted":"2026-07-01T00:00:00.000Z"}\n`,
+      );
+    },
+  );
 
-  it("leaves version out of a RECORD of an unversioned read (the wire format of today's streams is unchanged)", async () => {
-    const { output, text } = capture();
-    await output.record("reports", { token: "0123456789ab" }, "2026-07-01T00:00:00.000Z");
-    await output.flush();
-    expect(text()).toBe(
-      '{"type":"RECORD","stream":"reports","record":{"token":"0123456789ab"},"time_extracted":"2026-07-01T00:00:00.000Z"}\n',
-    );
-    expect(Object.keys(recordMessage("s", {}, undefined, 7))).toEqual(["type", "stream", "record", "version"]);
-    expect(Object.keys(activateVersionMessage("s", 7))).toEqual(["type", "stream", "version"]);
-  });
+  it(
+    "leaves version out of a RECORD of an unversioned " + "read (the wire format of today's streams is unchanged)",
+    async () => {
+      const { output, text } = capture();
+      await output.record("reports", { token: "0123456789ab" }, "2026-07-01T00:00:00.000Z");
+      await output.flush();
+      expect(text()).toBe(
+        '{"type":"RECORD","stream":"reports","record":{"token":"0123456789ab"},' +
+          '"time_extracted":"2026-07-01T00:00:00.000Z"}\n',
+      );
+      expect(Object.keys(recordMessage("s", {}, undefined, 7))).toEqual(["type", "stream", "record", "version"]);
+      expect(Object.keys(activateVersionMessage("s", 7))).toEqual(["type", "stream", "version"]);
+    },
+  );
 
-  it("produces a stream the project's Singer checker accepts: SCHEMA, versioned RECORDs, ACTIVATE_VERSION, STATE", async () => {
-    const { output, text } = capture();
-    await output.schema("groups", { type: "object", properties: { token: { type: "string" } } }, ["token"]);
-    await output.record("groups", { token: "aaaaaaaaaaaa" }, "2026-07-01T00:00:00.000Z", VERSION);
-    await output.record("groups", { token: "bbbbbbbbbbbb" }, "2026-07-01T00:00:00.000Z", VERSION);
-    await output.activateVersion("groups", VERSION);
-    await output.state({ bookmarks: {} });
-    await output.flush();
-    const parsed = checkSingerOutput(text());
-    expect(parsed.messages.map((m) => m.type)).toEqual(["SCHEMA", "RECORD", "RECORD", "ACTIVATE_VERSION", "STATE"]);
-    expect(parsed.records.get("groups")?.map((r) => r.token)).toEqual(["aaaaaaaaaaaa", "bbbbbbbbbbbb"]);
-  });
+  it(
+    "produces a stream the project's Singer checker accepts: " + "SCHEMA, versioned RECORDs, ACTIVATE_VERSION, STATE",
+    async () => {
+      const { output, text } = capture();
+      await output.schema("groups", { type: "object", properties: { token: { type: "string" } } }, ["token"]);
+      await output.record("groups", { token: "aaaaaaaaaaaa" }, "2026-07-01T00:00:00.000Z", VERSION);
+      await output.record("groups", { token: "bbbbbbbbbbbb" }, "2026-07-01T00:00:00.000Z", VERSION);
+      await output.activateVersion("groups", VERSION);
+      await output.state({ bookmarks: {} });
+      await output.flush();
+      const parsed = checkSingerOutput(text());
+      expect(parsed.messages.map((m) => m.type)).toEqual(["SCHEMA", "RECORD", "RECORD", "ACTIVATE_VERSION", "STATE"]);
+      expect(parsed.records.get("groups")?.map((r) => r.token)).toEqual(["aaaaaaaaaaaa", "bbbbbbbbbbbb"]);
+    },
+  );
 });

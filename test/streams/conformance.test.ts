@@ -34,7 +34,9 @@ function walk(schema: unknown, visit: (node: Record<string, unknown>) => void): 
   }
 }
 
-/** Context keys a stream's path can use: workspace plus what every ancestor's childContext adds for a fixture record. */
+/**
+ * Context keys a stream's path can use: workspace plus what every ancestor's childContext adds for a fixture record.
+ */
 function availableContext(definition: StreamDefinition): Set<string> {
   const keys = new Set(["workspace"]);
   let parentName = definition.parent;

@@ -34,7 +34,10 @@ export function auditLogTime(world: World, i: number): number {
 export function auditLogId(world: World, i: number): string {
   const tail = world.tokens.make(TokenKind.misc, 2 ** 40 + i);
   const variant = "89ab"[hash32(world.seed, i, 182) % 4] as string;
-  return `${hexDigits(8, world.seed, i, 183)}-${hexDigits(4, world.seed, i, 184)}-4${hexDigits(3, world.seed, i, 185)}-${variant}${hexDigits(3, world.seed, i, 186)}-${tail}`;
+  return (
+    `${hexDigits(8, world.seed, i, 183)}-${hexDigits(4, world.seed, i, 184)}-4` +
+    `${hexDigits(3, world.seed, i, 185)}-${variant}${hexDigits(3, world.seed, i, 186)}-${tail}`
+  );
 }
 
 export function auditLogBody(world: World, i: number): JsonObject {
@@ -45,12 +48,18 @@ export function auditLogBody(world: World, i: number): JsonObject {
     action: kind.action,
     description: kind.description,
     context: {
-      correlation_id: `${hexDigits(8, world.seed, i, 189)}-${hexDigits(4, world.seed, i, 190)}-4${hexDigits(3, world.seed, i, 191)}-a${hexDigits(3, world.seed, i, 192)}-${hexDigits(12, world.seed, i, 193)}`,
+      correlation_id:
+        `${hexDigits(8, world.seed, i, 189)}-${hexDigits(4, world.seed, i, 190)}-4` +
+        `${hexDigits(3, world.seed, i, 191)}-a${hexDigits(3, world.seed, i, 192)}-` +
+        `${hexDigits(12, world.seed, i, 193)}`,
     },
     actor: {
-      ip: `10.${between(0, 255, world.seed, i, 194)}.${between(0, 255, world.seed, i, 195)}.${between(1, 254, world.seed, i, 196)}`,
+      ip:
+        `10.${between(0, 255, world.seed, i, 194)}.${between(0, 255, world.seed, i, 195)}.` +
+        `${between(1, 254, world.seed, i, 196)}`,
       user_agent:
-        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/133.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) " +
+        "Chrome/133.0.0.0 Safari/537.36",
       user_id: member?.token ?? null,
       username: member?.username ?? null,
     },

@@ -69,7 +69,13 @@ function webPreviewImage(ctx: BodyContext, report: ReportState): string | null {
   const day = stamp.slice(0, 8);
   const key = hexDigits(12, world.seed, report.serial, 93);
   const signature = hexDigits(64, world.seed, report.serial, nonce, 94);
-  return `https://s3.us-west-2.amazonaws.com/mode.production/report-run-previews/web/${world.workspace}/${report.token}/${success.token}/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAMODESIMULATOR000%2F${day}%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Date=${stamp}&X-Amz-Expires=119&X-Amz-SignedHeaders=host&X-Amz-Signature=${signature}`;
+  return (
+    `https://s3.us-west-2.amazonaws.com/mode.production/report-run-previews/web/${world.workspace}/` +
+    `${report.token}/${success.token}/${key}` +
+    `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAMODESIMULATOR000%2F${day}` +
+    `%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Date=${stamp}` +
+    `&X-Amz-Expires=119&X-Amz-SignedHeaders=host&X-Amz-Signature=${signature}`
+  );
 }
 
 // Base64 of a signed query string with a timestamp, different on every request (DataHub fixture, mode-api §7.7).
@@ -79,7 +85,9 @@ function flamingoSignature(ctx: BodyContext, report: ReportState): string | null
   const org = world.state.accountToken;
   const user = world.state.members[0]?.token ?? "";
   const signature = hexDigits(64, world.seed, report.serial, nonce, 95);
-  const text = `signature=${signature}&organization_token=${org}&shared_key_id=flamingo-read-1&tag_expression=O_${org}+%26%26+R_${report.token}&timestamp=${Math.floor(now / 1000)}&user_token=${user}`;
+  const text =
+    `signature=${signature}&organization_token=${org}&shared_key_id=flamingo-read-1&tag_expression=O_${org}` +
+    `+%26%26+R_${report.token}&timestamp=${Math.floor(now / 1000)}&user_token=${user}`;
   return Buffer.from(text, "utf8").toString("base64");
 }
 
@@ -90,7 +98,8 @@ function layout(report: ReportState, world: World): string | null {
   if (charts.length === 0) return null;
   const cells = charts.map(
     (t) =>
-      `    <div class="col-md-12">\n      <mode-chart id="chart_${t}" dataset="dataset" options="chart_options"></mode-chart>\n    </div>`,
+      `    <div class="col-md-12">\n      <mode-chart id="chart_${t}" dataset="dataset" ` +
+      `options="chart_options"></mode-chart>\n    </div>`,
   );
   return `<div class="mode-grid container">\n  <div class="row">\n${cells.join("\n")}\n  </div>\n</div>`;
 }

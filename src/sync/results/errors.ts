@@ -26,7 +26,8 @@ export class ReportResultsError extends Error {
     readonly attempted: number,
   ) {
     super(
-      `report results: ${failures.length} of ${attempted} report${attempted === 1 ? "" : "s"} failed (everything else was extracted and the final STATE written): ` +
+      `report results: ${failures.length} of ${attempted} report${attempted === 1 ? "" : "s"} failed ` +
+        `(everything else was extracted and the final STATE written): ` +
         failures.map((f) => `${f.report}: ${f.reason}`).join("; "),
     );
   }

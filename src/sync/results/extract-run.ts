@@ -81,7 +81,9 @@ export async function extractRun(
   for (const queryRun of items) {
     const queryRunToken = requiredToken(queryRun, "a query run");
     const queryName = typeof queryRun.query_name === "string" ? queryRun.query_name : null;
-    const label = `report ${report} run ${runToken} query ${queryName === null ? queryRunToken : `"${queryName}" (${queryRunToken})`}`;
+    const label =
+      `report ${report} run ${runToken} query ` +
+      `${queryName === null ? queryRunToken : `"${queryName}" (${queryRunToken})`}`;
     if (runOutcome(queryRun.state) !== "succeeded") {
       ctx.logger.warn(`${label}: query run is ${String(queryRun.state)}, it has no result; skipping it`);
       continue;
@@ -96,7 +98,8 @@ export async function extractRun(
       purged++;
       const purgedAt = timestampOf(run, "purge_completed_at") ?? timestampOf(run, "purge_started_at");
       ctx.logger.warn(
-        `${label}: Mode no longer has this result (404 "run results not found"${purgedAt === null ? "" : `; results purged at ${purgedAt}`}); skipping it`,
+        `${label}: Mode no longer has this result (404 "run results not found"` +
+          `${purgedAt === null ? "" : `; results purged at ${purgedAt}`}); skipping it`,
       );
     } else queries++;
   }
@@ -153,7 +156,9 @@ async function streamResult(
         if (seen <= delivered) continue;
         if (!isJsonObject(item))
           throw new MalformedResultError(
-            `row ${seen} is ${Array.isArray(item) ? "an array" : typeof item === "object" ? "null" : `a ${typeof item}`}, not an object of columns`,
+            `row ${seen} is ` +
+              `${Array.isArray(item) ? "an array" : typeof item === "object" ? "null" : `a ${typeof item}`}, ` +
+              `not an object of columns`,
           );
         await onRow(item, seen);
         delivered = seen;
@@ -175,7 +180,9 @@ async function streamResult(
         );
       const pause = Math.min(1000 * 2 ** (attempt - 1), MAX_RETRY_PAUSE_MS);
       ctx.logger.warn(
-        `${label}: the result download broke off after ${seen} rows (${error.message}); downloading it again in ${pause} ms, skipping the ${delivered} rows already extracted (attempt ${attempt + 1} of ${settings.attempts})`,
+        `${label}: the result download broke off after ${seen} rows (${error.message}); downloading it ` +
+          `again in ${pause} ms, skipping the ${delivered} rows already extracted (attempt ${attempt + 1} of ` +
+          `${settings.attempts})`,
       );
       await ctx.clock.sleep(pause, ctx.signal);
     }

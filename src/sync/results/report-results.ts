@@ -52,7 +52,8 @@ export async function extractReportResults(
   const settings = ctx.config.reportResults;
   if (settings === undefined || (settings.reports.length === 0 && settings.spaces.length === 0)) {
     ctx.logger.warn(
-      `${streams.results} is selected but report_results names no reports or spaces in the config; no results extracted`,
+      `${streams.results} is selected but report_results names no reports or spaces in the config; no ` +
+        `results extracted`,
     );
     return undefined;
   }
@@ -90,7 +91,8 @@ export async function extractReportResults(
   }
   const seconds = ((ctx.clock.now() - started) / 1000).toFixed(1);
   ctx.logger.info(
-    `report results: ${attempted} reports in ${seconds} s: ${tally.extracted} extracted (${tally.rows} rows), ${tally.unchanged} already extracted, ` +
+    `report results: ${attempted} reports in ${seconds} s: ${tally.extracted} extracted (${tally.rows} ` +
+      `rows), ${tally.unchanged} already extracted, ` +
       `${tally.noRun} without a successful run, ${failures.length} failed`,
   );
   return failures.length > 0 ? new ReportResultsError([...failures], attempted) : undefined;
@@ -114,7 +116,8 @@ async function syncReport(
     const previous = extractedRun(ctx.output.state, streams.results, report);
     if (previous?.sync_id === ctx.syncId) {
       ctx.logger.info(
-        `report results: ${report}: run ${previous.run_token} was extracted by the interrupted sync this one resumes; not running the report again`,
+        `report results: ${report}: run ${previous.run_token} was extracted by the interrupted sync this ` +
+          `one resumes; not running the report again`,
       );
       return { kind: "unchanged", run: previous.run_token };
     }
@@ -126,7 +129,8 @@ async function syncReport(
       throw error;
     }
     ctx.logger.info(
-      `report results: ${report}: started run ${String(started.token)}; waiting for it (up to ${settings.waitTimeoutSeconds} s)`,
+      `report results: ${report}: started run ${String(started.token)}; waiting for it (up to ` +
+        `${settings.waitTimeoutSeconds} s)`,
     );
     run = await waitForRun(ctx, streams, report, started, {
       timeoutMs: settings.waitTimeoutSeconds * 1000,
@@ -167,7 +171,8 @@ async function syncReport(
   }
   const extracted = await extractRun(ctx, streams, report, run, extract);
   ctx.logger.info(
-    `report results: ${report}: ${extracted.rows} rows from run ${extracted.runToken} (completed ${extracted.completedAt ?? "at an unknown time"}; ` +
+    `report results: ${report}: ${extracted.rows} rows from run ${extracted.runToken} (completed ` +
+      `${extracted.completedAt ?? "at an unknown time"}; ` +
       `${extracted.queries} query results${extracted.purged > 0 ? `, ${extracted.purged} purged` : ""})`,
   );
   return { kind: "extracted", run: extracted };

@@ -38,9 +38,9 @@ export function fetchRun(ctx: SyncContext, report: string, run: string): Promise
 }
 
 /**
- * `POST …/reports/{report}/runs` with `{"parameters": {...}}`, answered 202 with the run `enqueued` (mode-api notes §4).
- * The client does not retry a POST whose outcome is unknown (a timeout or reset could have started the run), so a
- * second run is never started by accident.
+ * `POST …/reports/{report}/runs` with `{"parameters": {...}}`, answered 202 with the run `enqueued`
+ * (mode-api notes §4). The client does not retry a POST whose outcome is unknown (a timeout or reset could have
+ * started the run), so a second run is never started by accident.
  */
 export async function triggerRun(
   ctx: SyncContext,
@@ -66,7 +66,8 @@ export async function triggerRun(
     const newest = page.items[0];
     if (newest !== undefined && runOutcome(newest.state) === "in-progress") {
       ctx.logger.warn(
-        `report results: ${report}: Mode accepted the run without naming it; following the report's newest run ${requiredToken(newest, "a run")}`,
+        `report results: ${report}: Mode accepted the run without naming it; following the report's newest ` +
+          `run ${requiredToken(newest, "a run")}`,
       );
       return newest;
     }
@@ -83,10 +84,11 @@ export interface WaitSettings {
 }
 
 /**
- * Polls a run until it ends, with backoff (mode-api notes §4: "poll `GET …/runs/{run}` until terminal"). Every poll is
- * an ordinary request through the client, inside the rate limit; pauses use the injected clock. Resolves with the run
- * once it succeeded; throws ReportFailedError when it failed or was cancelled (with the query runs' `error_code` and
- * `error_message`, mode-api notes §3.7) or is still running at the deadline. A timed-out run is left running in Mode.
+ * Polls a run until it ends, with backoff (mode-api notes §4: "poll `GET …/runs/{run}` until terminal"). Every poll
+ * is an ordinary request through the client, inside the rate limit; pauses use the injected clock. Resolves with the
+ * run once it succeeded; throws ReportFailedError when it failed or was cancelled (with the query runs' `error_code`
+ * and `error_message`, mode-api notes §3.7) or is still running at the deadline. A timed-out run is left running in
+ * Mode.
  */
 export async function waitForRun(
   ctx: SyncContext,
@@ -111,7 +113,9 @@ export async function waitForRun(
     const left = deadline - ctx.clock.now();
     if (left <= 0) {
       throw new ReportFailedError(
-        `run ${token} did not finish within wait_timeout_seconds (${settings.timeoutMs / 1000} s; last state "${String(run.state)}" after ${polls} polls); giving up on this report, the run goes on in Mode`,
+        `run ${token} did not finish within wait_timeout_seconds (${settings.timeoutMs / 1000} s; last ` +
+          `state "${String(run.state)}" after ${polls} polls); giving up on this report, the run goes on in ` +
+          `Mode`,
       );
     }
     await ctx.clock.sleep(Math.min(pause, left), ctx.signal);
