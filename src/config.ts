@@ -30,6 +30,8 @@ export interface Config {
   readonly maxConcurrency: number;
   readonly maxRetries: number;
   readonly includePersonalSpaces: boolean;
+  /** Lifetime of the Discovery API signature token a run creates (docs/discovery.md). */
+  readonly discoveryTokenLifetimeHours: number;
   readonly invalidRecords: "fail" | "skip";
   readonly stateIntervalRecords: number;
   readonly stateIntervalSeconds: number;
@@ -213,6 +215,7 @@ export function validateConfig(
     maxConcurrency: Number(checked.max_concurrency),
     maxRetries: Number(checked.max_retries),
     includePersonalSpaces: checked.include_personal_spaces === true,
+    discoveryTokenLifetimeHours: Number(checked.discovery_token_lifetime_hours),
     invalidRecords: checked.invalid_records === "skip" ? "skip" : "fail",
     stateIntervalRecords: Number(checked.state_interval_records),
     stateIntervalSeconds: Number(checked.state_interval_seconds),

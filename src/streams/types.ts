@@ -31,6 +31,16 @@ export interface StreamDefinition {
   readonly selectedByDefault: boolean;
   readonly description: string; // one line, for README/--about
   readonly transform?: (raw: Readonly<Record<string, unknown>>) => Record<string, unknown>; // escape hatch
+  /**
+   * Which Mode API serves `path`: the REST API below `base_url` (the default), or the Discovery ("batch") API of
+   * Enterprise workspaces below `/batch` on the same origin (docs/discovery.md). For Discovery lists `embeddedKey` is
+   * the top-level key of the item array (the bodies are flat JSON, not HAL).
+   */
+  readonly api?: "rest" | "discovery";
+  /** How the engine reads the stream; "discovery-list": one workspace-wide Discovery list, page by page. */
+  readonly walk?: "discovery-list";
+  /** Other top-level keys the item array may arrive under (Discovery members: Swagger and docs disagree). */
+  readonly alternateKeys?: readonly string[];
 }
 
 export interface StreamQueryConfig {
