@@ -35,7 +35,7 @@ import type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } fro
 
 export type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } from "./types.js";
 
-type Method = "GET" | "POST";
+type Method = "GET" | "POST" | "DELETE";
 
 /** A streamed response (result downloads). */
 export interface StreamResponse {
@@ -128,6 +128,11 @@ export class ModeClient {
   /** POST a JSON body (e.g. `POST .../runs`, answered 202). Ambiguous failures are not retried. */
   postJson(spec: RequestSpec & { readonly body: JsonValue }): Promise<JsonObject> {
     return this.requestJson("POST", spec, JSON.stringify(spec.body));
+  }
+
+  /** DELETE, answered with a JSON object (the Discovery API's signature tokens). Ambiguous failures are not retried. */
+  deleteJson(spec: RequestSpec): Promise<JsonObject> {
+    return this.requestJson("DELETE", spec, undefined);
   }
 
   /**
@@ -265,7 +270,7 @@ export class ModeClient {
         ...details,
         ...statusOf(result),
         ...codeOf(result),
-        ...this.redacted(modeErrorFields(result.errorBody)),
+        ...this.redacted(modeErrorFields(result.errorBody), spec.credential?.secrets),
       };
       if (decision.action !== "retry") throw this.finalError(decision, failure);
       const reason = describeRetry(decision, result);
@@ -340,7 +345,7 @@ export class ModeClient {
   ): Dispatcher.DispatchOptions {
     const target = this.resolve(spec.path, spec.query, { method, template: spec.template });
     const headers: Record<string, string> = {
-      authorization: this.authorization,
+      authorization: spec.credential?.authorization ?? this.authorization,
       accept,
       "accept-encoding": "gzip",
       "user-agent": this.options.userAgent,
@@ -412,10 +417,16 @@ export class ModeClient {
    * Error text comes from the server; a proxy or debug page that echoes request headers would
    * otherwise carry the credential into an error message.
    */
-  private redacted(fields: { modeId?: string; modeMessage?: string }): { modeId?: string; modeMessage?: string } {
-    const secrets = [this.authorization.slice("Basic ".length), this.options.apiToken, this.options.apiSecret].filter(
-      (s) => s.length >= 4,
-    );
+  private redacted(
+    fields: { modeId?: string; modeMessage?: string },
+    extra: readonly string[] = [],
+  ): { modeId?: string; modeMessage?: string } {
+    const secrets = [
+      this.authorization.slice("Basic ".length),
+      this.options.apiToken,
+      this.options.apiSecret,
+      ...extra,
+    ].filter((s) => s.length >= 4);
     const scrub = (text: string): string => secrets.reduce((acc, secret) => acc.split(secret).join("[REDACTED]"), text);
     const result: { modeId?: string; modeMessage?: string } = {};
     if (fields.modeId !== undefined) result.modeId = scrub(fields.modeId);
