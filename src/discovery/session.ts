@@ -221,11 +221,12 @@ export class DiscoverySession {
     const spec = { path, template: TOKEN_TEMPLATE, signal };
     try {
       try {
-        await this.options.transport.deleteJson({ ...spec, credential: token });
+        // Bounded even if the transport ignored the signal: an interrupted run must exit promptly.
+        await abortable(this.options.transport.deleteJson({ ...spec, credential: token }), signal);
       } catch (error) {
         // Mode documents the DELETE without its auth; if the token itself is refused, the admin key may delete it.
         if (!(error instanceof ApiError && error.status === 401)) throw error;
-        await this.options.transport.deleteJson(spec);
+        await abortable(this.options.transport.deleteJson(spec), signal);
       }
       this.options.logger.info(`Discovery API: deleted signature token ${token.token} ("${token.name}")`);
     } catch (error) {
