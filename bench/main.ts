@@ -6,7 +6,8 @@
  *
  * Scenarios (--only): full (a full sync at --rate requests per second, simulator and tap limited alike), incremental
  * (after touching 1% of the reports and adding a run to 5%), unthrottled (no rate limit anywhere), big (the same at
- * --big-scale times the reports, for peak RSS), results (bench/results-memory.ts). The simulator runs in a process of
+ * --big-scale times the reports, for peak RSS), results (bench/results-memory.ts), discovery (spaces, reports, queries
+ * and charts through REST vs the Discovery API, bench/discovery-requests.ts). The simulator runs in a process of
  * its own, and so does the tap (dist/src/cli.js, spawned with this Node), so CPU time and peak RSS are the tap's alone.
  */
 import { fork } from "node:child_process";
@@ -29,6 +30,7 @@ import {
   type Row,
 } from "./report.js";
 import { bareClientRun, type BareClientResult } from "./bare-client.js";
+import { discoveryVsRest, MODE_REQUESTS_PER_SECOND } from "./discovery-requests.js";
 import { recordPipeline, type RecordPipelineResult } from "./record-pipeline.js";
 import { requestsByStream } from "./requests-by-stream.js";
 import { SimulatorProcess } from "./simulator-process.js";
@@ -38,7 +40,7 @@ import { describeWorkspace, mediumWorkspace } from "./workspaces.js";
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The project root: dist/bench/main.js lives two levels below it. */
 const ROOT = join(HERE, "..", "..");
-const SCENARIOS = ["full", "incremental", "unthrottled", "big", "results"] as const;
+const SCENARIOS = ["full", "incremental", "unthrottled", "big", "results", "discovery"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const TARGETS = {
@@ -47,6 +49,8 @@ const TARGETS = {
   budgetUse: 0.9,
   bigRssBytes: 200 * 1_048_576,
   recordsPerSecond: 20_000,
+  discoveryRatio: 0.01,
+  discoverySeconds: 60,
 };
 
 interface BenchOptions {
@@ -461,6 +465,57 @@ async function main(argv: readonly string[]): Promise<number> {
           row(section, "peak heap used", megabytes(report.peakHeapBytes)),
         );
         out.json.results = report;
+      });
+    }
+    if (options.only.has("discovery")) {
+      await attempt(out, "discovery", async () => {
+        progress("discovery: spaces, reports, queries and charts of 5,000 reports through REST and the Discovery API");
+        const f = await discoveryVsRest(options.seed);
+        const section = `Discovery API vs REST: spaces + reports + queries + charts, ${describeWorkspace(f.workspace)}`;
+        const same = Object.values(f.records).every((r) => r.rest === r.discovery);
+        out.rows.push(
+          row(section, "REST requests (model.minimalRequests())", integer(f.restRequests)),
+          note(
+            section,
+            Object.entries(f.restByStream)
+              .map(([s, n]) => `${s} ${integer(n)}`)
+              .join(", "),
+          ),
+          row(
+            section,
+            "Discovery requests (paged on the simulator, token created and deleted)",
+            integer(f.discoveryRequests),
+          ),
+          note(
+            section,
+            Object.entries(f.discoveryByRoute)
+              .map(([r, n]) => `${r} ${n}`)
+              .join(", "),
+          ),
+          checked(
+            section,
+            "Discovery ÷ REST requests",
+            `${fixed(f.ratio * 100, 2)}%`,
+            "≤ 1%",
+            f.ratio <= TARGETS.discoveryRatio,
+          ),
+          row(section, `REST wall time at ${MODE_REQUESTS_PER_SECOND} requests/s`, seconds(f.restSecondsAt4)),
+          checked(
+            section,
+            `Discovery wall time at ${MODE_REQUESTS_PER_SECOND} requests/s`,
+            seconds(f.discoverySecondsAt4),
+            "≤ 60 s",
+            f.discoverySecondsAt4 <= TARGETS.discoverySeconds,
+          ),
+          checked(section, "same records each way", same ? "yes" : "no", "yes", same),
+          note(
+            section,
+            Object.entries(f.records)
+              .map(([s, r]) => `${s} ${integer(r.discovery)}`)
+              .join(", "),
+          ),
+        );
+        out.json.discovery = f;
       });
     }
   } finally {
