@@ -87,7 +87,9 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
 export class DiscoverySession {
   private readonly root: string;
   private token: Promise<SignatureToken> | undefined;
-  private created: SignatureToken | undefined;
+  /** Every token this session created (a second one only when the first stopped being accepted), to delete. */
+  private readonly created: SignatureToken[] = [];
+  private renewed = false;
   private unavailable: DiscoveryUnavailableError | undefined;
   private pagesRead = 0;
   private closing: Promise<void> | undefined;
@@ -98,7 +100,8 @@ export class DiscoverySession {
 
   /** The signature token's id and name once created (never its secrets). */
   get tokenId(): { readonly token: string; readonly name: string } | undefined {
-    return this.created === undefined ? undefined : { token: this.created.token, name: this.created.name };
+    const last = this.created.at(-1);
+    return last === undefined ? undefined : { token: last.token, name: last.name };
   }
 
   /** Creates the token if needed; answers whether the API can be read (logs the one WARNING when it cannot). */
@@ -124,7 +127,7 @@ export class DiscoverySession {
   async *pages(definition: StreamDefinition, signal?: AbortSignal): AsyncGenerator<DiscoveryPage, void, undefined> {
     if (definition.api !== "discovery" || definition.path === null || definition.embeddedKey === undefined)
       throw new Error(`internal: stream ${definition.name} is not a Discovery list`);
-    const token = await this.signatureToken(signal);
+    let token = await this.signatureToken(signal);
     const template = `/batch${definition.path}`;
     const path = `${this.root}${definition.path.replace("{workspace}", encodeURIComponent(this.options.workspace))}`;
     let perPage = definition.perPage ?? DEFAULT_PER_PAGE;
@@ -154,6 +157,16 @@ export class DiscoverySession {
           );
           perPage = 999;
           target = { path, query: baseQuery() };
+          continue;
+        }
+        if (error instanceof ApiError && error.status === 401 && this.pagesRead > 0 && !this.renewed) {
+          // The token worked before: it expired (a long run) or was deleted in the workspace. One new token, once.
+          this.renewed = true;
+          this.options.logger.info(
+            `Discovery API: signature token ${token.token} is no longer accepted (HTTP 401 on ${template}); creating another`,
+          );
+          this.token = this.createToken(signal);
+          token = await this.token;
           continue;
         }
         if (pageNumber === 0 && isUnavailable(error)) throw this.markUnavailable(error, definition);
@@ -202,21 +215,23 @@ export class DiscoverySession {
    * Never throws; calling it again returns the same promise.
    */
   close(): Promise<void> {
-    this.closing ??= this.deleteToken();
+    this.closing ??= this.deleteTokens();
     return this.closing;
   }
 
-  private async deleteToken(): Promise<void> {
+  private async deleteTokens(): Promise<void> {
     const timeoutMs = this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     const signal = AbortSignal.timeout(timeoutMs);
-    let token: SignatureToken | undefined;
     try {
       // A creation still in flight may yet produce a token that must be deleted.
-      token = this.token === undefined ? undefined : await abortable(this.token, signal);
+      if (this.token !== undefined) await abortable(this.token, signal);
     } catch {
-      token = this.created;
+      // Failed or still pending: what was created is in `created`.
     }
-    if (token === undefined) return;
+    for (const token of this.created) await this.deleteToken(token, signal, timeoutMs);
+  }
+
+  private async deleteToken(token: SignatureToken, signal: AbortSignal, timeoutMs: number): Promise<void> {
     const path = `${this.root}/${encodeURIComponent(this.options.workspace)}/signature_tokens/${encodeURIComponent(token.token)}`;
     const spec = { path, template: TOKEN_TEMPLATE, signal };
     try {
@@ -266,7 +281,7 @@ export class DiscoverySession {
         { method: "POST", template: TOKENS_TEMPLATE },
         `no ${token.missing} in the answer`,
       );
-    this.created = token;
+    this.created.push(token);
     options.logger.info(
       `Discovery API: created read-only signature token ${token.token} ("${token.name}"), expiring at ${token.expiresAt}; deleted when the run ends`,
     );

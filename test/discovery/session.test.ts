@@ -6,6 +6,7 @@ import { loadSchemaRegistry } from "../../src/schemas.js";
 import { computeDiscoveryTruth } from "../../src/simulator/truth.js";
 import { findStream } from "../../src/streams/registry.js";
 import type { StreamDefinition } from "../../src/streams/types.js";
+import { manualClock } from "../simulator/helpers.js";
 import { DISCOVERY_STREAMS, discoveryRig, keyOf, readAll, type Rig } from "./support.js";
 
 const rigs: Rig[] = [];
@@ -91,6 +92,29 @@ describe("DiscoverySession against the simulator", () => {
     const idle = await rig();
     await idle.session.close();
     expect(idle.sim.model.stats().requests).toBe(0);
+  });
+
+  it("creates one new token when the first stops being accepted mid-walk (expired), and deletes both", async () => {
+    const clock = manualClock(Date.UTC(2026, 11, 2, 14));
+    const r = await rig({ size: SIZE, clock }, { clock });
+    const keys: string[] = [];
+    for await (const page of r.session.pages(stream("discovery_reports"))) {
+      keys.push(...page.items.map((i) => String(i.token)));
+      clock.advance(5 * 3_600_000);
+    }
+    expect(keys.sort()).toEqual(computeDiscoveryTruth(r.sim.model.world).discovery_reports);
+    expect(r.sim.discovery.signatureTokens()).toHaveLength(2);
+    expect(r.lines.join("\n")).toMatch(
+      /is no longer accepted \(HTTP 401 on \/batch\/\{workspace\}\/reports\); creating another/,
+    );
+    // A second expiry is not renewed again: that list is skipped with a warning.
+    clock.advance(5 * 3_600_000);
+    const error = await readAll(r.session, stream("discovery_spaces")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DiscoveryUnavailableError);
+    expect((error as DiscoveryUnavailableError).scope).toBe("stream");
+    expect(r.warnings()).toEqual([expect.stringContaining("stream discovery_spaces is skipped")]);
+    await r.session.close();
+    expect(r.sim.discovery.signatureTokens().every((t) => t.deleted)).toBe(true);
   });
 
   it("asks per_page=999 once when Mode answers 400 to 1000, and says so", async () => {

@@ -1,4 +1,4 @@
-import { systemClock } from "../../src/clock.js";
+import { systemClock, type Clock } from "../../src/clock.js";
 import { DiscoverySession, type DiscoveryTransport } from "../../src/discovery/session.js";
 import { ModeClient } from "../../src/http/client.js";
 import type { JsonObject } from "../../src/json.js";
@@ -25,6 +25,7 @@ export interface Rig {
 export async function discoveryRig(
   options: SimulatorOptions = {},
   session: {
+    clock?: Clock;
     closeTimeoutMs?: number;
     includePersonalSpaces?: boolean;
     transport?: (c: ModeClient) => DiscoveryTransport;
@@ -51,7 +52,7 @@ export async function discoveryRig(
     tokenLifetimeHours: 4,
     runStartedAt: "2026-12-02T14:00:00.000Z",
     logger,
-    clock: systemClock(),
+    clock: session.clock ?? systemClock(),
     ...(session.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: session.closeTimeoutMs }),
   });
   return {
