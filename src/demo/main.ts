@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from "node:
 import { join, resolve } from "node:path";
 import { packageRoot } from "../package-info.js";
 import { startSimulator } from "../simulator/index.js";
+import { discoveryComparison } from "./discovery-requests.js";
 
 /**
  * `npm run demo`: the tap against the bundled Mode API simulator, as a user would run it. Discovery, a full sync of
@@ -155,6 +156,9 @@ async function main(): Promise<number> {
         ...routes.map((r) => [r, String(fr.get(r) ?? 0), String(ir.get(r) ?? 0)]),
       ]),
     );
+    say();
+    // The Discovery API's requests next to the REST walk's, for the same four kinds of records.
+    for (const line of discoveryComparison(fullStats.byRoute)) say(line);
     say();
     const skipped = /unchanged and skipped: ([^;\n]*)/.exec(incremental.stderr)?.[1];
     say(
