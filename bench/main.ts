@@ -9,7 +9,8 @@
  * (bench/lineage.ts: query_tables derived from every query's SQL, queries/s next to the unthrottled sync's), big (the
  * same at --big-scale times the reports, for peak RSS), results (bench/results-memory.ts), misconfigured (the tap
  * configured 100 requests per 1 s against a simulator allowing Mode's 40 per 10 s, then configured right, on a small
- * workspace). The simulator runs in a process of
+ * workspace), discovery (spaces, reports, queries and charts through REST vs the Discovery API,
+ * bench/discovery-requests.ts). The simulator runs in a process of
  * its own, and so does the tap (dist/src/cli.js, spawned with this Node), so CPU time and peak RSS are the tap's alone.
  */
 import { fork } from "node:child_process";
@@ -33,6 +34,7 @@ import {
 } from "./report.js";
 import { bareClientRun, type BareClientResult } from "./bare-client.js";
 import { lineageBench } from "./lineage.js";
+import { discoveryVsRest, MODE_REQUESTS_PER_SECOND } from "./discovery-requests.js";
 import { recordPipeline, type RecordPipelineResult } from "./record-pipeline.js";
 import { requestsByStream } from "./requests-by-stream.js";
 import { SimulatorProcess } from "./simulator-process.js";
@@ -42,7 +44,16 @@ import { describeWorkspace, mediumWorkspace } from "./workspaces.js";
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The project root: dist/bench/main.js lives two levels below it. */
 const ROOT = join(HERE, "..", "..");
-const SCENARIOS = ["full", "incremental", "unthrottled", "lineage", "big", "results", "misconfigured"] as const;
+const SCENARIOS = [
+  "full",
+  "incremental",
+  "unthrottled",
+  "lineage",
+  "big",
+  "results",
+  "misconfigured",
+  "discovery",
+] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const TARGETS = {
@@ -53,6 +64,8 @@ const TARGETS = {
   recordsPerSecond: 20_000,
   misconfiguredShare429: 0.02,
   misconfiguredBudgetUse: 0.8,
+  discoveryRatio: 0.01,
+  discoverySeconds: 60,
 };
 
 /**
@@ -623,6 +636,57 @@ async function main(argv: readonly string[]): Promise<number> {
           row(section, "peak heap used", megabytes(report.peakHeapBytes)),
         );
         out.json.results = report;
+      });
+    }
+    if (options.only.has("discovery")) {
+      await attempt(out, "discovery", async () => {
+        progress("discovery: spaces, reports, queries and charts of 5,000 reports through REST and the Discovery API");
+        const f = await discoveryVsRest(options.seed);
+        const section = `Discovery API vs REST: spaces + reports + queries + charts, ${describeWorkspace(f.workspace)}`;
+        const same = Object.values(f.records).every((r) => r.rest === r.discovery);
+        out.rows.push(
+          row(section, "REST requests (model.minimalRequests())", integer(f.restRequests)),
+          note(
+            section,
+            Object.entries(f.restByStream)
+              .map(([s, n]) => `${s} ${integer(n)}`)
+              .join(", "),
+          ),
+          row(
+            section,
+            "Discovery requests (paged on the simulator, token created and deleted)",
+            integer(f.discoveryRequests),
+          ),
+          note(
+            section,
+            Object.entries(f.discoveryByRoute)
+              .map(([r, n]) => `${r} ${n}`)
+              .join(", "),
+          ),
+          checked(
+            section,
+            "Discovery ÷ REST requests",
+            `${fixed(f.ratio * 100, 2)}%`,
+            "≤ 1%",
+            f.ratio <= TARGETS.discoveryRatio,
+          ),
+          row(section, `REST wall time at ${MODE_REQUESTS_PER_SECOND} requests/s`, seconds(f.restSecondsAt4)),
+          checked(
+            section,
+            `Discovery wall time at ${MODE_REQUESTS_PER_SECOND} requests/s`,
+            seconds(f.discoverySecondsAt4),
+            "≤ 60 s",
+            f.discoverySecondsAt4 <= TARGETS.discoverySeconds,
+          ),
+          checked(section, "same records each way", same ? "yes" : "no", "yes", same),
+          note(
+            section,
+            Object.entries(f.records)
+              .map(([s, r]) => `${s} ${integer(r.discovery)}`)
+              .join(", "),
+          ),
+        );
+        out.json.discovery = f;
       });
     }
   } finally {

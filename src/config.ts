@@ -33,6 +33,8 @@ export interface Config {
   readonly includePersonalSpaces: boolean;
   /** FULL_TABLE reads are versioned and activated when complete (docs/deletions.md). */
   readonly emitActivateVersionMessages: boolean;
+  /** Lifetime of the Discovery API signature token a run creates (docs/discovery.md). */
+  readonly discoveryTokenLifetimeHours: number;
   readonly invalidRecords: "fail" | "skip";
   readonly stateIntervalRecords: number;
   readonly stateIntervalSeconds: number;
@@ -246,6 +248,7 @@ export function validateConfig(
     maxRetries: Number(checked.max_retries),
     includePersonalSpaces: checked.include_personal_spaces === true,
     emitActivateVersionMessages: checked.emit_activate_version_messages === true,
+    discoveryTokenLifetimeHours: Number(checked.discovery_token_lifetime_hours),
     invalidRecords: checked.invalid_records === "skip" ? "skip" : "fail",
     stateIntervalRecords: Number(checked.state_interval_records),
     stateIntervalSeconds: Number(checked.state_interval_seconds),

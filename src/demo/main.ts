@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from "node:
 import { join, resolve } from "node:path";
 import { packageRoot } from "../package-info.js";
 import { startSimulator } from "../simulator/index.js";
+import { discoveryComparison } from "./discovery-requests.js";
 
 /**
  * `npm run demo`: the tap against the bundled Mode API simulator, as a user would run it. Discovery, a full sync of
@@ -191,6 +192,9 @@ async function main(): Promise<number> {
     );
     say();
     sayLineage(join(dir, "full.jsonl"));
+    // The Discovery API's requests next to the REST walk's, for the same four kinds of records.
+    for (const line of discoveryComparison(fullStats.byRoute)) say(line);
+    say();
     const skipped = /unchanged and skipped: ([^;\n]*)/.exec(incremental.stderr)?.[1];
     say(
       `The incremental run re-read the space and report lists, skipped ${skipped ?? "the unchanged reports"} (no queries, charts or runs fetched for them),`,

@@ -16,7 +16,7 @@ import type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } fro
 
 export type { HttpStats, ModeClientOptions, Page, PageRequest, RequestSpec } from "./types.js";
 
-type Method = "GET" | "POST";
+type Method = "GET" | "POST" | "DELETE";
 
 /** A streamed response (result downloads). */
 export interface StreamResponse {
@@ -87,7 +87,7 @@ export class ModeClient {
       random: options.random ?? Math.random,
       logger: options.logger,
       host: this.base.host,
-      redact: (text) => this.redact(text),
+      redact: (text, extra) => this.redact(text, extra),
     });
     this.ownsDispatcher = options.dispatcher === undefined;
     // One keep-alive pool per origin (an Agent keeps a Pool per origin), as many sockets as requests in flight.
@@ -108,6 +108,11 @@ export class ModeClient {
   /** POST a JSON body (e.g. `POST .../runs`, answered 202). Ambiguous failures are not retried. */
   postJson(spec: RequestSpec & { readonly body: JsonValue }): Promise<JsonObject> {
     return this.requestJson("POST", spec, JSON.stringify(spec.body));
+  }
+
+  /** DELETE, answered with a JSON object (the Discovery API's signature tokens). Ambiguous failures are not retried. */
+  deleteJson(spec: RequestSpec): Promise<JsonObject> {
+    return this.requestJson("DELETE", spec, undefined);
   }
 
   /**
@@ -230,7 +235,7 @@ export class ModeClient {
   ): Dispatcher.DispatchOptions {
     const target = this.resolve(spec.path, spec.query, { method, template: spec.template });
     const headers: Record<string, string> = {
-      authorization: this.authorization,
+      authorization: spec.credential?.authorization ?? this.authorization,
       accept,
       "accept-encoding": "gzip",
       "user-agent": this.options.userAgent,
@@ -300,12 +305,16 @@ export class ModeClient {
 
   /**
    * Error text comes from the server; a proxy or debug page that echoes request headers would
-   * otherwise carry the credential into an error message.
+   * otherwise carry the credential into an error message. `extra`: a request's own credential secrets (the
+   * Discovery API's signature token parts and Bearer value, RequestSpec.credential).
    */
-  private redact(text: string): string {
-    const secrets = [this.authorization.slice("Basic ".length), this.options.apiToken, this.options.apiSecret].filter(
-      (s) => s.length >= 4,
-    );
+  private redact(text: string, extra: readonly string[] = []): string {
+    const secrets = [
+      this.authorization.slice("Basic ".length),
+      this.options.apiToken,
+      this.options.apiSecret,
+      ...extra,
+    ].filter((s) => s.length >= 4);
     return secrets.reduce((acc, secret) => acc.split(secret).join("[REDACTED]"), text);
   }
 }

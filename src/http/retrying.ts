@@ -58,8 +58,11 @@ export interface RetryingOptions {
   readonly logger: Logger;
   /** `host[:port]` of base_url, named when it cannot be reached. */
   readonly host: string;
-  /** Removes credentials from text the server sent (an error message that echoes a header). */
-  readonly redact: (text: string) => string;
+  /**
+   * Removes credentials from text the server sent (an error message that echoes a header): the client's own and
+   * `extra`, the request's credential secrets (RequestSpec.credential).
+   */
+  readonly redact: (text: string, extra?: readonly string[]) => string;
 }
 
 /**
@@ -75,7 +78,7 @@ export class Retrying {
   constructor(private readonly options: RetryingOptions) {}
 
   async run<T>(
-    method: "GET" | "POST",
+    method: "GET" | "POST" | "DELETE",
     spec: RequestSpec,
     attemptOnce: (signal: AbortSignal | undefined) => Promise<Attempt<T>>,
   ): Promise<T> {
@@ -113,7 +116,7 @@ export class Retrying {
         ...details,
         ...statusOf(result),
         ...codeOf(result),
-        ...this.redacted(modeErrorFields(result.errorBody)),
+        ...this.redacted(modeErrorFields(result.errorBody), spec.credential?.secrets),
       };
       const unreachable = failure.code !== undefined && UNREACHABLE_CODES.has(failure.code);
       if (unreachable && !this.reached) throw new HostUnreachableError(failure, this.options.host);
@@ -158,10 +161,13 @@ export class Retrying {
     });
   }
 
-  private redacted(fields: { modeId?: string; modeMessage?: string }): { modeId?: string; modeMessage?: string } {
+  private redacted(
+    fields: { modeId?: string; modeMessage?: string },
+    extra: readonly string[] = [],
+  ): { modeId?: string; modeMessage?: string } {
     const result: { modeId?: string; modeMessage?: string } = {};
-    if (fields.modeId !== undefined) result.modeId = this.options.redact(fields.modeId);
-    if (fields.modeMessage !== undefined) result.modeMessage = this.options.redact(fields.modeMessage);
+    if (fields.modeId !== undefined) result.modeId = this.options.redact(fields.modeId, extra);
+    if (fields.modeMessage !== undefined) result.modeMessage = this.options.redact(fields.modeMessage, extra);
     return result;
   }
 }

@@ -40,6 +40,11 @@ export interface RequestSpec {
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   /** Aborting stops the request, its retries and its waits promptly (used on SIGTERM). */
   readonly signal?: AbortSignal;
+  /**
+   * Another credential for this request instead of the client's Basic one (the Discovery API's Bearer signature
+   * token, docs/discovery.md). `secrets` are scrubbed from error text like the client's own credentials.
+   */
+  readonly credential?: { readonly authorization: string; readonly secrets: readonly string[] };
 }
 
 /** A paged list walk. */

@@ -17,6 +17,7 @@ Usage: node dist/src/simulator/main.js [options]   (npm run simulator -- [option
   --workspace NAME          workspace username (default acme)
   --token T --secret S      Basic-auth credentials accepted (defaults sim-token / sim-secret)
   --no-admin                groups and audit_logs answer 403
+  --no-discovery            not an Enterprise workspace: the Discovery API (/batch) answers 403
   --integer-ids             pre-2025 numeric ids instead of strings
   --rate-limit N/MS|off     leaky bucket per token (default 40/10000)
   --no-retry-after          no Retry-After header on 429
@@ -70,6 +71,7 @@ export function parseSimulatorArgs(
       token: { type: "string" },
       secret: { type: "string" },
       "no-admin": { type: "boolean" },
+      "no-discovery": { type: "boolean" },
       "integer-ids": { type: "boolean" },
       "rate-limit": { type: "string" },
       "no-retry-after": { type: "boolean" },
@@ -101,6 +103,7 @@ export function parseSimulatorArgs(
     token: str("token"),
     secret: str("secret"),
     admin: values["no-admin"] === true ? false : undefined,
+    discovery: values["no-discovery"] === true ? { enabled: false } : undefined,
     integerIds: values["integer-ids"] === true ? true : undefined,
     rateLimit: rateLimit(str("rate-limit"), values["no-retry-after"] !== true),
     faults:

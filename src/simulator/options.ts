@@ -1,6 +1,13 @@
 import { systemClock, type Clock } from "../clock.js";
 import type { Logger } from "../log.js";
-import type { FaultOptions, RateLimitOptions, SimulatorOptions, SimulatorQuirks, WorkspaceSize } from "./types.js";
+import type {
+  DiscoveryOptions,
+  FaultOptions,
+  RateLimitOptions,
+  SimulatorOptions,
+  SimulatorQuirks,
+  WorkspaceSize,
+} from "./types.js";
 
 /** Demo-sized workspace: a handful of spaces with ~10 reports each and a few runs. */
 export const DEFAULT_SIZE: Readonly<WorkspaceSize> = Object.freeze({
@@ -64,6 +71,7 @@ export interface ResolvedOptions {
   readonly runsBumpReportUpdatedAt: boolean;
   readonly legacyAccountEndpoint: boolean;
   readonly quirks: Readonly<SimulatorQuirks>;
+  readonly discovery: Readonly<Required<DiscoveryOptions>>;
   readonly clock: Clock;
   readonly logger: Logger | undefined;
 }
@@ -107,6 +115,12 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     runsBumpReportUpdatedAt: options.runsBumpReportUpdatedAt ?? true,
     legacyAccountEndpoint: options.legacyAccountEndpoint ?? false,
     quirks: { ...options.quirks },
+    discovery: {
+      enabled: options.discovery?.enabled ?? true,
+      maxPerPage: nonNegativeInteger("discovery.maxPerPage", options.discovery?.maxPerPage ?? 1000),
+      membersKey: options.discovery?.membersKey ?? "memberships",
+      viewCountKey: options.discovery?.viewCountKey ?? "view_count",
+    },
     clock: options.clock ?? systemClock(),
     logger: options.logger,
   };

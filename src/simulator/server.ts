@@ -8,6 +8,7 @@ import type { RateDecision } from "./rate-limit.js";
 import { parseRequestTarget, type RequestTarget } from "./request-target.js";
 import { modeError, type ApiResponse } from "./responses.js";
 import { Router, type RouteMatch } from "./router.js";
+import { DiscoveryApi } from "./routes-discovery.js";
 import { apiRoutes } from "./routes.js";
 import type { SimulatorOptions } from "./types.js";
 
@@ -22,6 +23,8 @@ export interface RunningSimulator {
   readonly secret: string;
   /** Direct access for tests: mutate, truth, stats, faults. */
   readonly model: WorkspaceModel;
+  /** The Discovery API below `/batch` (tests: the signature tokens created and deleted). */
+  readonly discovery: DiscoveryApi;
   stop(): Promise<void>;
 }
 
@@ -252,11 +255,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const resolved = resolveOptions(options);
   const model = new WorkspaceModel(resolved);
   const api = new ApiServer(model);
+  const discovery = new DiscoveryApi(model);
   const server = createServer((req, res) => {
     const url = parseRequestTarget(req.url ?? "/");
     let work: Promise<void>;
     if (url.pathname === "/__control" || url.pathname.startsWith("/__control/"))
       work = handleControlRequest(model, req, res, url);
+    else if (url.pathname.startsWith("/batch/")) work = discovery.handle(req, res, url);
     else work = api.handle(req, res, url);
     work.catch((error: unknown) => {
       resolved.logger?.error({ err: error }, "simulator request failed");
@@ -290,6 +295,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     token: resolved.token,
     secret: resolved.secret,
     model,
+    discovery,
     stop: () => {
       stopped ??= new Promise<void>((resolve) => {
         model.close();

@@ -6,7 +6,8 @@ import {
   groupMembershipToken,
   groupToken,
 } from "./bodies/management.js";
-import { chartTokens } from "./bodies/queries.js";
+import { discoveryCharts, discoveryMembershipToken, discoveryReports } from "./bodies/discovery.js";
+import { chartToken, chartTokens } from "./bodies/queries.js";
 import { filterToken, scheduleToken, subscriptionToken } from "./bodies/distribution.js";
 import { liveQueries } from "./bodies/reports.js";
 import { spaceMemberIndexes, spaceMembershipToken } from "./bodies/spaces.js";
@@ -93,6 +94,25 @@ export function computeTruth(world: World): Truth {
       ),
     ),
     audit_logs: sorted(range(size.auditLogs, (i) => auditLogId(world, i))),
+  };
+}
+
+/**
+ * Every key the discovery streams must emit for a complete read with `include_spaces=all` (the tap's default): every
+ * space, every live report (datasets are not listed) with its live queries, their charts and one stat row each, and
+ * every member. Kept apart from computeTruth, whose streams a REST crawl of the simulator checks one for one.
+ */
+export function computeDiscoveryTruth(world: World): Truth {
+  const scope = { includePersonal: true };
+  const sorted = (values: string[]): string[] => values.sort();
+  const reports = discoveryReports(world, scope);
+  return {
+    discovery_spaces: sorted(world.state.spaces.map((s) => s.token)),
+    discovery_reports: sorted(reports.map((r) => r.token)),
+    discovery_queries: sorted(reports.flatMap(liveQueries).map((q) => q.token)),
+    discovery_charts: sorted(discoveryCharts(world, scope).map((c) => chartToken(world, c.query, c.position))),
+    discovery_members: sorted(world.state.members.map((m) => discoveryMembershipToken(world, m))),
+    discovery_report_stats: sorted(reports.map((r) => r.token)),
   };
 }
 

@@ -78,6 +78,21 @@ export interface SimulatorQuirks {
   groupsBogusNextPage?: boolean;
 }
 
+/** The Discovery ("batch") API of an Enterprise workspace (src/simulator/routes-discovery.ts). */
+export interface DiscoveryOptions {
+  /** Enterprise workspace with the API on (default true); false answers every `/batch` request 403. */
+  enabled?: boolean;
+  /**
+   * Largest `per_page` accepted, default 1000 (Mode's docs show pages of 1,000); above it 400. Mode's Swagger says
+   * "less than 1000": 999 simulates that reading.
+   */
+  maxPerPage?: number;
+  /** Key of the members list: "memberships" (Mode's Swagger, default) or "members" (its docs' example). */
+  membersKey?: "memberships" | "members";
+  /** report_stats' view count: "view_count" (Mode's Swagger, default) or "total_views_count" (its docs' example). */
+  viewCountKey?: "view_count" | "total_views_count";
+}
+
 export interface SimulatorOptions {
   /** Default 127.0.0.1 (loopback only). */
   host?: string;
@@ -116,6 +131,8 @@ export interface SimulatorOptions {
    */
   legacyAccountEndpoint?: boolean;
   quirks?: SimulatorQuirks;
+  /** The Discovery API (default: on, pages of up to 1,000). */
+  discovery?: DiscoveryOptions;
   /** Time source for rate limiting, run progression, latency and mutation timestamps. Default the system clock. */
   clock?: Clock;
   /** Debug/error logs (stderr). Default: silent. */

@@ -6,6 +6,12 @@ import { datasetRunsStream } from "./dataset-runs.js";
 import { datasetSchedulesStream } from "./dataset-schedules.js";
 import { datasetsStream } from "./datasets.js";
 import { definitionsStream } from "./definitions.js";
+import { discoveryChartsStream } from "./discovery-charts.js";
+import { discoveryMembersStream } from "./discovery-members.js";
+import { discoveryQueriesStream } from "./discovery-queries.js";
+import { discoveryReportStatsStream } from "./discovery-report-stats.js";
+import { discoveryReportsStream } from "./discovery-reports.js";
+import { discoverySpacesStream } from "./discovery-spaces.js";
 import { groupMembershipsStream } from "./group-memberships.js";
 import { groupsStream } from "./groups.js";
 import { membershipsStream } from "./memberships.js";
@@ -52,6 +58,13 @@ export function streamDefinitions(): readonly StreamDefinition[] {
     groupMembershipsStream,
     auditLogsStream,
     queryTablesStream,
+    // The Discovery ("batch") API of Enterprise workspaces (walk: "discovery-list"), opt-in.
+    discoverySpacesStream,
+    discoveryReportsStream,
+    discoveryQueriesStream,
+    discoveryChartsStream,
+    discoveryMembersStream,
+    discoveryReportStatsStream,
   ];
 }
 

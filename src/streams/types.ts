@@ -23,6 +23,8 @@ export type ReplicationMethod = "FULL_TABLE" | "INCREMENTAL";
  * - `time-window`: a workspace-level list filtered by a start and an end timestamp (audit logs), see `window`.
  * - `results`: report result rows, read at the top of the walk from the reports the config names.
  * - `derived`: records computed (no request) from each record of the `derivedFrom` streams, in the same unit.
+ * - `discovery-list`: one workspace-wide list of the Discovery ("batch") API (`api: "discovery"`), read whole every
+ *   sync through a run-scoped signature token (docs/discovery.md).
  */
 export type WalkKind =
   | "workspace-list"
@@ -32,7 +34,8 @@ export type WalkKind =
   | "run-partitioned"
   | "time-window"
   | "results"
-  | "derived";
+  | "derived"
+  | "discovery-list";
 
 /** A `time-window` stream's query: where the window's bounds go and how far back a first sync reaches. */
 export interface TimeWindow {
@@ -104,6 +107,14 @@ export interface StreamDefinition {
    * run.
    */
   readonly problemField?: ProblemField;
+  /**
+   * Which Mode API serves `path`: the REST API below `base_url` (the default), or the Discovery ("batch") API of
+   * Enterprise workspaces below `/batch` on the same origin (docs/discovery.md). For Discovery lists `embeddedKey` is
+   * the top-level key of the item array (the bodies are flat JSON, not HAL).
+   */
+  readonly api?: "rest" | "discovery";
+  /** Other top-level keys the item array may arrive under (Discovery members: Swagger and docs disagree). */
+  readonly alternateKeys?: readonly string[];
 }
 
 /** See StreamDefinition.problemField. */

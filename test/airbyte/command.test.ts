@@ -4,6 +4,7 @@ import type { Command } from "../../src/args.js";
 import { discoverCatalog } from "../../src/catalog.js";
 import type { JsonObject } from "../../src/json.js";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/index.js";
+import { computeDiscoveryTruth } from "../../src/simulator/truth.js";
 import { runCommand } from "../../src/tap.js";
 import { assertNoSecrets, checkSingerOutput } from "../support/singer-check.js";
 import { tempFiles } from "../support/run-cli.js";
@@ -375,5 +376,35 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
     expect(
       output.logs.filter((l) => l.level === "WARN" && l.message.includes("airbyte read ignores them")),
     ).toHaveLength(1);
+  });
+
+  it("discover lists the Discovery streams full_refresh only, and read syncs them with the run's token deleted", async () => {
+    const streams = discovered.messages[0]?.catalog?.streams ?? [];
+    const discoveryStreams = streams.filter((s) => s.name.startsWith("discovery_"));
+    expect(discoveryStreams.map((s) => s.name)).toEqual(Object.keys(computeDiscoveryTruth(simulator.model.world)));
+    for (const s of discoveryStreams) expect(s.supported_sync_modes, s.name).toEqual(["full_refresh"]);
+    const configured = {
+      streams: discoveryStreams.map((s) => ({
+        stream: s,
+        sync_mode: "full_refresh",
+        destination_sync_mode: "overwrite",
+      })),
+    };
+    assertConfiguredCatalog(configured);
+    const catalogFiles = tempFiles({ "configured.json": configured });
+    const before = simulator.discovery.signatureTokens().length;
+    const read = await run(
+      airbyte("read", { config: files.path("config.json"), catalog: catalogFiles.path("configured.json") }),
+    );
+    expect(read.code).toBe(0);
+    expect(read.stderr).toBe("");
+    const output = parseAirbyteOutput(read.stdout);
+    const truth = computeDiscoveryTruth(simulator.model.world);
+    const keys = keysByStream(output.records);
+    for (const s of discoveryStreams) expect(keys[s.name] ?? [], s.name).toEqual(truth[s.name]);
+    const tokens = simulator.discovery.signatureTokens().slice(before);
+    expect(tokens).toHaveLength(1);
+    expect(simulator.discovery.liveSignatureTokens()).toHaveLength(0);
+    assertNoSecrets(read.stdout, [...secrets(), ...tokens.flatMap((t) => [t.accessKey, t.accessSecret])]);
   });
 });

@@ -1,6 +1,7 @@
 import type { WalkKind } from "../../streams/types.js";
 import type { Strategy } from "../context.js";
 import { derived } from "./derived.js";
+import { discoveryList } from "./discovery-list.js";
 import { partitionList } from "./partition-list.js";
 import { results } from "./results.js";
 import { runPartitioned } from "./run-partitioned.js";
@@ -19,6 +20,7 @@ export const STRATEGIES: Readonly<Record<WalkKind, Strategy>> = {
   "time-window": timeWindow,
   results,
   derived,
+  "discovery-list": discoveryList,
 };
 
 export function strategyOf(kind: WalkKind): Strategy {
