@@ -244,7 +244,7 @@ export function validateConfig(
     maxConcurrency: Number(checked.max_concurrency),
     maxRetries: Number(checked.max_retries),
     includePersonalSpaces: checked.include_personal_spaces === true,
-    emitActivateVersionMessages: checked.emit_activate_version_messages === true,
+    emitActivateVersionMessages: checked.emit_activate_version_messages !== false,
     invalidRecords: checked.invalid_records === "skip" ? "skip" : "fail",
     stateIntervalRecords: Number(checked.state_interval_records),
     stateIntervalSeconds: Number(checked.state_interval_seconds),

@@ -47,5 +47,13 @@ export function planWalk(
     (children.get(name) ?? [])
       .filter((c) => strategyOf(c.walk).followsParentVersion)
       .flatMap((c) => [c.name, ...versionFollowers(c.name)]);
-  return { children, roots, lookups, isNeeded, versionFollowers };
+  const byName = new Map(definitions.map((d) => [d.name, d] as const));
+  const readsInFull = (name: string, depth = 0): boolean => {
+    const definition = byName.get(name);
+    if (definition === undefined || depth > definitions.length) return false;
+    const full = strategyOf(definition.walk).fullReads;
+    if (full === "always") return true;
+    return full === "when-parent-is" && definition.parent !== undefined && readsInFull(definition.parent, depth + 1);
+  };
+  return { children, roots, lookups, isNeeded, versionFollowers, readsInFull: (name) => readsInFull(name) };
 }
