@@ -43,8 +43,9 @@ async function walkPartitions(
   root: ParentNode,
 ): Promise<void> {
   const emit = ctx.selected.has(definition.name) && !completedThisSync(ctx, definition.name);
-  // Pages are committed as they come, so a resumed sync reads the list again from its start: a new version.
-  const read = emit ? await TableRead.begin(ctx, definition, "restart") : undefined;
+  // Pages are committed as they come, so a resumed sync reads the list again from its start: a new version, begun
+  // when the first page arrives.
+  let read: TableRead | undefined;
   const partitionPool = new TaskPool(PARTITION_CONCURRENCY);
   const itemPool = new TaskPool(Math.max(2, ctx.config.maxConcurrency * 2));
   const listed = new Set<string>();
@@ -60,6 +61,7 @@ async function walkPartitions(
   try {
     outcome = await tolerating(ctx, definition, `the ${definition.name} list`, async () => {
       for await (const page of listPages(ctx, definition, root.context)) {
+        if (page.pageNumber === 1 && emit) read = await TableRead.begin(ctx, definition, "restart");
         if (page.pageNumber === 1) ctx.progress.addExpected(definition.name, page.totalCount ?? page.items.length);
         else if (page.totalCount === undefined) ctx.progress.addExpected(definition.name, page.items.length);
         const unit = ctx.output.unit();

@@ -50,8 +50,15 @@ async function readList(
   }
   const { context } = node;
   const emit = ctx.selected.has(definition.name) && !delivered;
-  // Read from the start every time: a new version, activated with the unit below when the read completes.
-  const read = emit ? await TableRead.begin(ctx, definition, "restart") : undefined;
+  // Read from the start every time: a new version, begun once Mode answers (before the first record) and activated
+  // with the unit below when the read completes.
+  let read: TableRead | undefined;
+  let begun = false;
+  const begin = async (): Promise<void> => {
+    if (begun || !emit) return;
+    begun = true;
+    read = await TableRead.begin(ctx, definition, "restart");
+  };
   const unit = ctx.output.unit();
   const listed = new Set<string>();
   const take = (item: JsonObject): void => {
@@ -61,16 +68,17 @@ async function readList(
   const outcome = await tolerating(ctx, definition, `workspace ${ctx.config.workspace}`, async () => {
     if (definition.kind === "object") {
       if (definition.path === null) return;
-      take(
-        await ctx.client.getJson({
-          path: fillPath(definition.path, context),
-          template: definition.path,
-          signal: ctx.signal,
-        }),
-      );
+      const object = await ctx.client.getJson({
+        path: fillPath(definition.path, context),
+        template: definition.path,
+        signal: ctx.signal,
+      });
+      await begin();
+      take(object);
       return;
     }
     for await (const page of listPages(ctx, definition, context)) {
+      await begin();
       for (const item of page.items) {
         take(item);
         if (typeof item.token === "string") listed.add(item.token);
