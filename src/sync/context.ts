@@ -150,11 +150,14 @@ export interface Strategy<B = unknown> {
    */
   readonly followsParentVersion: boolean;
   /**
-   * Whether a read of the stream covers every row it has, so FULL_TABLE reads are versioned and activated when
-   * complete (src/sync/table-versions.ts): `"always"` (workspace-level lists), `"when-parent-is"` (a list read for
-   * every item of a parent whose reads are full, e.g. group memberships); absent: never.
+   * Whether a read of the stream covers every row it has, so it is versioned and activated when complete
+   * (src/sync/table-versions.ts, planned in plan.ts): `"always"` (workspace-level lists, read whole with their
+   * children for every item), `"when-full-table"` (a list read whole every sync whose records are all emitted only
+   * when the catalog says FULL_TABLE, and whose children are read for every item only when FULL_TABLE), or
+   * `"when-parent-is"` (a list read for each item of its parent: full when every parent item is read with it); absent:
+   * never.
    */
-  readonly fullReads?: "always" | "when-parent-is";
+  readonly fullReads?: "always" | "when-full-table" | "when-parent-is";
   /** The bookmarks of this stream's descendants are this strategy's too (run partitions are kept per consumer). */
   readonly ownsDescendantBookmarks?: boolean;
   /** Reads and checks a bookmark (`field` names it, e.g. `bookmarks.runs`); throws StateError. Never writes. */

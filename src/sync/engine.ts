@@ -119,7 +119,10 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const deferred: Error[] = [];
   const resources = new RunResources();
   const selected = new Map(options.streams.map((s) => [s.definition.name, s]));
-  const plan = planWalk(options.definitions, new Set(selected.keys()), strategyOf);
+  const fullTable = new Set(
+    options.streams.filter((s) => s.replicationMethod === "FULL_TABLE").map((s) => s.definition.name),
+  );
+  const plan = planWalk(options.definitions, new Set(selected.keys()), strategyOf, fullTable);
   const ctx: SyncContext = {
     config,
     client,

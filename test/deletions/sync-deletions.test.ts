@@ -214,3 +214,41 @@ describe("ACTIVATE_VERSION and interruptions", () => {
     }
   });
 });
+
+describe("streams the catalog sets to FULL_TABLE", () => {
+  let h: SimHarness;
+
+  beforeAll(async () => {
+    h = await SimHarness.start({ seed: 13, size: SIZE });
+  });
+  afterAll(() => h.stop());
+
+  it("reports, queries and charts read in full are versioned and activated; incremental ones are not", async () => {
+    const fullTable = new Set(["reports", "queries", "charts"]);
+    const catalog = catalogSelecting(
+      (s) => s !== "query_results",
+      (stream, root) => {
+        if (fullTable.has(stream)) root["replication-method"] = "FULL_TABLE";
+      },
+    );
+    const first = await h.tap({ catalog });
+    expect(first.code).toBe(0);
+    // A second sync on an unchanged workspace still reads them all, and activates a newer version.
+    const second = await h.tap({ catalog, state: first.output.lastState });
+    expect(second.code).toBe(0);
+    for (const run of [first, second]) {
+      expect(activationViolations(messagesOf(run.output))).toEqual([]);
+      for (const stream of fullTable) {
+        const { version } = activationOf(run.output, stream);
+        const records = run.output.messages.filter((m) => m.type === "RECORD" && m.stream === stream);
+        expect(records.length).toBeGreaterThan(0);
+        expect(new Set(records.map((m) => m.version))).toEqual(new Set([version]));
+      }
+      for (const stream of ["report_filters", "runs", "query_results"])
+        expect(run.output.messages.some((m) => m.type === "ACTIVATE_VERSION" && m.stream === stream)).toBe(false);
+    }
+    expect(activationOf(second.output, "queries").version).toBeGreaterThan(
+      activationOf(first.output, "queries").version,
+    );
+  });
+});

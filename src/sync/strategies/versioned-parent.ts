@@ -17,6 +17,7 @@ import { parseCompletion, type CompletionMarkers } from "../completion.js";
 import type { ParentNode, Strategy, StreamWalk, SyncContext } from "../context.js";
 import { listPages, timestampOf, tolerating } from "../lists.js";
 import type { Unit } from "../output.js";
+import { parseTableVersion, TableRead } from "../table-versions.js";
 import { childNode } from "./nodes.js";
 
 /** Bookmark of a versioned parent stream (reports, datasets): which version of each parent has been fully synced. */
@@ -100,7 +101,8 @@ export const versionedParent: Strategy<VersionedBookmark> = {
   kind: "versioned-parent",
   placement: { at: "child" },
   followsParentVersion: false,
-  parseBookmark: parseVersionedBookmark,
+  fullReads: "when-full-table",
+  parseBookmark: (raw, field) => ({ ...parseVersionedBookmark(raw, field), ...parseTableVersion(raw, field) }),
   async open(ctx, definition) {
     const walk = new VersionedWalk(ctx, definition, await ctx.openChildren(definition));
     await walk.start();
@@ -120,6 +122,10 @@ class VersionedWalk implements StreamWalk {
   private readonly reset: boolean;
   /** Selected child streams read with each item's version, whose tokens are remembered to detect deletions. */
   private readonly remembered: ReadonlySet<string>;
+  /** The versioned read of a FULL_TABLE stream (table-versions.ts); undefined otherwise. */
+  private read: TableRead | undefined;
+  /** Whether some parent's listing did not complete (tolerated): then no activation, children's neither. */
+  private failed = false;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -155,6 +161,8 @@ class VersionedWalk implements StreamWalk {
 
   /** Records the new selection of children (and forgets the versions of the old one) before any item commits. */
   async start(): Promise<void> {
+    // FULL_TABLE: every item is emitted every sync, from the start of the list (a resumed sync too): a new version.
+    this.read = await TableRead.begin(this.ctx, this.definition, "restart");
     if (!this.reset) return;
     await this.ctx.output.update((state) => {
       const bookmark = writableBookmark(state, this.definition.name);
@@ -189,6 +197,7 @@ class VersionedWalk implements StreamWalk {
       },
     );
     if (outcome === undefined) this.listedUnder.add(node.token);
+    else this.failed = true;
   }
 
   /** Syncs one item listed under `partition`. Resolves when its unit is committed (or skipped). */
@@ -293,7 +302,13 @@ class VersionedWalk implements StreamWalk {
   /** After the walk: report deletions, then set the watermark. */
   async finish(listedParents: ReadonlySet<string> | null): Promise<void> {
     await this.reportDeletions(listedParents);
-    for (const child of this.children) await child.finish(null);
+    const complete = listedParents !== null && !this.failed;
+    for (const child of this.children) await child.finish(complete ? this.seen : null);
+    if (complete && this.read !== undefined) {
+      const unit = this.ctx.output.unit();
+      this.read.end(unit);
+      await this.ctx.output.commit(unit);
+    }
     await this.setWatermark();
   }
 

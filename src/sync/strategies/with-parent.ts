@@ -34,8 +34,8 @@ export const withParent: Strategy<WithParentBookmark> = {
       begun = true;
       read = await TableRead.begin(ctx, definition, readStart(ctx, definition.name));
     };
-    // Tokens listed, for the ends of versioned descendants' reads; kept only when this stream's reads are full.
-    const listed = ctx.plan.readsInFull(definition.name) ? new Set<string>() : undefined;
+    // Tokens listed, handed to the children when the read completes (kept only when there are children).
+    const listed = children.length > 0 ? new Set<string>() : undefined;
     let failed = false;
     return {
       definition,
@@ -64,7 +64,7 @@ export const withParent: Strategy<WithParentBookmark> = {
         // Every parent listed and each one's list read: the read is complete (an empty parent list too).
         if (listedParents !== null) await ensureRead();
         const complete = listedParents !== null && !failed;
-        for (const child of children) await child.finish(complete ? (listed ?? null) : null, parentUnit);
+        for (const child of children) await child.finish(complete ? (listed ?? new Set()) : null, parentUnit);
         if (read === undefined || listedParents === null) return;
         if (parentUnit !== undefined) {
           read.end(parentUnit);
@@ -101,11 +101,10 @@ function readInto(
         for (const item of page.items) {
           if (ctx.selected.has(definition.name)) {
             unit.add(definition.name, item, node.context);
-            if (typeof item.token === "string") {
-              listed?.add(item.token);
+            if (typeof item.token === "string")
               unit.listed.push({ stream: definition.name, token: item.token, parent: node.token });
-            }
           }
+          if (typeof item.token === "string") listed?.add(item.token);
           await visitChildren(children, definition, item, node.context, unit);
         }
       }
