@@ -13,6 +13,7 @@
  * bench/discovery-requests.ts). The simulator runs in a process of
  * its own, and so does the tap (dist/src/cli.js, spawned with this Node), so CPU time and peak RSS are the tap's alone.
  */
+import { stateSize } from "./state-size.js";
 import { fork } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -55,6 +56,21 @@ const SCENARIOS = [
   "discovery",
 ] as const;
 type Scenario = (typeof SCENARIOS)[number];
+
+/** The final STATE's size and the bytes per remembered report child (target ≤ 40, docs/deletions.md). */
+function stateRows(section: string, state: unknown): ReturnType<typeof row>[] {
+  const size = stateSize(state);
+  const perChild = size.children === 0 ? 0 : size.childMemoryBytes / size.children;
+  return [
+    row(section, "final STATE size", `${integer(size.stateBytes)} bytes`),
+    row(
+      section,
+      "remembered children (for deletions)",
+      `${integer(size.children)} in ${integer(size.childMemoryBytes)} bytes`,
+    ),
+    checked(section, "bytes per remembered child", fixed(perChild, 1), "≤ 40", perChild <= 40),
+  ];
+}
 
 const TARGETS = {
   fullRatio: 1.0,
@@ -549,6 +565,7 @@ async function main(argv: readonly string[]): Promise<number> {
           ...throughputRows(section, run, requests, truthRecords),
         );
         out.rows.push(...rssRows(section, `tap peak RSS (${options.scale}×)`, run));
+        out.rows.push(...stateRows(section, run.lastState));
         if (floor !== undefined) out.rows.push(...floorRows(section, run, requests, floor, pipeline));
         out.json.unthrottled = {
           scale: options.scale,
@@ -611,6 +628,7 @@ async function main(argv: readonly string[]): Promise<number> {
         const section = `Peak RSS at ${options.bigScale}× the medium workspace (unthrottled), ${describeWorkspace(mediumWorkspace(options.bigScale))}`;
         out.rows.push(
           ...rssRows(section, "tap peak RSS", run, { text: "≤ 200 MB", met: run.peakRssBytes <= TARGETS.bigRssBytes }),
+          ...stateRows(section, run.lastState),
           row(section, "records/s", integer(run.totalRecords / run.wallSeconds)),
           ...throughputRows(section, run, requests, truthRecords),
         );

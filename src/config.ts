@@ -247,7 +247,7 @@ export function validateConfig(
     maxConcurrency: Number(checked.max_concurrency),
     maxRetries: Number(checked.max_retries),
     includePersonalSpaces: checked.include_personal_spaces === true,
-    emitActivateVersionMessages: checked.emit_activate_version_messages === true,
+    emitActivateVersionMessages: checked.emit_activate_version_messages !== false,
     discoveryTokenLifetimeHours: Number(checked.discovery_token_lifetime_hours),
     invalidRecords: checked.invalid_records === "skip" ? "skip" : "fail",
     stateIntervalRecords: Number(checked.state_interval_records),

@@ -71,9 +71,19 @@ export function configAndLogger(
 export function createRuntime(
   configs: readonly string[],
   io: Pick<RunIo, "stderr" | "env" | "onDebug" | "clock">,
-  overrides: { maxRetries?: number; createLogger?: (config: Config) => Logger } = {},
+  overrides: {
+    maxRetries?: number;
+    createLogger?: (config: Config) => Logger;
+    /** The Airbyte protocol has no ACTIVATE_VERSION: its reads are not versioned (docs/deletions.md). */
+    emitActivateVersionMessages?: boolean;
+  } = {},
 ): Runtime {
-  const { config, logger } = configAndLogger(configs, io, overrides.createLogger);
+  const loaded = configAndLogger(configs, io, overrides.createLogger);
+  const { logger } = loaded;
+  const config: Config =
+    overrides.emitActivateVersionMessages === undefined
+      ? loaded.config
+      : { ...loaded.config, emitActivateVersionMessages: overrides.emitActivateVersionMessages };
   const client = new ModeClient({
     baseUrl: config.baseUrl,
     apiToken: config.apiToken,

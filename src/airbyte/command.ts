@@ -77,6 +77,8 @@ async function check(command: AirbyteCommand, io: RunIo, writer: LineWriter): Pr
 async function read(command: AirbyteCommand, io: RunIo, writer: LineWriter, clock: Clock): Promise<void> {
   const runtime = createRuntime(command.configs, io, {
     createLogger: (config) => createAirbyteLogger(writer, config.logLevel),
+    // Airbyte has no ACTIVATE_VERSION; its `overwrite` mode replaces a full_refresh table instead (docs/deletions.md).
+    emitActivateVersionMessages: false,
   });
   // Stream maps and flattening change stream names and columns; Airbyte records must match the configured catalog.
   if (Object.keys(runtime.config.streamMaps).length > 0 || runtime.config.flatteningEnabled)

@@ -21,6 +21,8 @@ export interface WalkPlan {
   isNeeded(stream: string): boolean;
   /** Descendants read exactly when `stream`'s items change (followsParentVersion), recursively. */
   versionFollowers(stream: string): readonly string[];
+  /** Whether a read of `stream` covers all its rows, so it is versioned (Strategy.fullReads, table-versions.ts). */
+  readsInFull(stream: string): boolean;
 }
 
 /** What the sync knows of one selected stream. */
@@ -125,9 +127,10 @@ export interface StreamWalk {
   visit(node: ParentNode): Promise<void>;
   /**
    * After the parent's list: `listedParents` holds every parent token listed when the parent list was read to its
-   * end (deletions may be reported), null otherwise.
+   * end (deletions may be reported), null otherwise. `unit`: the parent's unit that holds every item's children, not
+   * yet committed; a child ending a versioned read there activates it in that unit (table-versions.ts).
    */
-  finish(listedParents: ReadonlySet<string> | null): Promise<void>;
+  finish(listedParents: ReadonlySet<string> | null, unit?: Unit): Promise<void>;
   /** Called inside the commit of a deleted parent: drop what the bookmark keeps for it. */
   forgetParent?(state: { bookmarks: Record<string, JsonObject> }, parentToken: string): void;
 }
@@ -158,6 +161,15 @@ export interface Strategy<B = unknown> {
    * version, so selecting it or not changes what a versioned parent's bookmark covers.
    */
   readonly followsParentVersion: boolean;
+  /**
+   * Whether a read of the stream covers every row it has, so it is versioned and activated when complete
+   * (src/sync/table-versions.ts, planned in plan.ts): `"always"` (workspace-level lists, read whole with their
+   * children for every item), `"when-full-table"` (a list read whole every sync whose records are all emitted only
+   * when the catalog says FULL_TABLE, and whose children are read for every item only when FULL_TABLE), or
+   * `"when-parent-is"` (a list read for each item of its parent: full when every parent item is read with it); absent:
+   * never.
+   */
+  readonly fullReads?: "always" | "when-full-table" | "when-parent-is";
   /** The bookmarks of this stream's descendants are this strategy's too (run partitions are kept per consumer). */
   readonly ownsDescendantBookmarks?: boolean;
   /** Reads and checks a bookmark (`field` names it, e.g. `bookmarks.runs`); throws StateError. Never writes. */

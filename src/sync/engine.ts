@@ -150,7 +150,10 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     .sort((a, b) => (a.progressEstimate ?? 0) - (b.progressEstimate ?? 0))
     .map((d) => d.name);
   const selected = new Map(options.streams.map((s) => [s.definition.name, s]));
-  const plan = planWalk(options.definitions, new Set(selected.keys()), strategyOf);
+  const fullTable = new Set(
+    options.streams.filter((s) => s.replicationMethod === "FULL_TABLE").map((s) => s.definition.name),
+  );
+  const plan = planWalk(options.definitions, new Set(selected.keys()), strategyOf, fullTable);
   const progress = new Progress(logger, clock, output.counts, () => client.stats(), {
     estimateOrder,
     kinds: listKinds(plan),

@@ -20,22 +20,40 @@ export type RecordPreparer = (
  * invalid").
  */
 export class Unit {
-  readonly records: Array<{ stream: string; record: Record<string, unknown>; timeExtracted: string }> = [];
+  readonly records: Array<{
+    stream: string;
+    record: Record<string, unknown>;
+    timeExtracted: string;
+    version: number | undefined;
+  }> = [];
+  /** ACTIVATE_VERSION messages written after the unit's records, before its bookmark updates (docs/deletions.md). */
+  readonly activations: Array<{ stream: string; version: number }> = [];
   readonly stateUpdates: Array<(state: TapState) => void> = [];
+  /** Child items listed into this unit (stream, token, the parent item's token): what a parent remembers. */
+  readonly listed: Array<{ stream: string; token: string; parent: string }> = [];
+  /** Child streams whose listing for some parent in this unit did not complete (tolerated error, skipped). */
+  readonly incomplete = new Set<string>();
 
   constructor(
     private readonly prepare: RecordPreparer,
     private readonly extractedAt: () => string,
+    private readonly versionOf: (stream: string) => number | undefined = () => undefined,
   ) {}
 
   add(stream: string, raw: Readonly<Record<string, unknown>>, context: StreamContext): void {
     const record = this.prepare(stream, raw, context);
-    if (record !== null) this.records.push({ stream, record, timeExtracted: this.extractedAt() });
+    if (record !== null)
+      this.records.push({ stream, record, timeExtracted: this.extractedAt(), version: this.versionOf(stream) });
   }
 
   /** Adds an already prepared record (deletion markers). */
   addPrepared(stream: string, record: Record<string, unknown>): void {
-    this.records.push({ stream, record, timeExtracted: this.extractedAt() });
+    this.records.push({ stream, record, timeExtracted: this.extractedAt(), version: this.versionOf(stream) });
+  }
+
+  /** Activates a complete read's version once this unit's records are written (src/sync/table-versions.ts). */
+  activate(stream: string, version: number): void {
+    this.activations.push({ stream, version });
   }
 
   onCommit(update: (state: TapState) => void): void {
@@ -63,6 +81,8 @@ export class SyncOutput {
   private recordsSinceState = 0;
   private lastStateAt: number;
   private statesWritten = 0;
+  private readonly versions = new Map<string, number>();
+  private readonly versionOf = (stream: string): number | undefined => this.versions.get(stream);
   /** time_extracted of the last record: the ISO string is built once per millisecond, not once per record. */
   private stampMs = Number.NaN;
   private stamp = "";
@@ -88,7 +108,15 @@ export class SyncOutput {
   }
 
   unit(): Unit {
-    return new Unit(this.options.prepare, this.extractedAt);
+    return new Unit(this.options.prepare, this.extractedAt, this.versionOf);
+  }
+
+  /**
+   * The version of a stream's read in progress: its records carry it from now on (table-versions.ts). A stream is
+   * read at most once per sync, so one version per stream and run.
+   */
+  setVersion(stream: string, version: number): void {
+    this.versions.set(stream, version);
   }
 
   schema(
@@ -100,14 +128,18 @@ export class SyncOutput {
     return this.serialize(() => this.options.sink.schema(stream, schema, keyProperties, bookmarkProperties));
   }
 
-  /** Writes the unit's records in order, then applies its bookmark updates; STATE follows when an interval is due. */
+  /**
+   * Writes the unit's records in order, then its ACTIVATE_VERSION messages, then applies its bookmark updates; STATE
+   * follows when an interval is due.
+   */
   commit(unit: Unit): Promise<void> {
     return this.serialize(async () => {
       const { sink } = this.options;
-      for (const { stream, record, timeExtracted } of unit.records) {
-        await sink.record(stream, record, timeExtracted);
+      for (const { stream, record, timeExtracted, version } of unit.records) {
+        await sink.record(stream, record, timeExtracted, version);
         this.counts.set(stream, (this.counts.get(stream) ?? 0) + 1);
       }
+      for (const { stream, version } of unit.activations) await sink.activateVersion(stream, version);
       for (const update of unit.stateUpdates) update(this.options.state);
       this.recordsSinceState += unit.records.length;
       const now = this.options.clock.now();

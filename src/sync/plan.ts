@@ -13,6 +13,8 @@ export function planWalk(
   definitions: readonly StreamDefinition[],
   selected: ReadonlySet<string>,
   strategyOf: StrategyOf,
+  /** Selected streams the catalog replicates FULL_TABLE. */
+  fullTable: ReadonlySet<string> = new Set(),
 ): WalkPlan {
   const placement = (d: StreamDefinition): Placement => strategyOf(d.walk).placement;
   const treeChildren = (name: string): StreamDefinition[] =>
@@ -47,5 +49,32 @@ export function planWalk(
     (children.get(name) ?? [])
       .filter((c) => strategyOf(c.walk).followsParentVersion)
       .flatMap((c) => [c.name, ...versionFollowers(c.name)]);
-  return { children, roots, lookups, isNeeded, versionFollowers };
+  const byName = new Map(definitions.map((d) => [d.name, d] as const));
+  const fullReadsOf = (name: string): Strategy["fullReads"] => {
+    const definition = byName.get(name);
+    return definition === undefined ? undefined : strategyOf(definition.walk).fullReads;
+  };
+  const parentOf = (name: string): string | undefined => byName.get(name)?.parent;
+  // Whether `parent` reads its children for every one of its items when `descendant` is what is read below it.
+  const childrenOfEvery = (parent: string, descendant: string): boolean => {
+    const full = fullReadsOf(parent);
+    return full === "always" || full === "when-parent-is" || (full === "when-full-table" && fullTable.has(descendant));
+  };
+  // Whether every item of `stream` is listed in a sync that reads `descendant` below it.
+  const everyItem = (stream: string, descendant: string, depth = 0): boolean => {
+    const full = fullReadsOf(stream);
+    if (full === "always" || full === "when-full-table") return true;
+    const parent = parentOf(stream);
+    if (full !== "when-parent-is" || parent === undefined || depth > definitions.length) return false;
+    return everyItem(parent, descendant, depth + 1) && childrenOfEvery(parent, descendant);
+  };
+  const readsInFull = (name: string): boolean => {
+    const full = fullReadsOf(name);
+    if (full === "always") return true;
+    if (full === "when-full-table") return fullTable.has(name);
+    const parent = parentOf(name);
+    if (full !== "when-parent-is" || parent === undefined) return false;
+    return everyItem(parent, name) && childrenOfEvery(parent, name);
+  };
+  return { children, roots, lookups, isNeeded, versionFollowers, readsInFull };
 }

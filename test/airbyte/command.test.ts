@@ -291,9 +291,11 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
       expect(first.code).toBe(0);
       expect(first.stderr).toBe("");
       const full = parseAirbyteOutput(first.stdout);
+      // Airbyte reads are not versioned (the protocol has no ACTIVATE_VERSION): compare with an unversioned Singer sync.
+      const unversioned = tempFiles({ "off.json": { emit_activate_version_messages: false } });
       const singer = await run({
         kind: "sync",
-        configs: [files.path("config.json")],
+        configs: [files.path("config.json"), unversioned.path("off.json")],
         catalog: files.path("singer-catalog.json"),
       });
       expect(singer.code).toBe(0);

@@ -83,7 +83,13 @@ describe("a sync under injected faults", () => {
   );
 
   it("ends with the same final bookmarks as the fault-free sync", () => {
-    const bookmarks = (run: InProcessRun): unknown => (run.output.lastState as { bookmarks: unknown }).bookmarks;
+    // Table versions are the second each read started (docs/deletions.md): equal bookmarks apart from them.
+    const bookmarks = (run: InProcessRun): unknown =>
+      JSON.parse(
+        JSON.stringify((run.output.lastState as { bookmarks: unknown }).bookmarks, (key, value: unknown) =>
+          key === "version" && typeof value === "number" ? undefined : value,
+        ),
+      ) as unknown;
     expect(bookmarks(chaos)).toEqual(bookmarks(clean));
   });
 });

@@ -1,3 +1,4 @@
+import { activationViolations, type VersionedMessage } from "../../src/deletions/table-version.js";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -110,14 +111,19 @@ describe("golden output of a sync with a fixed clock", () => {
     const messages = written.trimEnd().split("\n");
     const schemas = messages.filter((l) => l.startsWith('{"type":"SCHEMA"'));
     const records = messages.filter((l) => l.startsWith('{"type":"RECORD"')).sort();
+    const activations = messages.filter((l) => l.startsWith('{"type":"ACTIVATE_VERSION"')).sort();
     const last = messages.at(-1) ?? "";
     expect(last.startsWith('{"type":"STATE"')).toBe(true);
-    expect(schemas.length + records.length + messages.filter((l) => l.startsWith('{"type":"STATE"')).length).toBe(
-      messages.length,
-    );
+    expect(
+      schemas.length +
+        records.length +
+        activations.length +
+        messages.filter((l) => l.startsWith('{"type":"STATE"')).length,
+    ).toBe(messages.length);
+    expect(activationViolations(messages.map((l) => JSON.parse(l) as VersionedMessage))).toEqual([]);
     const finalState = canonical(JSON.parse(last));
     const summary = summaryLines(stderr);
-    const text = `${[...schemas, ...records, finalState, ...summary].join("\n")}\n`;
+    const text = `${[...schemas, ...records, ...activations, finalState, ...summary].join("\n")}\n`;
     const file = join(PROJECT_ROOT, "test", "snapshots", "sync-golden.jsonl");
     if (process.env.UPDATE_SNAPSHOTS === "1" || !existsSync(file)) writeFileSync(file, text);
     const golden = readFileSync(file, "utf8");

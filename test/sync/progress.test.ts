@@ -57,7 +57,7 @@ describe("progress and summary on stderr", () => {
       run.stdout
         .split("\n")
         .filter(Boolean)
-        .every((l) => /^\{"type":"(SCHEMA|RECORD|STATE)"/.test(l)),
+        .every((l) => /^\{"type":"(SCHEMA|RECORD|ACTIVATE_VERSION|STATE)"/.test(l)),
     ).toBe(true);
   });
 });

@@ -2,9 +2,10 @@ import { DiscoverySession, DiscoveryUnavailableError } from "../../discovery/ses
 import type { StreamDefinition } from "../../streams/types.js";
 import { completedThisSync, markCompleted, parseCompletion, type CompletionMarkers } from "../completion.js";
 import type { ParentNode, Strategy, SyncContext } from "../context.js";
+import { parseTableVersion, TableRead, type TableVersionFields } from "../table-versions.js";
 
-/** A Discovery list is read whole every sync: nothing but the resume marker of an unfinished sync. */
-export type DiscoveryListBookmark = CompletionMarkers;
+/** A Discovery list is read whole every sync: the resume marker of an unfinished sync and its table version. */
+export type DiscoveryListBookmark = CompletionMarkers & TableVersionFields;
 
 /** The run's one Discovery session (and so its one signature token), shared by every discovery-list stream. */
 const SESSION_RESOURCE = "discovery-session";
@@ -23,7 +24,9 @@ export const discoveryList: Strategy<DiscoveryListBookmark> = {
   kind: "discovery-list",
   placement: { at: "root", phase: () => "discovery", order: 3 },
   followsParentVersion: false,
-  parseBookmark: parseCompletion,
+  // Every read covers the whole list: versioned, activated after its last page (src/sync/table-versions.ts).
+  fullReads: "always",
+  parseBookmark: (raw, field) => ({ ...parseCompletion(raw, field), ...parseTableVersion(raw, field) }),
   open(ctx, definition) {
     return Promise.resolve({
       definition,
@@ -41,8 +44,16 @@ async function readList(ctx: SyncContext, definition: StreamDefinition, node: Pa
   }
   const session = await ctx.resources.get(SESSION_RESOURCE, () => Promise.resolve(openSession(ctx)));
   const { context } = node;
+  // A new version per read, begun once Mode answers the first page (before its records) and activated with the
+  // marker unit after the last page; a skipped or interrupted read activates nothing.
+  let read: TableRead | undefined;
+  let begun = false;
   try {
     for await (const page of session.pages(definition, ctx.signal)) {
+      if (!begun) {
+        begun = true;
+        read = await TableRead.begin(ctx, definition, "restart");
+      }
       const unit = ctx.output.unit();
       for (const item of page.items) unit.add(definition.name, item, context);
       await ctx.output.commit(unit);
@@ -53,6 +64,7 @@ async function readList(ctx: SyncContext, definition: StreamDefinition, node: Pa
     throw error;
   }
   const unit = ctx.output.unit();
+  read?.end(unit);
   markCompleted(ctx, unit, definition.name);
   await ctx.output.commit(unit);
 }

@@ -4,10 +4,11 @@ import { completedThisSync, markCompleted, parseCompletion, type CompletionMarke
 import type { ParentNode, Strategy, StreamWalk, SyncContext } from "../context.js";
 import { listPages, tolerating } from "../lists.js";
 import { TaskPool } from "../task-pool.js";
+import { parseTableVersion, TableRead, type TableVersionFields } from "../table-versions.js";
 import { childNode } from "./nodes.js";
 
-/** The list itself is read in full every sync: only the resume marker of an unfinished sync. */
-export type PartitionListBookmark = CompletionMarkers;
+/** The list itself is read in full every sync: the resume marker of an unfinished sync and its read's version. */
+export type PartitionListBookmark = CompletionMarkers & TableVersionFields;
 
 /** Partitions walked at once; each holds one page listing of its children at a time. */
 const PARTITION_CONCURRENCY = 2;
@@ -23,7 +24,8 @@ export const partitionList: Strategy<PartitionListBookmark> = {
   kind: "partition-list",
   placement: { at: "root", phase: (definition) => definition.name, order: 0 },
   followsParentVersion: false,
-  parseBookmark: parseCompletion,
+  fullReads: "always",
+  parseBookmark: (raw, field) => ({ ...parseCompletion(raw, field), ...parseTableVersion(raw, field) }),
   async open(ctx, definition) {
     const children = await ctx.openChildren(definition);
     return {
@@ -41,6 +43,9 @@ async function walkPartitions(
   root: ParentNode,
 ): Promise<void> {
   const emit = ctx.selected.has(definition.name) && !completedThisSync(ctx, definition.name);
+  // Pages are committed as they come, so a resumed sync reads the list again from its start: a new version, begun
+  // when the first page arrives.
+  let read: TableRead | undefined;
   const partitionPool = new TaskPool(PARTITION_CONCURRENCY);
   const itemPool = new TaskPool(Math.max(2, ctx.config.maxConcurrency * 2));
   const listed = new Set<string>();
@@ -56,6 +61,7 @@ async function walkPartitions(
   try {
     outcome = await tolerating(ctx, definition, `the ${definition.name} list`, async () => {
       for await (const page of listPages(ctx, definition, root.context)) {
+        if (page.pageNumber === 1 && emit) read = await TableRead.begin(ctx, definition, "restart");
         if (page.pageNumber === 1) ctx.progress.addExpected(definition.name, page.totalCount ?? page.items.length);
         else if (page.totalCount === undefined) ctx.progress.addExpected(definition.name, page.items.length);
         const unit = ctx.output.unit();
@@ -77,6 +83,7 @@ async function walkPartitions(
   }
   if (outcome === undefined && emit) {
     const unit = ctx.output.unit();
+    read?.end(unit);
     markCompleted(ctx, unit, definition.name);
     await ctx.output.commit(unit);
   }

@@ -1,11 +1,23 @@
+import {
+  childDeletions,
+  ChildMemoryError,
+  decodeChildMemory,
+  deletionRecord,
+  encodeChildMemory,
+  rememberChildren,
+  type ChildMemory,
+  type RememberedChild,
+} from "../../deletions/child-memory.js";
 import { isJsonObject, type JsonObject } from "../../json.js";
-import type { TapState } from "../../state.js";
+import { StateError, type TapState } from "../../state.js";
 import { tokenOf } from "../../streams/tokens.js";
 import type { StreamContext, StreamDefinition } from "../../streams/types.js";
 import { bad, optionalString, optionalTimestamp, optionalObject } from "../bookmark-fields.js";
 import { parseCompletion, type CompletionMarkers } from "../completion.js";
 import type { ParentNode, Strategy, StreamWalk, SyncContext } from "../context.js";
 import { listPages, timestampOf, tolerating } from "../lists.js";
+import type { Unit } from "../output.js";
+import { parseTableVersion, TableRead } from "../table-versions.js";
 import { childNode } from "./nodes.js";
 
 /** Bookmark of a versioned parent stream (reports, datasets): which version of each parent has been fully synced. */
@@ -19,6 +31,11 @@ export interface VersionedBookmark extends CompletionMarkers {
   readonly children?: readonly string[];
   /** Set on a state migrated from a Meltano-SDK tap: a watermark without versions (src/state.ts). */
   readonly migrated_from?: string;
+  /**
+   * Parent token -> the tokens of its children seen when they were last read (src/deletions/child-memory.ts
+   * encoding), so a child no longer listed is emitted once with `_sdc_deleted_at` (docs/deletions.md).
+   */
+  readonly child_tokens?: Readonly<Record<string, JsonObject>>;
 }
 
 export function parseVersionedBookmark(raw: JsonObject, field: string): VersionedBookmark {
@@ -35,6 +52,14 @@ export function parseVersionedBookmark(raw: JsonObject, field: string): Versione
   const children = raw.children;
   if (children !== undefined && (!Array.isArray(children) || !children.every((c) => typeof c === "string")))
     bad(`${field}.children`, "an array of stream names");
+  for (const [token, memory] of Object.entries(optionalObject(raw, "child_tokens", field) ?? {})) {
+    try {
+      decodeChildMemory(memory, `${field}.child_tokens.${token}`);
+    } catch (error) {
+      if (error instanceof ChildMemoryError) throw new StateError(error.message);
+      throw error;
+    }
+  }
   return raw as VersionedBookmark;
 }
 
@@ -52,6 +77,7 @@ interface Writable {
   versions: Record<string, Record<string, string>>;
   children: string[];
   migrated_from?: string;
+  child_tokens?: Record<string, JsonObject>;
 }
 
 /** The bookmark to change, with its defaults filled in: only inside a commit (unit.onCommit, output.update). */
@@ -75,7 +101,8 @@ export const versionedParent: Strategy<VersionedBookmark> = {
   kind: "versioned-parent",
   placement: { at: "child" },
   followsParentVersion: false,
-  parseBookmark: parseVersionedBookmark,
+  fullReads: "when-full-table",
+  parseBookmark: (raw, field) => ({ ...parseVersionedBookmark(raw, field), ...parseTableVersion(raw, field) }),
   async open(ctx, definition) {
     const walk = new VersionedWalk(ctx, definition, await ctx.openChildren(definition));
     await walk.start();
@@ -93,6 +120,12 @@ class VersionedWalk implements StreamWalk {
   private readonly fullTableChildren: ReadonlySet<string>;
   /** Whether the recorded versions cover another selection of children: then every item is synced again once. */
   private readonly reset: boolean;
+  /** Selected child streams read with each item's version, whose tokens are remembered to detect deletions. */
+  private readonly remembered: ReadonlySet<string>;
+  /** The versioned read of a FULL_TABLE stream (table-versions.ts); undefined otherwise. */
+  private read: TableRead | undefined;
+  /** Whether some parent's listing did not complete (tolerated): then no activation, children's neither. */
+  private failed = false;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -101,6 +134,7 @@ class VersionedWalk implements StreamWalk {
   ) {
     const followers = ctx.plan.versionFollowers(definition.name);
     this.signature = [definition.name, ...followers].filter((s) => ctx.selected.has(s)).sort();
+    this.remembered = new Set(followers.filter((s) => ctx.selected.has(s)));
     this.fullTableChildren = new Set(
       children
         .map((child) => child.definition.name)
@@ -127,11 +161,14 @@ class VersionedWalk implements StreamWalk {
 
   /** Records the new selection of children (and forgets the versions of the old one) before any item commits. */
   async start(): Promise<void> {
+    // FULL_TABLE: every item is emitted every sync, from the start of the list (a resumed sync too): a new version.
+    this.read = await TableRead.begin(this.ctx, this.definition, "restart");
     if (!this.reset) return;
     await this.ctx.output.update((state) => {
       const bookmark = writableBookmark(state, this.definition.name);
       bookmark.versions = {};
       bookmark.children = this.signature;
+      delete bookmark.child_tokens;
     });
   }
 
@@ -160,6 +197,7 @@ class VersionedWalk implements StreamWalk {
       },
     );
     if (outcome === undefined) this.listedUnder.add(node.token);
+    else this.failed = true;
   }
 
   /** Syncs one item listed under `partition`. Resolves when its unit is committed (or skipped). */
@@ -192,6 +230,7 @@ class VersionedWalk implements StreamWalk {
       (child) => changed || this.fullTableChildren.has(child.name),
     );
     for (const child of this.children) await child.visit(node);
+    if (changed) this.compareChildren(token, unit, node.context);
     if (changed || previous !== partition) {
       const recordVersion = changed ? updatedAt : (recorded ?? updatedAt);
       unit.onCommit((state) => {
@@ -208,10 +247,70 @@ class VersionedWalk implements StreamWalk {
     else ctx.progress.unchanged(definition.name);
   }
 
+  /**
+   * After a changed item's children were read into its unit: each child remembered from last time and no longer
+   * listed, in a child stream whose listings all completed, joins the unit as a record with `_sdc_deleted_at`; the
+   * memory of what was seen is committed with the unit (docs/deletions.md "Children of a changed report").
+   */
+  private compareChildren(token: string, unit: Unit, context: StreamContext): void {
+    const { ctx, definition, remembered } = this;
+    if (remembered.size === 0) return;
+    const stored = readBookmark(ctx.output.state, definition.name).child_tokens?.[token];
+    const before: ChildMemory = stored === undefined ? new Map() : decodeChildMemory(stored, token);
+    let seen: ChildMemory;
+    try {
+      seen = rememberChildren(
+        unit.listed
+          .filter((l) => remembered.has(l.stream))
+          .map((l): RememberedChild => (this.grouped(l.stream) ? { ...l, under: l.parent } : l)),
+      );
+    } catch (error) {
+      if (!(error instanceof ChildMemoryError)) throw error;
+      ctx.warnOnce(`child-memory:${definition.name}`, `${definition.name}: children not remembered (${error.message})`);
+      return;
+    }
+    const complete = new Set([...remembered].filter((stream) => this.listedInFull(stream, unit)));
+    const { gone, next } = childDeletions(before, { seen, complete });
+    for (const child of gone) {
+      const parent = child.under === undefined ? undefined : ctx.definitions.get(this.parentOf(child.stream));
+      const childContext = { ...context, ...(parent?.childContext?.({ token: child.under }) ?? {}) };
+      unit.add(child.stream, deletionRecord(child.token, ctx.startedAt), childContext);
+      ctx.progress.deleted(child.stream, 1);
+    }
+    const encoded = encodeChildMemory(next);
+    unit.onCommit((state) => {
+      const bookmark = writableBookmark(state, definition.name);
+      const memory = (bookmark.child_tokens ??= {});
+      if (Object.keys(encoded).length === 0) delete memory[token];
+      else memory[token] = encoded;
+    });
+  }
+
+  /** Whether `stream` and each stream between it and this one listed completely for the item of `unit`. */
+  private listedInFull(stream: string, unit: Unit): boolean {
+    for (let s = stream; s !== this.definition.name; s = this.parentOf(s)) if (unit.incomplete.has(s)) return false;
+    return true;
+  }
+
+  private parentOf(stream: string): string {
+    return this.ctx.definitions.get(stream)?.parent ?? this.definition.name;
+  }
+
+  /** A child listed under another child (charts under their query) is remembered grouped under that child's token. */
+  private grouped(stream: string): boolean {
+    return this.parentOf(stream) !== this.definition.name;
+  }
+
   /** After the walk: report deletions, then set the watermark. */
   async finish(listedParents: ReadonlySet<string> | null): Promise<void> {
     await this.reportDeletions(listedParents);
-    for (const child of this.children) await child.finish(null);
+    const complete = listedParents !== null && !this.failed;
+    for (const child of this.children) await child.finish(complete ? this.seen : null);
+    if (complete && this.read !== undefined) {
+      const unit = this.ctx.output.unit();
+      this.read.end(unit);
+      await this.ctx.output.commit(unit);
+    }
     await this.setWatermark();
   }
 
@@ -241,6 +340,8 @@ class VersionedWalk implements StreamWalk {
         delete versions[partition]?.[token];
         if (versions[partition] && Object.keys(versions[partition]).length === 0) delete versions[partition];
         for (const child of this.children) child.forgetParent?.(state, token);
+        const bookmark = state.bookmarks[definition.name] as { child_tokens?: Record<string, JsonObject> } | undefined;
+        delete bookmark?.child_tokens?.[token];
       }
     });
     await ctx.output.commit(unit);

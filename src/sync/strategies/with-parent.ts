@@ -3,6 +3,7 @@ import { completedThisSync, markCompleted, parseCompletion, type CompletionMarke
 import type { ParentNode, Strategy, StreamWalk, SyncContext } from "../context.js";
 import { listPages, tolerating } from "../lists.js";
 import type { Unit } from "../output.js";
+import { parseTableVersion, readStart, TableRead, type TableVersionFields } from "../table-versions.js";
 import { describeContext, visitChildren } from "./nodes.js";
 
 /**
@@ -10,7 +11,7 @@ import { describeContext, visitChildren } from "./nodes.js";
  * only the per-parent resume markers when it commits units of its own. Under a run-partitioned parent the run walk
  * keeps its partitions instead (run-partitioned.ts owns its descendants' bookmarks).
  */
-export type WithParentBookmark = CompletionMarkers;
+export type WithParentBookmark = CompletionMarkers & TableVersionFields;
 
 /**
  * `with-parent`: a list read for each item of its parent whenever the parent changed for it (`node.changedFor`),
@@ -21,25 +22,57 @@ export const withParent: Strategy<WithParentBookmark> = {
   kind: "with-parent",
   placement: { at: "child" },
   followsParentVersion: true,
-  parseBookmark: parseCompletion,
+  fullReads: "when-parent-is",
+  parseBookmark: (raw, field) => ({ ...parseCompletion(raw, field), ...parseTableVersion(raw, field) }),
   async open(ctx, definition) {
     const children = await ctx.openChildren(definition);
+    // A versioned read (the parent's reads are full: group memberships) spans every parent item; begun on first use.
+    let read: TableRead | undefined;
+    let begun = false;
+    const ensureRead = async (): Promise<void> => {
+      if (begun) return;
+      begun = true;
+      read = await TableRead.begin(ctx, definition, readStart(ctx, definition.name));
+    };
+    // Tokens listed, handed to the children when the read completes (kept only when there are children).
+    const listed = children.length > 0 ? new Set<string>() : undefined;
+    let failed = false;
     return {
       definition,
       async visit(node) {
         if (!node.changedFor(definition)) return;
+        await ensureRead();
         if (node.unit !== undefined) {
-          await readInto(ctx, definition, children, node, node.unit);
+          if ((await readInto(ctx, definition, children, node, node.unit, listed)) !== undefined) {
+            node.unit.incomplete.add(definition.name);
+            failed = true;
+            read?.fail();
+          }
           return;
         }
         if (completedThisSync(ctx, definition.name, node.token)) return;
         const unit = ctx.output.unit();
-        if ((await readInto(ctx, definition, children, node, unit)) !== undefined) return;
+        if ((await readInto(ctx, definition, children, node, unit, listed)) !== undefined) {
+          failed = true;
+          read?.fail();
+          return;
+        }
         markCompleted(ctx, unit, definition.name, node.token);
         await ctx.output.commit(unit);
       },
-      finish: async () => {
-        for (const child of children) await child.finish(null);
+      async finish(listedParents, parentUnit) {
+        // Every parent listed and each one's list read: the read is complete (an empty parent list too).
+        if (listedParents !== null) await ensureRead();
+        const complete = listedParents !== null && !failed;
+        for (const child of children) await child.finish(complete ? (listed ?? new Set()) : null, parentUnit);
+        if (read === undefined || listedParents === null) return;
+        if (parentUnit !== undefined) {
+          read.end(parentUnit);
+          return;
+        }
+        const unit = ctx.output.unit();
+        read.end(unit);
+        if (unit.activations.length > 0) await ctx.output.commit(unit);
       },
     };
   },
@@ -56,6 +89,7 @@ function readInto(
   children: readonly StreamWalk[],
   node: ParentNode,
   unit: Unit,
+  listed: Set<string> | undefined,
 ): Promise<unknown> {
   const parentName = node.parent?.name ?? "workspace";
   return tolerating(
@@ -65,7 +99,12 @@ function readInto(
     async () => {
       for await (const page of listPages(ctx, definition, node.context)) {
         for (const item of page.items) {
-          if (ctx.selected.has(definition.name)) unit.add(definition.name, item, node.context);
+          if (ctx.selected.has(definition.name)) {
+            unit.add(definition.name, item, node.context);
+            if (typeof item.token === "string")
+              unit.listed.push({ stream: definition.name, token: item.token, parent: node.token });
+          }
+          if (typeof item.token === "string") listed?.add(item.token);
           await visitChildren(children, definition, item, node.context, unit);
         }
       }
