@@ -16,7 +16,7 @@ const ALWAYS_LISTED = [
   "group_memberships",
 ];
 
-/** The largest `per_page` report runs and schedules honour (the simulator's PagePolicies; mode-api notes §2.4). */
+/** The largest `per_page` report runs and schedules honour (the simulator's PagePolicies; docs/mode-api.md §2.4). */
 const PER_PAGE = 100;
 
 const pages = (count: number): number => Math.max(1, Math.ceil(count / PER_PAGE));
@@ -26,7 +26,7 @@ const pages = (count: number): number => Math.max(1, Math.ceil(count / PER_PAGE)
  * terms of `model.minimalRequests()` (which counts a full sync):
  * - every list that is the only place a change or a deletion shows is read in full: the workspace-level lists, spaces,
  *   space memberships, and the report and dataset pages of every space (Mode has no "changed since" listing that also
- *   reports deletions, mode-api notes §2.5);
+ *   reports deletions, docs/mode-api.md §2.5);
  * - audit logs: one page from the bookmark on;
  * - every report whose `updated_at` moved: its queries, the charts of each live query, filters, schedule pages and
  *   subscriptions once;

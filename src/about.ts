@@ -5,8 +5,8 @@ import type { PackageInfo } from "./package-info.js";
 import type { StreamDefinition } from "./streams/types.js";
 
 /**
- * What the tap does, as MeltanoHub's capability strings (singer.md §3.1): the flags it honours, exactly. `properties`
- * is the legacy alias of --catalog, which the command accepts.
+ * What the tap does, as MeltanoHub's capability strings (docs/singer-notes.md §3.1): the flags it honours, exactly.
+ * `properties` is the legacy alias of --catalog, which the command accepts.
  */
 export const CAPABILITIES: readonly string[] = [
   "about",
@@ -48,7 +48,7 @@ function streamSummaries(streams: readonly StreamDefinition[]): AboutStream[] {
   }));
 }
 
-/** `--about` output in the Meltano SDK's three formats (singer.md §3.2), plus the stream list. */
+/** `--about` output in the Meltano SDK's three formats (docs/singer-notes.md §3.2), plus the stream list. */
 export function renderAbout(input: AboutInput, format: AboutFormat): string {
   const { info, schema, streams } = input;
   if (format === "json") {

@@ -3,7 +3,7 @@ import { UsageError } from "./errors.js";
 
 export type AboutFormat = "text" | "json" | "markdown";
 
-/** What the command line asks for (Singer flags, singer.md §1.2 and §3.2). */
+/** What the command line asks for (Singer flags, docs/singer-notes.md §1.2 and §3.2). */
 export type Command =
   | { kind: "help" }
   | { kind: "version" }

@@ -29,11 +29,11 @@ export interface CatalogOptions {
 
 /**
  * The catalog `--discover` prints. It needs no API call: every stream and schema is static. Metadata as the Meltano SDK
- * writes it (singer.md §3.9): at the stream level `inclusion`, `selected-by-default`, `table-key-properties`,
- * `valid-replication-keys`, `forced-replication-method` when a single method works, `replication-key` when a single
- * key is valid, `parent-tap-stream-id` for child streams; per top-level field `inclusion` (automatic for key
- * properties and replication keys) and `selected-by-default`. Each entry also carries the legacy top-level
- * `key_properties`, `replication_method` and `replication_key` (singer-python style).
+ * writes it (docs/singer-notes.md §3.9): at the stream level `inclusion`, `selected-by-default`,
+ * `table-key-properties`, `valid-replication-keys`, `forced-replication-method` when a single method works,
+ * `replication-key` when a single key is valid, `parent-tap-stream-id` for child streams; per top-level field
+ * `inclusion` (automatic for key properties and replication keys) and `selected-by-default`. Each entry also carries
+ * the legacy top-level `key_properties`, `replication_method` and `replication_key` (singer-python style).
  */
 export function discoverCatalog(options: CatalogOptions = {}): Catalog {
   const definitions = options.definitions ?? streamDefinitions();
@@ -131,7 +131,7 @@ export function parseCatalog(json: unknown, fileLabel: string): Catalog {
 
 /**
  * The streams to sync, parents first, with their fields and replication settings (Singer SYNC_MODE.md "Stream/Field
- * Selection", singer.md §1.4, §3.9):
+ * Selection", docs/singer-notes.md §1.4, §3.9):
  * - Without a catalog, streams with selected-by-default, every field.
  * - With one: streams missing from it are deselected and unknown ids draw one warning. A stream is selected by its
  *   root `selected` metadata (booleans or the strings "true"/"false"), else the legacy `schema.selected`, else its

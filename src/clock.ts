@@ -1,6 +1,7 @@
 /**
  * Time as an injectable dependency, so rate limits, retries, polling and STATE intervals can be
- * tested in milliseconds (house style §8: "Inject the clock so time-based behaviour tests fast").
+ * tested in milliseconds (docs/house-style.md §8: time comes from an injected clock, so time-based behaviour tests
+ * fast).
  */
 export interface Clock {
   /** Milliseconds since the epoch. */

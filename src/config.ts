@@ -81,7 +81,10 @@ export function secretKeys(schema: ConfigSchema): ReadonlySet<string> {
   );
 }
 
-/** Environment variable of a setting: TAP_MODE_<SETTING> (Meltano SDK `--config ENV` convention, singer.md §3.2). */
+/**
+ * Environment variable of a setting: TAP_MODE_<SETTING> (Meltano SDK `--config ENV` convention,
+ * docs/singer-notes.md §3.2).
+ */
 export function envVarName(setting: string): string {
   return `TAP_MODE_${setting.toUpperCase()}`;
 }
@@ -129,7 +132,8 @@ function configFromEnv(schema: ConfigSchema, env: NodeJS.ProcessEnv): JsonObject
       values[key] = raw;
       continue;
     }
-    // Integers, numbers, booleans, objects and arrays are cast as JSON, as the Meltano SDK does (singer.md §3.2).
+    // Integers, numbers, booleans, objects and arrays are cast as JSON, as the Meltano SDK does
+    // (docs/singer-notes.md §3.2).
     try {
       values[key] = JSON.parse(raw) as JsonObject;
     } catch {
@@ -178,9 +182,9 @@ export interface LoadedConfig {
 }
 
 /**
- * Merges the --config sources (later ones win, as the Meltano SDK merges repeated --config; singer.md §3.2), validates
- * the result against schemas/config.json and applies defaults. Throws ConfigError with one line naming the source and
- * the field; a secret's value never appears in a message.
+ * Merges the --config sources (later ones win, as the Meltano SDK merges repeated --config; docs/singer-notes.md §3.2),
+ * validates the result against schemas/config.json and applies defaults. Throws ConfigError with one line naming the
+ * source and the field; a secret's value never appears in a message.
  */
 export function loadConfig(
   sources: readonly string[],

@@ -40,7 +40,7 @@ function causeCode(error: unknown): string | undefined {
 }
 
 /**
- * The `--test` check: one authenticated GET of /{workspace} (mode-api notes §1.4: it proves the credential reaches
+ * The `--test` check: one authenticated GET of /{workspace} (docs/mode-api.md §1.4: it proves the credential reaches
  * that workspace; /account is unsupported for API keys), reported in one line with the reason when it fails.
  */
 export async function testConnection(config: Config, client: ModeClient): Promise<ConnectionResult> {

@@ -1,7 +1,7 @@
 /**
  * JSON parsing that never corrupts integers beyond 2^53.
  *
- * Mode ids were JSON numbers before 2025 and are strings since (mode-api notes §2.2); a numeric id
+ * Mode ids were JSON numbers before 2025 and are strings since (docs/mode-api.md §2.2); a numeric id
  * above Number.MAX_SAFE_INTEGER would be rounded by plain JSON.parse. Node 22's JSON.parse passes
  * the source text of each primitive to the reviver (TC39 "JSON.parse source text access"), so an
  * unsafe integer is kept as its exact decimal string instead.

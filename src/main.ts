@@ -16,15 +16,18 @@ export interface CliIo {
   readonly signals: NodeJS.EventEmitter;
 }
 
-/** Debug output (stack traces) is on when the config or the environment asks for it (singer.md §3.3 LOGLEVEL). */
+/**
+ * Debug output (stack traces) is on when the config or the environment asks for it (docs/singer-notes.md §3.3
+ * LOGLEVEL).
+ */
 function debugRequested(env: NodeJS.ProcessEnv): boolean {
   return [env.TAP_MODE_LOG_LEVEL, env.TAP_MODE_LOGLEVEL, env.LOGLEVEL].some((v) => v?.toLowerCase() === "debug");
 }
 
 /**
  * The command: argv in, exit code out. Usage and input errors exit 2, run failures 1, SIGINT 130, SIGTERM 143. Errors
- * are one `CRITICAL` line on stderr (singer.md §1.8), with a stack trace only at debug level. Never calls
- * process.exit(): output still in the pipe would be lost (singer.md §5).
+ * are one `CRITICAL` line on stderr (docs/singer-notes.md §1.8), with a stack trace only at debug level. Never calls
+ * process.exit(): output still in the pipe would be lost (docs/singer-notes.md §5).
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   // Every stderr line of the command goes through one batching writer, so order holds and the CRITICAL line comes last.

@@ -34,7 +34,7 @@ export class SchemaLoadError extends Error {
  * Loads schemas/<stream>.json for every stream. Shared pieces live in schemas/shared/ and are referenced as
  * `{"$ref": "shared/<name>.json", …siblings}`; the reference is replaced by the shared schema with the siblings
  * merged over it (`properties` merged key by key, `required` united, any other keyword replaced). Singer forbids `$ref`
- * in a SCHEMA message (DISCOVERY_MODE.md "Schemas"; singer.md §1.4), so none survives loading.
+ * in a SCHEMA message (DISCOVERY_MODE.md "Schemas"; docs/singer-notes.md §1.4), so none survives loading.
  */
 export function loadSchemaRegistry(options: SchemaRegistryOptions = {}): SchemaRegistry {
   const root = options.root ?? packageRoot();

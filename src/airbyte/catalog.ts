@@ -6,7 +6,7 @@ import type { AirbyteCatalog, AirbyteStream, SyncMode } from "./messages.js";
 
 /**
  * The CATALOG of `tap-mode airbyte discover`, built from the Singer catalog `--discover` prints, the way Airbyte's
- * base-singer converted one (singer.md §4.3): `stream` → `name`, `schema` → `json_schema`, key properties →
+ * base-singer converted one (docs/singer-notes.md §4.3): `stream` → `name`, `schema` → `json_schema`, key properties →
  * `source_defined_primary_key`. Every stream offers `full_refresh` (a read that ignores the stream's bookmark); those
  * that replicate incrementally also offer `incremental` with a source-defined cursor: the tap's default key where the
  * stream has one, and no default cursor field for child streams that are incremental by parent (queries of changed
@@ -75,10 +75,11 @@ export function parseConfiguredCatalog(value: JsonValue, label: string): Configu
 }
 
 /**
- * The Singer catalog a configured Airbyte catalog stands for, as base-singer wrote it (singer.md §4.3): every listed
- * stream `selected: true`, `replication-method` (and `forced-replication-method`) INCREMENTAL or FULL_TABLE from
- * `sync_mode`, `replication-key` from `cursor_field[0]`, and every field of its `json_schema` selected. A field the
- * user deselected in Airbyte is absent from that schema, and the selection then leaves it out of the records.
+ * The Singer catalog a configured Airbyte catalog stands for, as base-singer wrote it (docs/singer-notes.md §4.3):
+ * every listed stream `selected: true`, `replication-method` (and `forced-replication-method`) INCREMENTAL or
+ * FULL_TABLE from `sync_mode`, `replication-key` from `cursor_field[0]`, and every field of its `json_schema` selected.
+ * A field the user deselected in Airbyte is absent from that schema, and the selection then leaves it out of the
+ * records.
  */
 export function singerCatalogFor(streams: readonly ConfiguredStream[]): Catalog {
   return {

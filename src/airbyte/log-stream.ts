@@ -51,8 +51,8 @@ export function logLineToMessage(line: string): ReturnType<typeof logMessage> {
 
 /**
  * A Writable for pino that writes each log line as a LOG message through the stdout LineWriter (Airbyte sources log
- * on stdout inside the envelope, singer.md §4.1). Lines are handed to the writer synchronously, in order with the
- * records; a closed stdout drops them (the command reports that failure itself).
+ * on stdout inside the envelope, docs/singer-notes.md §4.1). Lines are handed to the writer synchronously, in order
+ * with the records; a closed stdout drops them (the command reports that failure itself).
  */
 export function airbyteLogDestination(writer: LineWriter): Writable {
   return new Writable({

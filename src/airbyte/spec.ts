@@ -2,14 +2,16 @@ import type { ConfigSchema } from "../config.js";
 import type { JsonObject, JsonValue } from "../json.js";
 import type { ConnectorSpecification } from "./messages.js";
 
-/** Where an Airbyte user reads about the source's API (the Meltano Hub entry's domain_url, singer.md §3.14). */
+/**
+ * Where an Airbyte user reads about the source's API (the Meltano Hub entry's domain_url, docs/singer-notes.md §3.14).
+ */
 const DOCUMENTATION_URL = "https://mode.com/developer/api-reference/";
 
 /**
  * The SPEC of `tap-mode airbyte spec`: `connectionSpecification` is schemas/config.json, the same schema Singer mode
  * validates with, as Draft 7 (the draft Airbyte reads). Our `secret: true` becomes `airbyte_secret: true`, the Airbyte
- * UI convention that masks the field and its logs (singer.md §4.2, note under the examples); the internal `$comment`
- * is dropped. Unknown keys stay allowed: Airbyte may add its own to a stored config.
+ * UI convention that masks the field and its logs (docs/singer-notes.md §4.2, note under the examples); the internal
+ * `$comment` is dropped. Unknown keys stay allowed: Airbyte may add its own to a stored config.
  */
 export function connectorSpecification(schema: ConfigSchema): ConnectorSpecification {
   const properties: JsonObject = {};

@@ -11,7 +11,7 @@ const brotli = promisify(zlib.brotliDecompress);
 
 /**
  * Content codings to undo, last applied first (RFC 9110 §8.4). Mode sends result downloads
- * gzip-encoded (mode-api notes §1.3, §5), so every request asks for gzip and decodes by header.
+ * gzip-encoded (docs/mode-api.md §1.3, §5), so every request asks for gzip and decodes by header.
  */
 function codings(header: string | undefined): string[] {
   if (header === undefined) return [];

@@ -198,14 +198,14 @@ export class ModeClient {
         // A truncated gzip stream: the body did not arrive whole.
         return { status, headers, bodyValid: false, durationMs: this.clock.now() - started };
       }
-      // 202/204 may come without a body (mode-api notes §10: the status of POST .../runs is not pinned down).
+      // 202/204 may come without a body (docs/mode-api.md §10: the status of POST .../runs is not pinned down).
       if ((status === 202 || status === 204) && text.trim() === "")
         return { status, headers, value: {}, durationMs: this.clock.now() - started };
       let parsed: JsonValue;
       try {
         parsed = parseJsonLossless(text);
       } catch {
-        // Truncated JSON, or an HTML page from a proxy answering 200 (mode-api notes §6.2).
+        // Truncated JSON, or an HTML page from a proxy answering 200 (docs/mode-api.md §6.2).
         return { status, headers, bodyValid: false, durationMs: this.clock.now() - started };
       }
       if (!isJsonObject(parsed))
@@ -253,8 +253,8 @@ export class ModeClient {
   }
 
   /**
-   * Resolves a request path. HAL links are root-relative (`/api/acme/spaces?page=2`, mode-api
-   * notes §2.1) and resolve against the base origin; other paths are relative to baseUrl.
+   * Resolves a request path. HAL links are root-relative (`/api/acme/spaces?page=2`, docs/mode-api.md
+   * §2.1) and resolve against the base origin; other paths are relative to baseUrl.
    * Credentials go to the base origin only. Plain paths built from tokens (the common case, once
    * per request) are joined as strings; anything else goes through WHATWG URL parsing.
    */
@@ -285,7 +285,7 @@ export class ModeClient {
     return { origin: url.origin, path: `${url.pathname}${url.search}` };
   }
 
-  /** Mode's error body, if the non-2xx answer carries JSON (502 pages are HTML, mode-api notes §6.2). */
+  /** Mode's error body, if the non-2xx answer carries JSON (502 pages are HTML, docs/mode-api.md §6.2). */
   private async errorBodyOf(raw: Buffer, headers: ResponseHeaders): Promise<JsonValue | undefined> {
     try {
       const encoding = headerValue(headers, "content-encoding");

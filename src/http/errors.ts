@@ -15,7 +15,7 @@ export interface ApiErrorDetails {
   readonly status?: number;
   /** Network error code (`ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, ...) when there was no response. */
   readonly code?: string;
-  /** Mode's error `id` from the body, e.g. `rate_limited` (mode-api notes §6.2). */
+  /** Mode's error `id` from the body, e.g. `rate_limited` (docs/mode-api.md §6.2). */
   readonly modeId?: string;
   /** Mode's error `message` from the body. */
   readonly modeMessage?: string;
@@ -58,7 +58,7 @@ export class AuthenticationError extends ModeApiError {
 
 /**
  * 403: authenticated but not allowed. A subclass so a caller can skip admin-only streams
- * (groups, audit logs answer 403 to non-admins, mode-api notes §6.2).
+ * (groups, audit logs answer 403 to non-admins, docs/mode-api.md §6.2).
  */
 export class ForbiddenError extends AuthenticationError {
   constructor(details: ApiErrorDetails) {
@@ -151,7 +151,7 @@ export class MalformedResponseError extends ModeApiError {
   }
 }
 
-/** The paginator was sent to a page or cursor it had already read (mode-api notes §2.4, §3.15). */
+/** The paginator was sent to a page or cursor it had already read (docs/mode-api.md §2.4, §3.15). */
 export class PaginationLoopError extends MalformedResponseError {}
 
 /** True when the caller may skip the item and continue (404). */
@@ -172,7 +172,7 @@ export function isRetriable(error: unknown): error is TransientApiError {
 const MAX_MESSAGE_CHARS = 300;
 
 /**
- * Mode's `{"id": "...", "message": "..."}` error body (mode-api notes §6.2). 422 bodies may be
+ * Mode's `{"id": "...", "message": "..."}` error body (docs/mode-api.md §6.2). 422 bodies may be
  * Rails-style `{"message": {"name": ["is too long"]}}`, so a non-string message is stringified.
  */
 export function modeErrorFields(body: JsonValue | undefined): { modeId?: string; modeMessage?: string } {

@@ -11,7 +11,7 @@ export interface EmbeddedItems {
 /** Why a body could not be read as a HAL list; the caller wraps it in a MalformedResponseError. */
 export class HalShapeError extends Error {}
 
-/** True for a HAL resource: a JSON object with `_links` or `_embedded` (mode-api notes §2.1). */
+/** True for a HAL resource: a JSON object with `_links` or `_embedded` (docs/mode-api.md §2.1). */
 export function isHalObject(body: JsonValue): body is JsonObject {
   return isJsonObject(body) && (isJsonObject(body._links) || isJsonObject(body._embedded));
 }
@@ -20,7 +20,7 @@ export function isHalObject(body: JsonValue): body is JsonObject {
  * The items of a HAL list under `_embedded[key]`.
  *
  * The `_embedded` key often differs from the path segment (datasets -> `reports`, filters ->
- * `report_filters`, mode-api notes §7.5), so when `key` is absent and `_embedded` holds exactly one
+ * `report_filters`, docs/mode-api.md §7.5), so when `key` is absent and `_embedded` holds exactly one
  * array, that array is used and reported through `fallbackKey`. A missing or empty `_embedded` is
  * an empty page: Mode's page past the end looks like that (DataHub `final_page.json`, §2.4).
  */
@@ -47,7 +47,10 @@ export function linkHref(body: JsonObject, name: string): string | undefined {
   return typeof link.href === "string" && link.href.length > 0 ? link.href : undefined;
 }
 
-/** Mode's `pagination` block as numbers (`page`, `per_page`, `count`, `total_pages`, `total_count`, §2.4). */
+/**
+ * Mode's `pagination` block as numbers (`page`, `per_page`, `count`, `total_pages`, `total_count`,
+ * docs/mode-api.md §2.4).
+ */
 export interface PaginationBlock {
   readonly page?: number;
   readonly perPage?: number;
@@ -76,7 +79,7 @@ function objectsOf(value: JsonValue | undefined, key: string): readonly JsonObje
   return value as JsonObject[];
 }
 
-/** Counts are JSON integers in real bodies though Swagger types them string (mode-api notes §2.2). */
+/** Counts are JSON integers in real bodies though Swagger types them string (docs/mode-api.md §2.2). */
 function integer(value: JsonValue | undefined): number | undefined {
   if (typeof value === "number" && Number.isInteger(value)) return value;
   if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);

@@ -24,7 +24,7 @@ interface Target {
  * Walks a Mode list page by page (the Meltano SDK's paginator as a generator; breaking out of
  * `for await` stops it).
  *
- * Order of evidence (mode-api notes §2.4): the `pagination` counters when present (they win over
+ * Order of evidence (docs/mode-api.md §2.4): the `pagination` counters when present (they win over
  * `_links.next_page`, which `/groups` emits past the end), else `next_page` (root-relative href),
  * else the caller's `paged` flag. It stops on an empty page, throws PaginationLoopError when sent
  * back to a URL or cursor it already read, and warns when the items seen differ from
@@ -104,7 +104,7 @@ export async function* paginate(
     if (fallback && request.paged) {
       const fresh = items.filter((item) => !seenTokens.has(tokenOf(item)));
       if (fresh.length === 0) {
-        // Some lists ignore `page` and answer the whole list every time (mode-api notes §2.4, §7.9).
+        // Some lists ignore `page` and answer the whole list every time (docs/mode-api.md §2.4, §7.9).
         logger.debug(
           { endpoint: template, page: current },
           `${template}: page ${current} brings nothing new; the endpoint ignores page, stopping`,
@@ -150,7 +150,7 @@ function nextByPage(input: NextByPage): Target | undefined {
       if (nextHref !== undefined)
         input.logger.debug(
           { endpoint: request.template },
-          `${request.template}: ignoring next_page past the last page (mode-api notes §2.4)`,
+          `${request.template}: ignoring next_page past the last page (docs/mode-api.md §2.4)`,
         );
       return undefined;
     }
@@ -179,13 +179,13 @@ function nextByCursor(
   const raw = body.next_token;
   const token = typeof raw === "string" ? raw : typeof raw === "number" ? String(raw) : "";
   if (token === "") return undefined;
-  // A cursor seen before would replay the same page forever (mode-api notes §3.15).
+  // A cursor seen before would replay the same page forever (docs/mode-api.md §3.15).
   if (seen.has(token)) throw new PaginationLoopError(details, "next_token repeats an earlier cursor");
   seen.add(token);
   return { path: request.path, query: { ...baseQuery, next_token: token } };
 }
 
-/** Identity of an item for the "nothing new" check: its token (mode-api notes §2.2), else id, else content. */
+/** Identity of an item for the "nothing new" check: its token (docs/mode-api.md §2.2), else id, else content. */
 function tokenOf(item: JsonObject): string {
   if (typeof item.token === "string") return `token:${item.token}`;
   if (typeof item.id === "string" || typeof item.id === "number") return `id:${String(item.id)}`;
@@ -195,7 +195,8 @@ function tokenOf(item: JsonObject): string {
 /** The URL a target asks for, with query names sorted, for loop detection. */
 function canonical(target: Target, source: PageSource): string {
   const resolved = source.resolvePath ? source.resolvePath(target.path) : target.path;
-  // Only path and query matter (hrefs are root-relative, mode-api notes §2.1); URLSearchParams without a whole URL parse.
+  // Only path and query matter (hrefs are root-relative, docs/mode-api.md §2.1); URLSearchParams without a whole URL
+  // parse.
   const withoutFragment = resolved.split("#", 1)[0] as string;
   const queryAt = withoutFragment.indexOf("?");
   const pathname = queryAt < 0 ? withoutFragment : withoutFragment.slice(0, queryAt);

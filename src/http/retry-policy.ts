@@ -1,5 +1,5 @@
 /**
- * Retry decisions as pure functions of one attempt's outcome (house style §5; octokit's
+ * Retry decisions as pure functions of one attempt's outcome (docs/house-style.md §5; octokit's
  * `error-request.ts`). No I/O, no clock reads, no randomness of its own: tests feed values in.
  */
 
@@ -26,7 +26,7 @@ export type Classification =
   | {
       readonly action: "retry";
       readonly reason: string;
-      /** A 429: the whole limiter pauses, not just this request (mode-api notes §6.1). */
+      /** A 429: the whole limiter pauses, not just this request (docs/mode-api.md §6.1). */
       readonly rateLimited: boolean;
       /** The server's `Retry-After`, in ms, when it sent one. */
       readonly retryAfterMs?: number;
@@ -127,7 +127,7 @@ export function classify(outcome: AttemptOutcome): Classification {
 
 /**
  * `Retry-After` as milliseconds: delta-seconds or an HTTP-date (RFC 9110 §10.2.3). The one place
- * the header is read. Mode is not documented to send it (mode-api notes §6.1), so absence is normal.
+ * the header is read. Mode is not documented to send it (docs/mode-api.md §6.1), so absence is normal.
  */
 export function parseRetryAfter(headers: ResponseHeaders | undefined, nowMs: number): number | undefined {
   const raw = headerValue(headers, "retry-after");
@@ -154,8 +154,8 @@ export function backoffDelay(attempt: number, random: () => number, capMs: numbe
 
 /**
  * Pause after a 429 without `Retry-After`: exponential with "equal jitter" (never below half the
- * step), starting at `baseMs`. Mode's bucket refills over its whole window (40 per 10 s, mode-api
- * notes §6.1, which advises starting near 10 s), so a near-zero pause would only earn another 429.
+ * step), starting at `baseMs`. Mode's bucket refills over its whole window (40 per 10 s, docs/mode-api.md
+ * §6.1, which advises starting near 10 s), so a near-zero pause would only earn another 429.
  */
 export function rateLimitDelay(attempt: number, random: () => number, baseMs: number, capMs: number): number {
   const step = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));

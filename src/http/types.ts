@@ -13,7 +13,7 @@ export interface ModeClientOptions {
   readonly userAgent: string;
   /** Headers timeout and body (idle) timeout of every request. */
   readonly requestTimeoutMs: number;
-  /** Client-side budget: Mode allows about 40 requests per 10 s per token (mode-api notes §6.1). */
+  /** Client-side budget: Mode allows about 40 requests per 10 s per token (docs/mode-api.md §6.1). */
   readonly rateLimit: { readonly requests: number; readonly windowMs: number; readonly maxConcurrent?: number };
   /** Retries after the first attempt. */
   readonly maxRetries: number;
@@ -53,12 +53,12 @@ export interface PageRequest extends RequestSpec {
   readonly embeddedKey: string;
   /**
    * For lists with neither `_links.next_page` nor a `pagination` block: true asks page+1 until an
-   * empty page (or a page with nothing new), false makes one request (mode-api notes §2.4).
+   * empty page (or a page with nothing new), false makes one request (docs/mode-api.md §2.4).
    */
   readonly paged: boolean;
   /** Sent as `per_page` when given: the largest page size the endpoint honours. */
   readonly perPage?: number;
-  /** Default "page". "next_token" for cursor lists (audit logs, mode-api notes §3.15). */
+  /** Default "page". "next_token" for cursor lists (audit logs, docs/mode-api.md §3.15). */
   readonly cursor?: "page" | "next_token";
 }
 

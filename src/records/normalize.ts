@@ -21,7 +21,7 @@ export interface FieldPlan {
 export type ObjectPlan = ReadonlyMap<string, FieldPlan>;
 
 /**
- * Keys never written (mode-api notes §2.1, §7.7): HAL navigation (`_links`, `_forms`, `_embedded`) and the signed
+ * Keys never written (docs/mode-api.md §2.1, §7.7): HAL navigation (`_links`, `_forms`, `_embedded`) and the signed
  * values that change on every fetch (`web_preview_image`, a pre-signed S3 URL; `flamingo_signature`, which embeds a
  * timestamp). Dropping them silently keeps records stable between syncs.
  */

@@ -53,7 +53,8 @@ interface StreamPlan {
   readonly automatic: ReadonlySet<string>;
   // Context entries [record field, context key], for fields the schema declares.
   readonly contextEntries: readonly (readonly [string, string])[];
-  // The root schema allows undeclared properties: keep them instead of dropping them (Meltano SDK, singer.md §3.10).
+  // The root schema allows undeclared properties: keep them instead of dropping them (Meltano SDK,
+  // docs/singer-notes.md §3.10).
   readonly keepUnknown: boolean;
   readonly required: readonly string[];
   readonly validate: ValidateFunction;

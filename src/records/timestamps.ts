@@ -1,7 +1,7 @@
 /**
  * Timestamps in the one form the tap writes: RFC 3339 UTC with exactly three fraction digits and `Z`
  * (`2021-12-10T20:55:24.316Z`, the form of `isoUtc` in src/clock.ts). Mode mostly sends that already, but schedules
- * use an offset (`2020-04-06T20:00:00.000+00:00`) and audit logs microseconds (`…37.000000Z`) (mode-api notes §2.3).
+ * use an offset (`2020-04-06T20:00:00.000+00:00`) and audit logs microseconds (`…37.000000Z`) (docs/mode-api.md §2.3).
  * Extra fraction digits are truncated, never rounded, so a value never moves forward in time.
  */
 
@@ -10,8 +10,8 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+
 
 /**
  * The canonical UTC form of an ISO 8601 / RFC 3339 date-time, or `undefined` when `value` is not one (the caller keeps
- * the original so validation reports it). A value without a zone is read as UTC, as the Meltano SDK does (singer.md
- * §3.10).
+ * the original so validation reports it). A value without a zone is read as UTC, as the Meltano SDK does
+ * (docs/singer-notes.md §3.10).
  */
 export function canonicalTimestamp(value: string): string | undefined {
   if (CANONICAL.test(value)) return value;

@@ -122,7 +122,7 @@ function makeReport(
   report.lastRunAt = summary.lastRunAt;
   report.latestSuccess = summary.latestSuccess;
   report.failuresSinceSuccess = summary.failuresSinceSuccess;
-  // A run bumps updated_at a few ms after it completes (DataHub fixtures, mode-api §3.3).
+  // A run bumps updated_at a few ms after it completes (DataHub fixtures, docs/mode-api.md §3.3).
   report.updatedAt =
     summary.lastCompletedAt === null ? report.savedAt : Math.max(report.savedAt, summary.lastCompletedAt + 17);
   for (const query of report.queries) query.updatedAt = Math.max(query.updatedAt, report.editedAt - 3);

@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue } from "../json.js";
 
 /**
- * HAL pieces as Mode writes them (mode-api §2.1): root-relative `_links` (`/api/{ws}/...`), some
+ * HAL pieces as Mode writes them (docs/mode-api.md §2.1): root-relative `_links` (`/api/{ws}/...`), some
  * templated (`{"templated": true, "href": ...}`, key order as captured), `_forms` for mutations and
  * lists as `{_links, pagination?, _embedded: {<key>: [...]}}`.
  */
@@ -45,7 +45,7 @@ export function selectInput(options: JsonValue[], value: JsonValue): JsonObject 
   return { type: "select", options, value };
 }
 
-/** The `pagination` block real responses carry (not swagger's `first_page`/`last_page`; mode-api §2.4). */
+/** The `pagination` block real responses carry (not swagger's `first_page`/`last_page`; docs/mode-api.md §2.4). */
 export interface Pagination {
   readonly page: number;
   readonly per_page: number;

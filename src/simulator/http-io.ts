@@ -79,7 +79,7 @@ function firstChunk(chunks: Iterable<string>): string {
 
 /**
  * Streams generated chunks with backpressure (a 1 GB result never sits in memory), gzip-encoded
- * when the client accepts it (mode-api §1.3: results arrive gzip-encoded). Resolves to whether the
+ * when the client accepts it (docs/mode-api.md §1.3: results arrive gzip-encoded). Resolves to whether the
  * body was written completely.
  */
 export async function writeStream(

@@ -1,5 +1,5 @@
 /**
- * The Mode API simulator: a faithful local stand-in for `app.mode.com/api` (mode-api notes §11),
+ * The Mode API simulator: a faithful local stand-in for `app.mode.com/api` (docs/mode-api.md §11),
  * used by the demo, every end-to-end test and the benchmarks.
  */
 export { startSimulator, type RunningSimulator } from "./server.js";

@@ -3,7 +3,7 @@ import type { ListPage, Pagination } from "./hal.js";
 import { badRequest, type ApiResponse } from "./responses.js";
 
 /**
- * Filtering, ordering and paging of list endpoints (mode-api §2.4, §2.5).
+ * Filtering, ordering and paging of list endpoints (docs/mode-api.md §2.4, §2.5).
  * Filter grammar `{created_at|updated_at}.{gt|lt}.{ISO8601}`; `order=asc|desc`; `order_by=created_at|updated_at`.
  */
 export interface PagePolicy {
@@ -15,7 +15,7 @@ export interface PagePolicy {
   readonly alwaysPaginate: boolean;
 }
 
-/** Page policies per list family; lists not named here return everything at once (mode-api §2.4, §7.9). */
+/** Page policies per list family; lists not named here return everything at once (docs/mode-api.md §2.4, §7.9). */
 export const PagePolicies = {
   /** `per_page` capped at 30 (mode_sdk [SECONDARY]). */
   spaces: { defaultPerPage: 30, maxPerPage: 30, honoursPerPage: true, alwaysPaginate: false },
@@ -123,7 +123,7 @@ export function selfHref(path: string, query: URLSearchParams): string {
 /**
  * One page of a paged list. The `pagination` block and `next_page`/`prev_page` links appear when
  * the client asked for a page, when the list spans several pages, or always for endpoints that
- * always send them. A page past the end is an empty list under the same key (mode-api §2.4).
+ * always send them. A page past the end is an empty list under the same key (docs/mode-api.md §2.4).
  */
 export function paginate(
   all: readonly JsonValue[] | ((from: number, to: number) => JsonValue[]),

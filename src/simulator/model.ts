@@ -115,7 +115,7 @@ export class WorkspaceModel {
 
   /**
    * `POST …/runs`: a run in state `enqueued` that becomes `succeeded` (or `failed`) after
-   * `runDelayMs`, with `completed_at` set and one query run per query (mode-api §4).
+   * `runDelayMs`, with `completed_at` set and one query run per query (docs/mode-api.md §4).
    */
   createRun(report: ReportState, parameters: JsonObject): RunView {
     const run = startRun(this.mutation, report, parameters, 0);

@@ -82,7 +82,7 @@ export function finishRun(ctx: MutationContext, report: ReportState, run: AddedR
     report.failuresSinceSuccess = true;
   }
   // A finished run changes the report's last-run fields, and `updated_at` moves with them (DataHub fixtures
-  // show it a few ms after the run, mode-api §3.3; the same is assumed for failed runs).
+  // show it a few ms after the run, docs/mode-api.md §3.3; the same is assumed for failed runs).
   if (ctx.runsBumpUpdatedAt && !report.deleted) report.updatedAt = ctx.now.next();
 }
 

@@ -31,7 +31,7 @@ export const DEFAULT_SIZE: Readonly<WorkspaceSize> = Object.freeze({
   auditLogs: 50,
 });
 
-/** Mode's documented limit: about 40 requests every 10 seconds per username (mode-api §6.1). */
+/** Mode's documented limit: about 40 requests every 10 seconds per username (docs/mode-api.md §6.1). */
 export const DEFAULT_RATE_LIMIT: Readonly<RateLimitOptions> = Object.freeze({
   requests: 40,
   windowMs: 10_000,

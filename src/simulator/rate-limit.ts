@@ -1,5 +1,5 @@
 /**
- * Mode's limit is "approximately 40 requests every 10 seconds ... per username" (mode-api §6.1), and
+ * Mode's limit is "approximately 40 requests every 10 seconds ... per username" (docs/mode-api.md §6.1), and
  * DataGrail describes it as a leaky bucket. Each token has a bucket of `limit` that drains at
  * limit/window per ms; a request arriving when the bucket is full is refused (and not added).
  */

@@ -23,7 +23,7 @@ export function json(status: number, body: JsonValue, headers?: Readonly<Record<
   return headers === undefined ? { kind: "json", status, body } : { kind: "json", status, body, headers };
 }
 
-/** Mode's error body `{"id", "message"}` (swagger error definitions, mode-api §6.2). */
+/** Mode's error body `{"id", "message"}` (swagger error definitions, docs/mode-api.md §6.2). */
 export function modeError(status: number, id: string, message: string): ApiResponse {
   return json(status, { id, message });
 }

@@ -4,7 +4,7 @@ import type { SqlVariant } from "./state.js";
 import type { World } from "./world.js";
 
 /**
- * Query-run results (mode-api §5): `content.json` is a JSON array of row objects, `content.csv` a
+ * Query-run results (docs/mode-api.md §5): `content.json` is a JSON array of row objects, `content.csv` a
  * header line plus rows. Rows are a pure function of (seed, query run, row index) and are generated
  * chunk by chunk while the response is written, so a 1 GB result is never held in memory.
  */

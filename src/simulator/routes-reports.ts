@@ -33,7 +33,7 @@ function withQuery(request: RouteRequest, then: (query: QueryState) => ApiRespon
   });
 }
 
-// Lists that return everything at once, with no pagination block, whatever `page` says (mode-api §2.4).
+// Lists that return everything at once, with no pagination block, whatever `page` says (docs/mode-api.md §2.4).
 function unpaged(request: RouteRequest, key: string, items: JsonValue[]): ApiResponse {
   return json(200, listBody({ self: selfHref(request.path, request.query), key, items }));
 }
@@ -85,7 +85,7 @@ function listSubscriptions(request: RouteRequest): ApiResponse {
   );
 }
 
-// Schedules take `page` (swagger `listReportSchedules`); datasets' schedules share the key (mode-api §7.4).
+// Schedules take `page` (swagger `listReportSchedules`); datasets' schedules share the key (docs/mode-api.md §7.4).
 function schedulesPage(request: RouteRequest, report: ReportState): ApiResponse {
   const page = paginate(
     (from, to) => Array.from({ length: to - from }, (_, i) => scheduleBody(request.world, report, from + i)),

@@ -18,9 +18,9 @@ import {
 import type { ReportState } from "./state.js";
 import { withDataset, withReport } from "./routes-reports.js";
 
-/** Report runs, dataset runs, query runs and their results (mode-api §3.6, §3.7, §4, §5). */
+/** Report runs, dataset runs, query runs and their results (docs/mode-api.md §3.6, §3.7, §4, §5). */
 
-// Runs are newest first by default (several clients take `report_runs[0]` as the latest, mode-api §3.6).
+// Runs are newest first by default (several clients take `report_runs[0]` as the latest, docs/mode-api.md §3.6).
 function runsPage(request: RouteRequest, report: ReportState, render: (run: RunView) => JsonObject): ApiResponse {
   const ordered = filterAndOrder(runsOf(request.world, report), (run) => run, request.query, {
     order: "desc",
@@ -52,7 +52,7 @@ function withQueryRun(request: RouteRequest, then: (queryRun: QueryRunView) => A
   );
 }
 
-// `POST …/runs` with `{"parameters": {...}}` answers 202 with the run `enqueued` (mode-api §4).
+// `POST …/runs` with `{"parameters": {...}}` answers 202 with the run `enqueued` (docs/mode-api.md §4).
 // The dataset-refresh body `{"report": {"dataset_tokens": [...]}}` on the same path is accepted too.
 function createRun(request: RouteRequest, report: ReportState, render: (run: RunView) => JsonObject): ApiResponse {
   const body = request.json;

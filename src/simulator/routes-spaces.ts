@@ -8,11 +8,11 @@ import type { Route, RouteRequest } from "./router.js";
 import type { ReportState, SpaceState } from "./state.js";
 import { liveMemberships } from "./live.js";
 
-/** Collections and what hangs off them: reports, datasets, memberships (mode-api §3.2, §3.3, §3.13). */
+/** Collections and what hangs off them: reports, datasets, memberships (docs/mode-api.md §3.2, §3.3, §3.13). */
 
 // `filter=all` lists every collection; the default (and `custom`) hides other users' personal ones,
-// and an API token has no personal collection of its own (mode-api §7.1; svinstech test). Unknown
-// values, matched case-sensitively, answer the default list ([SECONDARY], mode-api §2.5).
+// and an API token has no personal collection of its own (docs/mode-api.md §7.1; svinstech test). Unknown
+// values, matched case-sensitively, answer the default list ([SECONDARY], docs/mode-api.md §2.5).
 function visibleSpaces(request: RouteRequest): SpaceState[] {
   const all = request.world.state.spaces;
   return request.query.get("filter") === "all" ? [...all] : all.filter((s) => s.kind !== "personal");
@@ -60,7 +60,7 @@ function listReportsInSpace(request: RouteRequest): ApiResponse {
   return withSpace(request, (space) => listReportLike(request, space.reports, (r) => reportBody(request.body, r)));
 }
 
-// Datasets come back under `_embedded.reports` (mode-api §7.4).
+// Datasets come back under `_embedded.reports` (docs/mode-api.md §7.4).
 function listDatasetsInSpace(request: RouteRequest): ApiResponse {
   return withSpace(request, (space) =>
     listReportLike(request, space.datasets, (d) => datasetListItem(request.body, d)),

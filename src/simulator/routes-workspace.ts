@@ -41,7 +41,7 @@ function indexOfToken(
   return i !== undefined && i < count ? i : undefined;
 }
 
-// `GET /api/account` is "(Not Supported)" in swagger and answers 400 for API keys ([SECONDARY], mode-api §1.4).
+// `GET /api/account` is "(Not Supported)" in swagger and answers 400 for API keys ([SECONDARY], docs/mode-api.md §1.4).
 function account(request: RouteRequest): ApiResponse {
   const member = request.world.state.members[0];
   if (request.model.options.legacyAccountEndpoint && member !== undefined)
@@ -55,7 +55,7 @@ function userOrUnknown(request: RouteRequest): ApiResponse {
   return member === undefined ? notFound("Account") : json(200, userAccount(request.world, member));
 }
 
-// Groups and audit logs are admin-only: 403 otherwise (mode-api §3.11, §3.15).
+// Groups and audit logs are admin-only: 403 otherwise (docs/mode-api.md §3.11, §3.15).
 function adminOnly(request: RouteRequest, then: () => ApiResponse): ApiResponse {
   return request.model.options.admin ? then() : forbidden("Only workspace admins can access this resource");
 }
@@ -165,7 +165,7 @@ export function workspaceRoutes(): Route[] {
       method: "GET",
       template: "/{ws}/data_sources/{data_source}",
       handler: (r) => {
-        // Data sources route by token; an `id` answers 404 ([SECONDARY], mode-api §2.2).
+        // Data sources route by token; an `id` answers 404 ([SECONDARY], docs/mode-api.md §2.2).
         const i = indexOfToken(r, TokenKind.dataSource, r.world.size.dataSources, r.params.data_source);
         return isLive(r.world, "dataSources", i) ? json(200, dataSourceBody(r.world, i)) : notFound("Data source");
       },

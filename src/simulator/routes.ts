@@ -6,7 +6,7 @@ import { workspaceRoutes } from "./routes-workspace.js";
 
 /**
  * Every `/api` route, most specific first. `/{ws}/collections/...` answers like `/{ws}/spaces/...`
- * (mode-api §1.1: HAL links say `collections`, requests usually `spaces`). `/{username}` comes last.
+ * (docs/mode-api.md §1.1: HAL links say `collections`, requests usually `spaces`). `/{username}` comes last.
  */
 export function apiRoutes(): Route[] {
   const workspace = workspaceRoutes();

@@ -68,7 +68,7 @@ function baseRun(world: World, report: ReportState, k: number): RunView {
     purgeStartedAt = mutationPurge.started;
     purgeCompletedAt = mutationPurge.completed;
   } else if (state === "succeeded" && k < n - 2 && h % 23 === 3) {
-    // Some old runs had their results purged (mode-api §4): their results answer 404.
+    // Some old runs had their results purged (docs/mode-api.md §4): their results answer 404.
     purgeStartedAt = Math.min(completedAt + PURGE_DELAY, HISTORY_END + 3 * DAY);
     purgeCompletedAt = purgeStartedAt + PURGE_DURATION;
   }
@@ -205,7 +205,7 @@ export function findQueryRun(world: World, run: RunView, token: string): QueryRu
   return position >= 0 && position < run.queries.length ? queryRunAt(world, run, position) : undefined;
 }
 
-/** Whether a query run's results can be downloaded (purged runs answer 404, mode-api §4). */
+/** Whether a query run's results can be downloaded (purged runs answer 404, docs/mode-api.md §4). */
 export function resultsAvailable(queryRun: QueryRunView): boolean {
   return queryRun.state === "succeeded" && queryRun.run.purgeStartedAt === null;
 }

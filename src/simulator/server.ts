@@ -163,7 +163,7 @@ class ApiServer {
     const headers = rateHeaders(this.peek(key));
     this.model.recorder.status(Number(kind));
     if (kind === "502") {
-      // Gateway errors come back as HTML from the proxy, not JSON ([SECONDARY], mode-api §6.2).
+      // Gateway errors come back as HTML from the proxy, not JSON ([SECONDARY], docs/mode-api.md §6.2).
       writeBuffer(res, 502, { ...headers, "Content-Type": "text/html" }, Buffer.from(BAD_GATEWAY_HTML), null);
       return;
     }

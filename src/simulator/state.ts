@@ -40,7 +40,7 @@ export interface QueryState {
   deletedCharts?: Set<number>;
 }
 
-/** Report-run states Mode emits (mode-api §4; no `running`). */
+/** Report-run states Mode emits (docs/mode-api.md §4; no `running`). */
 export type RunStateName = "enqueued" | "succeeded" | "failed" | "cancelled";
 
 /** A run added after generation (POST .../runs or a mutation). Generated runs are derived, not stored. */

@@ -149,9 +149,9 @@ function tableName(adapter: string | null, table: string): string {
 }
 
 /**
- * SQL the way analysts write it in Mode, in the data source's dialect (`adapter`, mode-api §3.8): a CTE, a join and a
- * window function; some queries use Liquid (a `{% form %}` block, `{{ }}` variables, `{% if %}` and a definition
- * reference, mode-api §7.15). Tags stay within what `renderLiquid` below renders (no `{% else %}`).
+ * SQL the way analysts write it in Mode, in the data source's dialect (`adapter`, docs/mode-api.md §3.8): a CTE, a join
+ * and a window function; some queries use Liquid (a `{% form %}` block, `{{ }}` variables, `{% if %}` and a definition
+ * reference, docs/mode-api.md §7.15). Tags stay within what `renderLiquid` below renders (no `{% else %}`).
  */
 export function querySql(
   seed: number,
@@ -208,7 +208,7 @@ export function querySql(
 }
 
 /**
- * SQL of definition `index` (mode-api §3.9): a plain join, or a definition built on the first one
+ * SQL of definition `index` (docs/mode-api.md §3.9): a plain join, or a definition built on the first one
  * (`{{ @customer_payment_date }}`), as in DataHub's captured `definitions.json`.
  */
 export function definitionSql(seed: number, index: number): string {
@@ -310,7 +310,7 @@ export function createSqlTexts(seed: number): SqlTexts {
   };
 }
 
-/** First 120 characters, as `query_preview` carries them (mode-api §3.3). */
+/** First 120 characters, as `query_preview` carries them (docs/mode-api.md §3.3). */
 export function preview(sql: string): string {
   return sql.slice(0, 120);
 }

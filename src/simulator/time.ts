@@ -6,7 +6,7 @@ export const HISTORY_START = Date.UTC(2019, 0, 15);
 export const HISTORY_END = Date.UTC(2026, 4, 20);
 /** Every generated timestamp is earlier than this; mutations and POSTed runs come later. */
 export const GENERATED_BEFORE = Date.UTC(2026, 5, 1);
-/** Audit logs exist since the endpoint was added (swagger commit of 2025-02, mode-api §3.15). */
+/** Audit logs exist since the endpoint was added (swagger commit of 2025-02, docs/mode-api.md §3.15). */
 export const AUDIT_START = Date.UTC(2025, 1, 18);
 
 export const SECOND = 1000;
@@ -26,7 +26,7 @@ const [DASH, COLON, DOT, T, Z] = ["-", ":", ".", "T", "Z"].map((c) => c.charCode
 ];
 
 /**
- * `2021-11-30T19:52:16.996Z`: Mode's usual form (mode-api §2.3). Every body carries dozens of these,
+ * `2021-11-30T19:52:16.996Z`: Mode's usual form (docs/mode-api.md §2.3). Every body carries dozens of these,
  * so the common case is computed by arithmetic (days to civil date, H. Hinnant's algorithm) rather
  * than through a `Date`; the output is exactly `new Date(ms).toISOString()`.
  */
@@ -81,12 +81,14 @@ export function isoMs(ms: number): string {
   );
 }
 
-/** `2020-04-06T20:00:00.000+00:00`: the form of schedules' last/next scheduled run (mode-api §2.3). */
+/** `2020-04-06T20:00:00.000+00:00`: the form of schedules' last/next scheduled run (docs/mode-api.md §2.3). */
 export function isoOffset(ms: number): string {
   return isoMs(ms).replace("Z", "+00:00");
 }
 
-/** `2025-02-18T10:47:37.000000Z`: audit logs carry microseconds (swagger `AuditLog.timestamp`, mode-api §2.3). */
+/**
+ * `2025-02-18T10:47:37.000000Z`: audit logs carry microseconds (swagger `AuditLog.timestamp`, docs/mode-api.md §2.3).
+ */
 export function isoMicros(ms: number, micros: number): string {
   return `${isoMs(ms).slice(0, 23)}${String(micros % 1000).padStart(3, "0")}Z`;
 }

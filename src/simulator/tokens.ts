@@ -1,7 +1,7 @@
 import { hash32, mix32 } from "./random.js";
 
 /**
- * Mode tokens are 12 hex digits (mode-api §2.2). The simulator makes each one an invertible
+ * Mode tokens are 12 hex digits (docs/mode-api.md §2.2). The simulator makes each one an invertible
  * permutation (a 4-round Feistel network over 48 bits, keyed by the seed) of a kind tag and an
  * ordinal: tokens look random, never collide, and decode back to the entity without any index.
  */

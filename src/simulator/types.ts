@@ -10,14 +10,15 @@ export interface WorkspaceSize {
   /** Shared ("custom") collections that hold reports and datasets. */
   spaces: number;
   /**
-   * Members' personal collections (`space_type: "private"`, name "Personal"; mode-api §7.2). They hold reports too.
+   * Members' personal collections (`space_type: "private"`, name "Personal"; docs/mode-api.md §7.2). They hold reports
+   * too.
    */
   personalSpaces: number;
   /** Extra custom collections with no reports and no datasets. */
   emptySpaces: number;
   /** Reports in every non-empty space (custom and personal). */
   reportsPerSpace: number;
-  /** Datasets (`type: "DatasetReport"`, mode-api §3.13) in every non-empty space. */
+  /** Datasets (`type: "DatasetReport"`, docs/mode-api.md §3.13) in every non-empty space. */
   datasetsPerSpace: number;
   /** Queries per report (a few reports have none, on purpose). At most 255. */
   queriesPerReport: number;
@@ -64,15 +65,17 @@ export interface FaultOptions {
   burst?: number;
 }
 
-/** Rate limit per API token: a leaky bucket of `requests` per `windowMs`, measured at arrival (mode-api §6.1). */
+/**
+ * Rate limit per API token: a leaky bucket of `requests` per `windowMs`, measured at arrival (docs/mode-api.md §6.1).
+ */
 export interface RateLimitOptions {
   requests: number;
   windowMs: number;
-  /** Send `Retry-After` on 429 (no Mode source says Mode sends it; mode-api §6.1 [UNCERTAIN]). Default true. */
+  /** Send `Retry-After` on 429 (no Mode source says Mode sends it; docs/mode-api.md §6.1 [UNCERTAIN]). Default true. */
   retryAfter?: boolean;
 }
 
-/** Optional Mode quirks seen only in [SECONDARY] sources (mode-api §2.4), off by default. */
+/** Optional Mode quirks seen only in [SECONDARY] sources (docs/mode-api.md §2.4), off by default. */
 export interface SimulatorQuirks {
   /** `/groups` emits `_links.next_page` on every page, even past the end. */
   groupsBogusNextPage?: boolean;
@@ -110,7 +113,7 @@ export interface SimulatorOptions {
   admin?: boolean;
   /** Default small (demo-sized); see `DEFAULT_SIZE`. */
   size?: Partial<WorkspaceSize>;
-  /** Pre-2025 numeric ids (mode-api §2.2); default false: ids are JSON strings. */
+  /** Pre-2025 numeric ids (docs/mode-api.md §2.2); default false: ids are JSON strings. */
   integerIds?: boolean;
   /** Default 40 per 10 000 ms; false disables. */
   rateLimit?: RateLimitOptions | false;
@@ -122,12 +125,12 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /**
    * Whether a run that finishes bumps its report's `updated_at` (DataHub fixtures show `updated_at` a few ms
-   * after `last_successfully_run_at`, mode-api §3.3 [UNCERTAIN]; assumed for failed runs too). Default true.
+   * after `last_successfully_run_at`, docs/mode-api.md §3.3 [UNCERTAIN]; assumed for failed runs too). Default true.
    */
   runsBumpReportUpdatedAt?: boolean;
   /**
-   * `GET /api/account` answers 400 as for API keys (mode-api §1.4) unless this is true (then it returns the admin
-   * user).
+   * `GET /api/account` answers 400 as for API keys (docs/mode-api.md §1.4) unless this is true (then it returns the
+   * admin user).
    */
   legacyAccountEndpoint?: boolean;
   quirks?: SimulatorQuirks;

@@ -15,7 +15,7 @@ export interface World {
   readonly state: WorkspaceState;
 }
 
-/** Ids are JSON strings since ~January 2025 and integers before (mode-api §2.2). */
+/** Ids are JSON strings since ~January 2025 and integers before (docs/mode-api.md §2.2). */
 export function idValue(world: World, id: number): string | number {
   return world.integerIds ? id : String(id);
 }

@@ -1,10 +1,10 @@
 /**
- * Singer catalog shapes (Singer DISCOVERY_MODE.md "The Catalog", SYNC_MODE.md; singer.md §1.4) plus the legacy
- * top-level `key_properties` / `replication_key` / `replication_method` that singer-python and the Meltano SDK write on
- * each entry (singer.md §3.9).
+ * Singer catalog shapes (Singer DISCOVERY_MODE.md "The Catalog", SYNC_MODE.md; docs/singer-notes.md §1.4) plus the
+ * legacy top-level `key_properties` / `replication_key` / `replication_method` that singer-python and the Meltano SDK
+ * write on each entry (docs/singer-notes.md §3.9).
  */
 
-/** A JSON Schema as the tap ships it: the subset Draft 4, Draft 7 and 2020-12 all read (singer.md §8.2). */
+/** A JSON Schema as the tap ships it: the subset Draft 4, Draft 7 and 2020-12 all read (docs/singer-notes.md §8.2). */
 export interface JsonSchema {
   readonly type?: string | readonly string[];
   readonly format?: string;

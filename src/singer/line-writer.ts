@@ -10,9 +10,9 @@ const BATCH_CHARS = 64 * 1024;
  * one write() per batch (at most 64 KiB, or at the end of the current turn of the event loop): stdout on a pipe is
  * written synchronously on Linux, one system call per write, which made one write per record the largest cost of an
  * unthrottled sync. Order is kept, so a STATE still follows the records it covers. When the pipe is full (write()
- * returns false) callers wait for 'drain', so a slow target slows the tap instead of filling memory (singer.md §5
- * "Node.js stdout behaviour"). A closed pipe (EPIPE: the target died) turns into a TargetClosedError rather than an
- * unhandled 'error' event.
+ * returns false) callers wait for 'drain', so a slow target slows the tap instead of filling memory
+ * (docs/singer-notes.md §5 "Node.js stdout behaviour"). A closed pipe (EPIPE: the target died) turns into a
+ * TargetClosedError rather than an unhandled 'error' event.
  */
 export class LineWriter {
   private closedError: TargetClosedError | undefined;

@@ -54,7 +54,9 @@ export class SingerOutput implements MessageSink {
     return this.writer.writeJson(activateVersionMessage(stream, version));
   }
 
-  /** Skips a STATE equal to the previous one, as the Meltano SDK's StateWriter does (singer.md §3.8 item 6). */
+  /**
+   * Skips a STATE equal to the previous one, as the Meltano SDK's StateWriter does (docs/singer-notes.md §3.8 item 6).
+   */
   state(value: JsonValue): Promise<void> {
     const line = JSON.stringify(stateMessage(value));
     if (line === this.lastState) return Promise.resolve();

@@ -1,7 +1,7 @@
 import type { StreamDefinition } from "./types.js";
 
 /**
- * Audit log events (mode-api notes §3.15): admin only (403 otherwise), `start_timestamp` and `end_timestamp` are
+ * Audit log events (docs/mode-api.md §3.15): admin only (403 otherwise), `start_timestamp` and `end_timestamp` are
  * required (the window: from the bookmark, or start_date, or 30 days back on a first sync, to the sync's start), and
  * pages follow the `next_token` cursor. Not selected by default: it needs admin rights and can be large.
  */

@@ -1,7 +1,7 @@
 import { READ_WITH_PARENT } from "./read-with-parent.js";
 import type { StreamDefinition } from "./types.js";
 
-/** Charts of each query (mode-api notes §3.5). Charts have no `id`; the token is the key. */
+/** Charts of each query (docs/mode-api.md §3.5). Charts have no `id`; the token is the key. */
 export const chartsStream: StreamDefinition = {
   ...READ_WITH_PARENT,
   name: "charts",

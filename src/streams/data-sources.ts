@@ -1,8 +1,8 @@
 import type { StreamDefinition } from "./types.js";
 
 /**
- * Data source connections of the workspace (mode-api notes §3.8). The endpoint ignores `page` and carries no
- * counters (mode-api notes §2.4), so it is read unpaged.
+ * Data source connections of the workspace (docs/mode-api.md §3.8). The endpoint ignores `page` and carries no
+ * counters (docs/mode-api.md §2.4), so it is read unpaged.
  */
 export const dataSourcesStream: StreamDefinition = {
   name: "data_sources",

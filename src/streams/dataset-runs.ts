@@ -2,7 +2,7 @@ import { runsStream } from "./runs.js";
 import type { StreamDefinition } from "./types.js";
 
 /**
- * Runs of each dataset, under `_embedded.report_runs` (mode-api notes §3.0, §3.6, §7.4); the endpoint takes `page`
+ * Runs of each dataset, under `_embedded.report_runs` (docs/mode-api.md §3.0, §3.6, §7.4); the endpoint takes `page`
  * like report runs: paging, keys and replication are the runs stream's.
  */
 export const datasetRunsStream: StreamDefinition = {

@@ -1,7 +1,7 @@
 import { READ_WITH_PARENT } from "./read-with-parent.js";
 import type { StreamDefinition } from "./types.js";
 
-/** Refresh schedules of each dataset, under `_embedded.report_schedules` (mode-api notes §3.0, §7.4). */
+/** Refresh schedules of each dataset, under `_embedded.report_schedules` (docs/mode-api.md §3.0, §7.4). */
 export const datasetSchedulesStream: StreamDefinition = {
   ...READ_WITH_PARENT,
   name: "dataset_schedules",

@@ -1,9 +1,9 @@
 import type { StreamDefinition } from "./types.js";
 
 /**
- * Definitions (reusable SQL snippets) of the workspace (mode-api notes §3.9). The endpoint ignores `page` (mode-api
- * notes §2.4). A workspace without a definitions library answers 404 "No default `Library` found": nothing to read,
- * not a failure.
+ * Definitions (reusable SQL snippets) of the workspace (docs/mode-api.md §3.9). The endpoint ignores `page`
+ * (docs/mode-api.md §2.4). A workspace without a definitions library answers 404 "No default `Library` found": nothing
+ * to read, not a failure.
  */
 export const definitionsStream: StreamDefinition = {
   name: "definitions",

@@ -1,7 +1,7 @@
 import type { StreamDefinition } from "./types.js";
 
 /**
- * Members of each group, under `_embedded.group_memberships` (mode-api notes §3.11, §7.5). Admin only like groups
+ * Members of each group, under `_embedded.group_memberships` (docs/mode-api.md §3.11, §7.5). Admin only like groups
  * (`swagger.yaml` lists 403 for `listGroupMemberships`).
  */
 export const groupMembershipsStream: StreamDefinition = {

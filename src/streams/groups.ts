@@ -2,8 +2,8 @@ import { tokenOf } from "./tokens.js";
 import type { StreamDefinition } from "./types.js";
 
 /**
- * User groups of the workspace (mode-api notes §3.11): admin only, 403 for other users, so a 403 skips the stream
- * with a warning. Pages of 20 with a `next_page` link emitted even past the end (mode-api notes §2.4): the engine
+ * User groups of the workspace (docs/mode-api.md §3.11): admin only, 403 for other users, so a 403 skips the stream
+ * with a warning. Pages of 20 with a `next_page` link emitted even past the end (docs/mode-api.md §2.4): the engine
  * relies on the counters and its repeated-page guard.
  */
 export const groupsStream: StreamDefinition = {

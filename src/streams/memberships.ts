@@ -1,9 +1,9 @@
 import type { StreamDefinition } from "./types.js";
 
 /**
- * Workspace members (mode-api notes §3.10). The object has no `token` of its own; `member_token` (the user's token)
+ * Workspace members (docs/mode-api.md §3.10). The object has no `token` of its own; `member_token` (the user's token)
  * is unique per workspace. Whether the endpoint pages is not documented: it is read page by page, and the engine's
- * guard against a repeated page stops it when it ignores `page` (mode-api notes §2.4).
+ * guard against a repeated page stops it when it ignores `page` (docs/mode-api.md §2.4).
  */
 export const membershipsStream: StreamDefinition = {
   name: "memberships",

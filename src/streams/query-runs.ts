@@ -3,8 +3,8 @@ import { READ_WITH_PARENT } from "./read-with-parent.js";
 import type { StreamDefinition } from "./types.js";
 
 /**
- * Query runs of each report run (mode-api notes §3.7). They carry the executed SQL (`rendered_source`) and the
- * `query_token` that ties a result to its query (mode-api notes §4), passed on to query_results.
+ * Query runs of each report run (docs/mode-api.md §3.7). They carry the executed SQL (`rendered_source`) and the
+ * `query_token` that ties a result to its query (docs/mode-api.md §4), passed on to query_results.
  */
 export const queryRunsStream: StreamDefinition = {
   ...READ_WITH_PARENT,

@@ -5,7 +5,7 @@ import type { StreamDefinition } from "./types.js";
  * items keyed by token; no replication key of their own, because the walk re-reads them only when the parent changed
  * (a report's updated_at moved, or a run is new; src/sync/strategies/versioned-parent.ts, run-partitioned.ts), which
  * INCREMENTAL means here while FULL_TABLE re-reads them all; a 404 means the parent went away between listing and
- * fetching (mode-api notes §7.12) and skips that list with a warning.
+ * fetching (docs/mode-api.md §7.12) and skips that list with a warning.
  */
 export const READ_WITH_PARENT = {
   walk: "with-parent",

@@ -1,7 +1,7 @@
 import { READ_WITH_PARENT } from "./read-with-parent.js";
 import type { StreamDefinition } from "./types.js";
 
-/** Filters of each report; the list key is `report_filters`, not the path segment (mode-api notes §3.14, §7.5). */
+/** Filters of each report; the list key is `report_filters`, not the path segment (docs/mode-api.md §3.14, §7.5). */
 export const reportFiltersStream: StreamDefinition = {
   ...READ_WITH_PARENT,
   name: "report_filters",

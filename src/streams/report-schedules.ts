@@ -3,7 +3,7 @@ import type { StreamDefinition } from "./types.js";
 
 /**
  * Schedules of each report, under `_embedded.report_schedules`; the endpoint takes `page`
- * (mode-api notes §3.0, §3.12).
+ * (docs/mode-api.md §3.0, §3.12).
  */
 export const reportSchedulesStream: StreamDefinition = {
   ...READ_WITH_PARENT,

@@ -8,7 +8,7 @@ function tokenFromLink(raw: Readonly<Record<string, unknown>>, rel: string): str
 }
 
 /**
- * Subscriptions of each report (mode-api notes §3.12). Mode's documented subscription object has no `token` field:
+ * Subscriptions of each report (docs/mode-api.md §3.12). Mode's documented subscription object has no `token` field:
  * the token is only the last segment of `_links.self.href` (Airbyte's tested schema has none either), so the
  * transform fills it from there, and `report_schedule_token` from `_links.report_schedule.href`, before the HAL links
  * are dropped.

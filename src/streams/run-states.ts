@@ -1,6 +1,6 @@
 /**
  * Mode's report-run states, the one definition the sync (run bookmarks) and the report results (waiting for a run)
- * share (mode-api notes §4): `succeeded` (and `completed`, which ends notebook reports) is a success, `failed` and
+ * share (docs/mode-api.md §4): `succeeded` (and `completed`, which ends notebook reports) is a success, `failed` and
  * `cancelled` are failures, and `pending`, `enqueued`, `running`, `running_notebook` are in progress.
  *
  * A state Mode may add later (or none at all) counts as in progress. That is the safe side for both users: a run

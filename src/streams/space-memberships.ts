@@ -1,9 +1,9 @@
 import type { StreamDefinition } from "./types.js";
 
 /**
- * Members of each space, under `_embedded.space_memberships` (mode-api notes §3.0). Mode documents this endpoint as
+ * Members of each space, under `_embedded.space_memberships` (docs/mode-api.md §3.0). Mode documents this endpoint as
  * due for deprecation, and it costs one request per space on every sync (it has no timestamps to compare), so it is
- * not selected by default. A deleted space answers 403 rather than 404 for a while (mode-api notes §6.2, §7.12), so
+ * not selected by default. A deleted space answers 403 rather than 404 for a while (docs/mode-api.md §6.2, §7.12), so
  * both skip the partition with a warning.
  */
 export const spaceMembershipsStream: StreamDefinition = {

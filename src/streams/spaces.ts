@@ -2,10 +2,10 @@ import { tokenOf } from "./tokens.js";
 import type { StreamDefinition } from "./types.js";
 
 /**
- * Spaces (renamed Collections in Mode's UI; the API still says spaces, mode-api notes §1.1). `filter=all` adds other
- * users' personal collections, which the default listing hides (mode-api notes §2.5, §7.1); it is sent unless the
- * config turns `include_personal_spaces` off. Spaces have no timestamps, so full table only (mode-api notes §3.2).
- * Pages of at most 30 (`per_page` is clamped to 30, mode-api notes §2.4).
+ * Spaces (renamed Collections in Mode's UI; the API still says spaces, docs/mode-api.md §1.1). `filter=all` adds other
+ * users' personal collections, which the default listing hides (docs/mode-api.md §2.5, §7.1); it is sent unless the
+ * config turns `include_personal_spaces` off. Spaces have no timestamps, so full table only (docs/mode-api.md §3.2).
+ * Pages of at most 30 (`per_page` is clamped to 30, docs/mode-api.md §2.4).
  */
 export const spacesStream: StreamDefinition = {
   name: "spaces",

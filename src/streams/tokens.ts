@@ -1,6 +1,6 @@
 /**
  * Reading the tokens that address a record's children. Mode routes every resource by its 12-hex `token`, never by its
- * numeric `id` (mode-api notes §2.2: "`id`s do not route").
+ * numeric `id` (docs/mode-api.md §2.2: "`id`s do not route").
  */
 
 /**
@@ -18,7 +18,7 @@ export function tokenOf(record: Readonly<Record<string, unknown>>, field = "toke
   );
 }
 
-/** The href of a HAL link (`_links.<rel>.href`), if the item carries it (mode-api notes §2.1). */
+/** The href of a HAL link (`_links.<rel>.href`), if the item carries it (docs/mode-api.md §2.1). */
 export function linkHref(raw: Readonly<Record<string, unknown>>, rel: string): string | undefined {
   const links = raw._links;
   if (typeof links !== "object" || links === null) return undefined;

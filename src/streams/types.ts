@@ -1,5 +1,5 @@
 /**
- * The contract between stream definitions (data, one file per stream; house style practice 1) and the generic sync
+ * The contract between stream definitions (data, one file per stream; docs/house-style.md §1) and the generic sync
  * engine that executes them.
  */
 

@@ -2,7 +2,7 @@ import type { StreamDefinition } from "./types.js";
 
 /**
  * The workspace itself: `GET /{workspace}` answers one `Account` object with `user: false`
- * (mode-api notes §1.4, §3.1). The best proof that the credential reaches the workspace, so it is read first.
+ * (docs/mode-api.md §1.4, §3.1). The best proof that the credential reaches the workspace, so it is read first.
  */
 export const workspacesStream: StreamDefinition = {
   name: "workspaces",

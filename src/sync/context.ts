@@ -32,7 +32,7 @@ export interface StreamPlan {
   readonly replicationKey?: string;
 }
 
-/** Everything a strategy needs, built once per run and passed down (house style §8: no singletons). */
+/** Everything a strategy needs, built once per run and passed down (docs/house-style.md §8: no singletons). */
 export interface SyncContext {
   readonly config: Config;
   readonly client: ModeClient;
@@ -46,7 +46,7 @@ export interface SyncContext {
   readonly definitions: ReadonlyMap<string, StreamDefinition>;
   /** What the walk reads, planned once per sync (plan.ts). */
   readonly plan: WalkPlan;
-  /** The sync's signpost: bookmarks never move past it (singer.md §1.5 "Signpost state keeping"). */
+  /** The sync's signpost: bookmarks never move past it (docs/singer-notes.md §1.5 "Signpost state keeping"). */
   readonly startedAt: string;
   /** Identifies this sync (or the interrupted one it resumes) in the "completed in this sync" markers. */
   readonly syncId: string;

@@ -126,7 +126,7 @@ function problemCounter(definitions: readonly StreamDefinition[]): {
  * partition lists, the workspace-level lists, report results; the streams of a phase concurrently under the client's
  * one rate limiter), each stream's strategy handing the items it reads to its children's strategies; then the final
  * STATE after the last RECORD (Singer CONFIG_AND_STATE.md; targets only forward a STATE that follows the last record,
- * singer.md §7.2). Run resources are closed at the end, after a failure or an interruption.
+ * docs/singer-notes.md §7.2). Run resources are closed at the end, after a failure or an interruption.
  */
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const { config, client, sink, logger, clock, state } = options;
@@ -209,11 +209,13 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
       stream.replicationMethod === "INCREMENTAL" && stream.replicationKey ? [stream.replicationKey] : undefined;
     await output.schema(stream.definition.name, stream.schema, stream.definition.keyProperties, bookmarkProperties);
   }
-  // Singer SDK behaviour (singer.md §3.8): with an incoming state, write it back at once so a target has a valid one.
+  // Singer SDK behaviour (docs/singer-notes.md §3.8): with an incoming state, write it back at once so a target has a
+  // valid one.
   if (Object.keys(state.bookmarks).length > 0) await output.checkpoint();
 
   const phases = phasesOf(plan, strategyOf);
-  // A resumed run starts with the phase it was in (a stale pointer at an unknown phase is ignored, singer.md §6).
+  // A resumed run starts with the phase it was in (a stale pointer at an unknown phase is ignored,
+  // docs/singer-notes.md §6).
   const resumeAt = phases.findIndex((p) => p.name === state.currently_syncing);
   if (resumeAt > 0) phases.unshift(...phases.splice(resumeAt, 1));
   const root: ParentNode = {

@@ -87,9 +87,9 @@ export class WorkspaceNotFoundError extends Error {
  * The one dispatch of a stream's request errors, by the kind the client gives them (src/http/errors.ts) and the
  * statuses the stream declares in `tolerate`: a declared status is skippable (the stream, or this parent's list of it,
  * is skipped with a warning: 403 on admin-only endpoints, 404 where a parent may be deleted between listing and
- * fetching, mode-api notes §7.12); anything else the client raised, or any other error, is fatal to the sync. A 404 is
- * skippable only where declared: the client marks every 404 skippable, but a workspace-level list answering 404 means
- * the workspace itself is unknown. The client has already retried what was retriable.
+ * fetching, docs/mode-api.md §7.12); anything else the client raised, or any other error, is fatal to the sync. A 404
+ * is skippable only where declared: the client marks every 404 skippable, but a workspace-level list answering 404
+ * means the workspace itself is unknown. The client has already retried what was retriable.
  */
 export function errorKindOf(error: unknown, definition: StreamDefinition): ErrorKind {
   const status = statusOf(error);
@@ -101,7 +101,7 @@ export function errorKindOf(error: unknown, definition: StreamDefinition): Error
 /**
  * Runs `body`; an error `errorKindOf` calls skippable becomes one warning (per stream and status) and a return value,
  * anything else propagates. A 404 on a workspace-level stream that does not declare it names the workspace: nothing
- * else can succeed, so the sync stops at once (definitions declares 404: "No default Library found", mode-api notes
+ * else can succeed, so the sync stops at once (definitions declares 404: "No default Library found", docs/mode-api.md
  * §3.9).
  */
 export async function tolerating(

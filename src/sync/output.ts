@@ -16,8 +16,8 @@ export type RecordPreparer = (
 /**
  * The records and bookmark changes of one unit of work (a report with its children, a page of a list). Nothing of a
  * unit reaches stdout until the whole unit is committed, so every STATE covers whole units only: a run resumed from any
- * STATE misses nothing and re-emits only units committed after it (singer.md §1.5 "The saved state must never be
- * invalid").
+ * STATE misses nothing and re-emits only units committed after it (docs/singer-notes.md §1.5 "The saved state must
+ * never be invalid").
  */
 export class Unit {
   readonly records: Array<{

@@ -152,7 +152,7 @@ describe("paginate", () => {
     );
     expect(tokens(pages)).toEqual(["g1", "g2"]);
     expect(debugs().map((d) => d.msg)).toContain(
-      "/{workspace}/groups: ignoring next_page past the last page (mode-api notes §2.4)",
+      "/{workspace}/groups: ignoring next_page past the last page (docs/mode-api.md §2.4)",
     );
   });
 
@@ -233,7 +233,7 @@ describe("paginate", () => {
       .reply(200, { _links: {}, _embedded: { reports: items("r3") } }, HAL)
       .get("/api/acme/spaces/s1/reports")
       .query({ page: "3", per_page: "30" })
-      // DataHub's final_page.json: "_embedded": {} past the end (mode-api notes §2.4).
+      // DataHub's final_page.json: "_embedded": {} past the end (docs/mode-api.md §2.4).
       .reply(200, { _links: {}, _embedded: {} }, HAL);
     expect(tokens(await collect(client.paginate(reports)))).toEqual(["r1", "r2", "r3"]);
   });

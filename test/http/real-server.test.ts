@@ -77,7 +77,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
 
 /**
  * Mode's limit as the simulator enforces it: a leaky bucket of `capacity` per `windowMs` per token,
- * counted at arrival (mode-api notes §6.1: "calculated using the leaky bucket algorithm").
+ * counted at arrival (docs/mode-api.md §6.1: "calculated using the leaky bucket algorithm").
  */
 function leakyBucket(capacity: number, windowMs: number): () => { ok: boolean; remaining: number } {
   let level = 0;

@@ -16,7 +16,7 @@ afterAll(async () => {
 
 const VOLATILE = new Set(["web_preview_image", "flamingo_signature"]);
 
-/** The body without the signed fields that change on every request (mode-api §7.7). */
+/** The body without the signed fields that change on every request (docs/mode-api.md §7.7). */
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
   if (value !== null && typeof value === "object")

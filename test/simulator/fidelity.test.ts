@@ -276,7 +276,7 @@ const cases: Case[] = [
     items: list("reports"),
     capture: () => capturedItem("datasets_75737b70402e.json", "reports"),
     captureName: "datasets_75737b70402e.json",
-    // The real dataset list lacks swagger-required keys such as `archived` (mode-api §3.3).
+    // The real dataset list lacks swagger-required keys such as `archived` (docs/mode-api.md §3.3).
     capturedKeysOnly: true,
   },
   {

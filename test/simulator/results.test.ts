@@ -100,7 +100,7 @@ describe("query-run results", () => {
     expect(objects.map((o) => o.customer_name)).toContain("multi\nline");
   });
 
-  it("gzips results when the client accepts gzip (mode-api §1.3)", async () => {
+  it("gzips results when the client accepts gzip (docs/mode-api.md §1.3)", async () => {
     const qr = downloadable();
     const gz = await api.get(pathOf(qr, "/content.csv"), { "accept-encoding": "gzip, deflate" });
     const plain = await api.get(pathOf(qr, "/content.csv"), { "accept-encoding": "identity" });

@@ -24,7 +24,7 @@ describe("truth and minimal requests", () => {
       expect(crawl.keys[stream], stream).toEqual(keys);
       expect(new Set(keys).size, `${stream} keys are unique`).toBe(keys.length);
     }
-    // Every token is 12 hex digits (mode-api §2.2); audit-log ids are UUIDs.
+    // Every token is 12 hex digits (docs/mode-api.md §2.2); audit-log ids are UUIDs.
     for (const [stream, keys] of Object.entries(truth)) {
       for (const key of keys)
         expect(key, stream).toMatch(

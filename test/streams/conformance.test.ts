@@ -9,7 +9,7 @@ import { captureLogger } from "../records/log-capture.js";
 import { recordFixture } from "./fixtures.js";
 
 /**
- * The conformance suite, generated for every stream (house style practice 9; Meltano SDK `tap_tests.py`, Faros
+ * The conformance suite, generated for every stream (docs/house-style.md §9; Meltano SDK `tap_tests.py`, Faros
  * `sourceSchemaTest`): schema, keys, metadata, fixtures.
  */
 const definitions = streamDefinitions();

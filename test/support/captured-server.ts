@@ -90,7 +90,7 @@ function listKey(body: string): string | undefined {
 
 function answer(req: IncomingMessage, res: ServerResponse, table: ReturnType<typeof capturedRoutes>): void {
   const url = new URL(req.url ?? "/", "http://captured.invalid");
-  // Mode answers 401 without Basic auth (mode-api §1.2); any credentials are accepted here.
+  // Mode answers 401 without Basic auth (docs/mode-api.md §1.2); any credentials are accepted here.
   if (!/^Basic\s+\S+/i.test(req.headers.authorization ?? "")) {
     send(
       res,

@@ -3,7 +3,7 @@ import addFormats from "ajv-formats";
 
 /**
  * The project's own Singer conformance checker, repeating what singer-check-tap, target-jsonl and
- * pipelinewise-target-postgres check (singer.md §7.4), since those Python tools cannot be installed here:
+ * pipelinewise-target-postgres check (docs/singer-notes.md §7.4), since those Python tools cannot be installed here:
  * every stdout line is JSON with a known upper-case type; SCHEMA before RECORD; key_properties present in the schema
  * and in every record; records valid against their stream's latest schema with a strict RFC 3339 date-time check;
  * a STATE after the last RECORD.

@@ -8,7 +8,10 @@ import { idValue, IdBase, type World } from "../world.js";
 import { apiPath } from "./context.js";
 import { dataSourceToken } from "./management.js";
 
-/** Account bodies: the workspace (`GET /{ws}`), users (`GET /{username}`) and `GET /verify` (mode-api §3.1, §1.4). */
+/**
+ * Account bodies: the workspace (`GET /{ws}`), users (`GET /{username}`) and `GET /verify`
+ * (docs/mode-api.md §3.1, §1.4).
+ */
 
 function avatar(initials: string, token: string, seed: number): JsonObject {
   return {

@@ -5,7 +5,7 @@ import { TokenKind } from "../tokens.js";
 import type { World } from "../world.js";
 
 /**
- * Audit logs (mode-api §3.15): `GET /{ws}/audit_logs?start_timestamp&end_timestamp`, items under
+ * Audit logs (docs/mode-api.md §3.15): `GET /{ws}/audit_logs?start_timestamp&end_timestamp`, items under
  * `_embedded.audit_logs`, a top-level `next_token` cursor ([SECONDARY]), `timestamp` in microseconds.
  */
 

@@ -4,13 +4,16 @@ import type { World } from "../world.js";
 /** What a body builder gets: the world plus per-request values for the volatile signed fields. */
 export interface BodyContext {
   readonly world: World;
-  /** Differs on every request, so `web_preview_image` and `flamingo_signature` change every fetch (mode-api §7.7). */
+  /**
+   * Differs on every request, so `web_preview_image` and `flamingo_signature` change every fetch
+   * (docs/mode-api.md §7.7).
+   */
   readonly nonce: number;
   /** Clock time of the request (volatile fields only; never in generated timestamps). */
   readonly now: number;
 }
 
-/** `/api/{ws}/a/b`: links are root-relative paths (mode-api §2.1). */
+/** `/api/{ws}/a/b`: links are root-relative paths (docs/mode-api.md §2.1). */
 export function apiPath(world: World, ...segments: readonly string[]): string {
   return segments.length === 0 ? `/api/${world.workspace}` : `/api/${world.workspace}/${segments.join("/")}`;
 }
@@ -20,7 +23,7 @@ function under(base: string, rest: readonly string[]): string {
   return rest.length === 0 ? base : `${base}/${rest.join("/")}`;
 }
 
-/** Mode's links say `collections` where requests say `spaces` (mode-api §1.1, DataHub fixtures). */
+/** Mode's links say `collections` where requests say `spaces` (docs/mode-api.md §1.1, DataHub fixtures). */
 export function spacePath(world: World, spaceToken: string, ...rest: readonly string[]): string {
   return under(`/api/${world.workspace}/collections/${spaceToken}`, rest);
 }
@@ -29,7 +32,7 @@ export function reportPath(world: World, reportToken: string, ...rest: readonly 
   return under(`/api/${world.workspace}/reports/${reportToken}`, rest);
 }
 
-/** A user is linked as `/api/{username}` (`creator` links, mode-api §2.1). */
+/** A user is linked as `/api/{username}` (`creator` links, docs/mode-api.md §2.1). */
 export function userPath(member: MemberState | undefined): string {
   return `/api/${member?.username ?? "unknown"}`;
 }

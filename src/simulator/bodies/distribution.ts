@@ -8,7 +8,7 @@ import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, reportPath, userPath } from "./context.js";
 import { reportDisplayName } from "./reports.js";
 
-/** Report/dataset schedules and subscriptions (mode-api §3.12) and report filters (§3.14). */
+/** Report/dataset schedules and subscriptions (docs/mode-api.md §3.12) and report filters (§3.14). */
 
 export function scheduleToken(world: World, report: ReportState, i: number): string {
   return world.tokens.make(TokenKind.schedule, report.serial * 256 + i);
@@ -59,7 +59,7 @@ const FREQUENCIES = [
   { frequency: "monthly", every: 30 * DAY },
 ] as const;
 
-/** A `ReportSchedule` (docs example; `+00:00` offsets on the scheduled-run times, mode-api §2.3). */
+/** A `ReportSchedule` (docs example; `+00:00` offsets on the scheduled-run times, docs/mode-api.md §2.3). */
 export function scheduleBody(world: World, report: ReportState, i: number): JsonObject {
   const token = scheduleToken(world, report, i);
   const { createdAt, updatedAt } = childTimes(world, report, i, 121);

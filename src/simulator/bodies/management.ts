@@ -9,7 +9,9 @@ import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, userPath } from "./context.js";
 import { liveMemberships } from "../live.js";
 
-/** Data sources (§3.8), definitions (§3.9), memberships (§3.10), groups and group memberships (§3.11). */
+/**
+ * Data sources (docs/mode-api.md §3.8), definitions (§3.9), memberships (§3.10), groups and group memberships (§3.11).
+ */
 
 const ADAPTERS = [
   {
@@ -155,7 +157,7 @@ export function definitionBody(world: World, index: number): JsonObject {
     github_link: null,
     _links: links({
       self,
-      // `last_run` may be absent (svinstech "make DefinitionLinks.last_run optional", mode-api §3.9).
+      // `last_run` may be absent (svinstech "make DefinitionLinks.last_run optional", docs/mode-api.md §3.9).
       last_run: index % 2 === 0 ? `${self}/runs/latest` : null,
       web_edit: `/editor/${world.workspace}/definitions/${token}`,
       creator: userPath(memberOf(world, index % world.size.members)),

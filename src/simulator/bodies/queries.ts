@@ -10,7 +10,7 @@ import { apiPath, memberOf, reportPath, userPath } from "./context.js";
 import { liveChartPositions } from "../live.js";
 import { dataSourceAdapter } from "./management.js";
 
-/** Queries (mode-api §3.4, `queries.json`) and charts (§3.5, `charts.json`). */
+/** Queries (docs/mode-api.md §3.4, `queries.json`) and charts (§3.5, `charts.json`). */
 
 const QUERY_NAMES = [
   "Customer and staff",
@@ -150,7 +150,7 @@ function axis(): JsonObject {
   };
 }
 
-/** A chart (no `id`: charts are keyed by token, mode-api §2.2). */
+/** A chart (no `id`: charts are keyed by token, docs/mode-api.md §2.2). */
 export function chartBody(world: World, query: QueryState, position: number): JsonObject {
   const token = chartToken(world, query, position);
   const report = query.report;

@@ -13,7 +13,7 @@ import { spaceDisplayName } from "./spaces.js";
 import { liveChartPositions } from "../live.js";
 
 /**
- * Reports (mode-api §3.3) and datasets (§3.13, reports with `type: "DatasetReport"`). Key sets and
+ * Reports (docs/mode-api.md §3.3) and datasets (§3.13, reports with `type: "DatasetReport"`). Key sets and
  * order follow DataHub's captured bodies (`reports_75737b70402e.json`, `datasets_75737b70402e.json`,
  * `dataset_24f66e1701b6.json`) plus the swagger-required keys they lack.
  */
@@ -60,7 +60,7 @@ function queryPreview(world: World, report: ReportState): string | null {
   return first === undefined ? null : preview(queryRawSql(world, first));
 }
 
-// A pre-signed S3 URL that expires in 119 s and changes on every request (mode-api §7.7).
+// A pre-signed S3 URL that expires in 119 s and changes on every request (docs/mode-api.md §7.7).
 function webPreviewImage(ctx: BodyContext, report: ReportState): string | null {
   const success = report.latestSuccess;
   if (success === null) return null;
@@ -78,7 +78,8 @@ function webPreviewImage(ctx: BodyContext, report: ReportState): string | null {
   );
 }
 
-// Base64 of a signed query string with a timestamp, different on every request (DataHub fixture, mode-api §7.7).
+// Base64 of a signed query string with a timestamp, different on every request (DataHub fixture,
+// docs/mode-api.md §7.7).
 function flamingoSignature(ctx: BodyContext, report: ReportState): string | null {
   if (report.latestSuccess === null) return null;
   const { world, nonce, now } = ctx;

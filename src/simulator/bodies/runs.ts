@@ -8,7 +8,7 @@ import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, reportPath, userPath } from "./context.js";
 import { queryAdapter, queryName, queryPath, queryRawSql } from "./queries.js";
 
-/** Report runs (mode-api §3.6), dataset runs and query runs (§3.7). */
+/** Report runs (docs/mode-api.md §3.6), dataset runs and query runs (§3.7). */
 
 function flags(run: RunView): JsonObject {
   const latest = run.report.latestSuccess;
@@ -65,12 +65,12 @@ export function reportRunBody(world: World, run: RunView): JsonObject {
       latest_successful_report_run_api_url: latest === null ? null : `${reportSelf}/runs/${latest.token}`,
     }),
   };
-  // Runs in progress can be cancelled (`_forms.cancel` in Airbyte's schema, mode-api §3.6).
+  // Runs in progress can be cancelled (`_forms.cancel` in Airbyte's schema, docs/mode-api.md §3.6).
   if (run.state === "enqueued") body._forms = { cancel: form("patch", `${self}/cancel`) };
   return body;
 }
 
-/** A dataset run: the report-run shape without `parameters`, `python_state`, `form_fields` (mode-api §3.6). */
+/** A dataset run: the report-run shape without `parameters`, `python_state`, `form_fields` (docs/mode-api.md §3.6). */
 export function datasetRunBody(world: World, run: RunView): JsonObject {
   const report = run.report;
   const schedule = scheduleToken(world, run);
@@ -109,7 +109,7 @@ export function queryRunPath(world: World, queryRun: QueryRunView, ...rest: read
   return runPath(world, queryRun.run, "query_runs", queryRun.token, ...rest);
 }
 
-/** A `QueryRun`; failed ones carry `error_code`, `error_type: "generic"`, `error_message` (mode-api §3.7). */
+/** A `QueryRun`; failed ones carry `error_code`, `error_type: "generic"`, `error_message` (docs/mode-api.md §3.7). */
 export function queryRunBody(world: World, queryRun: QueryRunView): JsonObject {
   const { run, query } = queryRun;
   const report = run.report;

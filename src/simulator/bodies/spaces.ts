@@ -7,11 +7,11 @@ import { TokenKind } from "../tokens.js";
 import { idValue, IdBase, type World } from "../world.js";
 import { apiPath, memberOf, spacePath, userPath } from "./context.js";
 
-/** Collections ("spaces" in the API, mode-api §3.2): no timestamps at all. */
+/** Collections ("spaces" in the API, docs/mode-api.md §3.2): no timestamps at all. */
 
 export function spaceDisplayName(world: World, space: SpaceState): string | null {
   if (space.kind === "personal") return "Personal";
-  // One empty collection has no name: `name` can be null (Discovery API example, mode-api §3.2).
+  // One empty collection has no name: `name` can be null (Discovery API example, docs/mode-api.md §3.2).
   if (space.kind === "empty" && space.ordinal === world.state.spaces.length - 1) return null;
   return spaceName(world.seed, space.ordinal);
 }

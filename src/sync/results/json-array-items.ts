@@ -1,6 +1,6 @@
 import { parseJsonLossless, type JsonValue } from "../../json.js";
 
-/** The body is not the JSON array of rows Mode's `content.json` promises (mode-api notes §5). */
+/** The body is not the JSON array of rows Mode's `content.json` promises (docs/mode-api.md §5). */
 export class MalformedResultError extends Error {
   override readonly name = "MalformedResultError";
 }
@@ -44,7 +44,7 @@ const enum At {
 }
 
 /**
- * The items of a top-level JSON array, one at a time, while the body streams in (mode-api notes §5: a query's
+ * The items of a top-level JSON array, one at a time, while the body streams in (docs/mode-api.md §5: a query's
  * `content.json` is an array of row objects and may be hundreds of megabytes). Only the current item's bytes are held;
  * each is parsed with the lossless parser (integers beyond 2^53 kept exact, src/json.ts). The scanner works on bytes:
  * every structural character is ASCII and never occurs inside a multi-byte UTF-8 sequence, so chunk boundaries may fall

@@ -29,7 +29,7 @@ type ReportOutcome = { kind: "extracted"; run: ExtractedRun } | { kind: "unchang
 /**
  * Extracts the report results of one sync (the `results` walk, src/sync/strategies/results.ts). For each report named
  * by `report_results` (tokens, or every report of chosen spaces) it either triggers a fresh run (`trigger_run`: `POST
- * …/runs` with the configured parameters, then polls it, mode-api notes §4) or takes the report's latest successful
+ * …/runs` with the configured parameters, then polls it, docs/mode-api.md §4) or takes the report's latest successful
  * run, and streams every query's result rows as records of the results stream (extract-run.ts). A run whose results
  * were already extracted (per-report bookmark) is skipped.
  *
@@ -158,7 +158,7 @@ async function syncReport(
     try {
       run = await fetchRun(ctx, report, token);
     } catch (error) {
-      // The run the report names is gone (deleted, or purged with its results, mode-api notes §4): like purged
+      // The run the report names is gone (deleted, or purged with its results, docs/mode-api.md §4): like purged
       // results, a warning rather than a failed report.
       if (!(error instanceof NotFoundError)) throw error;
       ctx.logger.warn(

@@ -28,7 +28,7 @@ const RUNS = "/{workspace}/reports/{report}/runs";
 const MAX_POLL_MS = 30_000;
 const POLL_BACKOFF = 1.5;
 
-/** `GET …/reports/{report}/runs/{run}` (mode-api notes §3.6). */
+/** `GET …/reports/{report}/runs/{run}` (docs/mode-api.md §3.6). */
 export function fetchRun(ctx: SyncContext, report: string, run: string): Promise<JsonObject> {
   return ctx.client.getJson({
     path: fillPath(RUN, { workspace: ctx.config.workspace, report, run }),
@@ -39,7 +39,7 @@ export function fetchRun(ctx: SyncContext, report: string, run: string): Promise
 
 /**
  * `POST …/reports/{report}/runs` with `{"parameters": {...}}`, answered 202 with the run `enqueued`
- * (mode-api notes §4). The client does not retry a POST whose outcome is unknown (a timeout or reset could have
+ * (docs/mode-api.md §4). The client does not retry a POST whose outcome is unknown (a timeout or reset could have
  * started the run), so a second run is never started by accident.
  */
 export async function triggerRun(
@@ -55,8 +55,8 @@ export async function triggerRun(
     signal: ctx.signal,
   });
   if (typeof run.token === "string" && run.token !== "") return run;
-  // The 202 of this POST is not pinned down (mode-api notes §10) and may come without a body; the created run is then
-  // the report's newest (a client saw it at report_runs[0] at once, mode-api notes §4).
+  // The 202 of this POST is not pinned down (docs/mode-api.md §10) and may come without a body; the created run is then
+  // the report's newest (a client saw it at report_runs[0] at once, docs/mode-api.md §4).
   for await (const page of listPages(
     ctx,
     streams.runs,
@@ -84,10 +84,10 @@ export interface WaitSettings {
 }
 
 /**
- * Polls a run until it ends, with backoff (mode-api notes §4: "poll `GET …/runs/{run}` until terminal"). Every poll
+ * Polls a run until it ends, with backoff (docs/mode-api.md §4: "poll `GET …/runs/{run}` until terminal"). Every poll
  * is an ordinary request through the client, inside the rate limit; pauses use the injected clock. Resolves with the
  * run once it succeeded; throws ReportFailedError when it failed or was cancelled (with the query runs' `error_code`
- * and `error_message`, mode-api notes §3.7) or is still running at the deadline. A timed-out run is left running in
+ * and `error_message`, docs/mode-api.md §3.7) or is still running at the deadline. A timed-out run is left running in
  * Mode.
  */
 export async function waitForRun(

@@ -18,7 +18,7 @@ const REPORT = "/{workspace}/reports/{report}";
 
 /**
  * The reports named in `report_results`: the `reports` tokens in their order, then every report of each of the
- * `spaces` (mode-api notes §3.3: `GET /{ws}/spaces/{space}/reports`, pages of 30), each report once. Datasets are not
+ * `spaces` (docs/mode-api.md §3.3: `GET /{ws}/spaces/{space}/reports`, pages of 30), each report once. Datasets are not
  * reports here (they live under `…/datasets`). A space that cannot be listed is passed to `onSpaceFailure` and the
  * others go on.
  */
@@ -66,7 +66,7 @@ export async function* reportTargets(
   }
 }
 
-/** `GET /{ws}/reports/{report}` (mode-api notes §3.3); a 404 becomes a clear report failure. */
+/** `GET /{ws}/reports/{report}` (docs/mode-api.md §3.3); a 404 becomes a clear report failure. */
 export async function fetchReport(ctx: SyncContext, report: string): Promise<JsonObject> {
   try {
     return await ctx.client.getJson({
@@ -89,7 +89,7 @@ export function notFound(ctx: SyncContext): ReportFailedError {
 
 /**
  * The token of a report's latest successful run: `last_successful_run_token`, else the last segment of
- * `_links.last_successful_run.href` (Mode's own sample starts there, mode-api notes §4). Null for a report that never
+ * `_links.last_successful_run.href` (Mode's own sample starts there, docs/mode-api.md §4). Null for a report that never
  * ran successfully.
  */
 export function lastSuccessfulRun(report: JsonObject): string | null {

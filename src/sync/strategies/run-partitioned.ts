@@ -60,7 +60,7 @@ function writablePartitions(state: TapState, stream: string): Record<string, Run
 
 /**
  * `run-partitioned`: the runs of each parent (report or dataset), listed newest first and paged only down to the
- * bookmark (mode-api notes §3.6: run lists take `order`/`order_by`; descending order is safe with offset paging
+ * bookmark (docs/mode-api.md §3.6: run lists take `order`/`order_by`; descending order is safe with offset paging
  * because new runs push older ones to later pages, which can repeat a run but never skip one). The decisions are the
  * pure plan in run-plan.ts; this applies them. Consumers are the run stream and its children (query runs): each keeps
  * its own partition per parent, so selecting query runs later still fetches every run's query runs once. The walk

@@ -20,7 +20,7 @@ export function parseTimeWindowBookmark(raw: JsonObject, field: string): TimeWin
 
 /**
  * `time-window`: a workspace-level list the endpoint filters by a start and an end timestamp (the stream's `window`:
- * audit logs require both, mode-api notes §3.15). The window runs from the bookmark (or start_date, or the declared
+ * audit logs require both, docs/mode-api.md §3.15). The window runs from the bookmark (or start_date, or the declared
  * look-back on a first sync) to the sync's start; each page is committed as it comes, and the bookmark moves once the
  * whole window was read. Entries sharing the bookmark's timestamp are emitted again (>=, Singer CONFIG_AND_STATE.md).
  */

@@ -23,7 +23,9 @@ import { childNode } from "./nodes.js";
 /** Bookmark of a versioned parent stream (reports, datasets): which version of each parent has been fully synced. */
 export interface VersionedBookmark extends CompletionMarkers {
   readonly replication_key?: string;
-  /** Highest updated_at among fully synced parents, capped at the sync start (the signpost, singer.md §1.5). */
+  /**
+   * Highest updated_at among fully synced parents, capped at the sync start (the signpost, docs/singer-notes.md §1.5).
+   */
   readonly replication_key_value?: string | null;
   /** parent-list partition (space) token -> parent token -> updated_at of the version whose children were synced. */
   readonly versions?: Readonly<Record<string, Readonly<Record<string, string>>>>;

@@ -80,7 +80,7 @@ export const withParent: Strategy<WithParentBookmark> = {
 
 /**
  * Lists the stream for one parent item into `unit`. A skippable error (a 404: the parent deleted between listing and
- * fetching, mode-api notes §7.12) skips this list with a warning and keeps the rest of the unit; a deleted parent is
+ * fetching, docs/mode-api.md §7.12) skips this list with a warning and keeps the rest of the unit; a deleted parent is
  * then reported by the next sync, when its list no longer names it.
  */
 function readInto(
