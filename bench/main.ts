@@ -2,7 +2,8 @@
  * `npm run bench` (issue 9): runs the built tap against the Mode API simulator on loopback and prints a table of
  * figures and targets, also written as JSON to bench/results/latest.json.
  *
- *   npm run bench -- [--rate 100] [--scale 1] [--big-scale 10] [--results-mb 256 | --results-full] [--only a,b] [--seed 7]
+ *   npm run bench -- [--rate 100] [--scale 1] [--big-scale 10] [--results-mb 256 | --results-full]
+ *     [--only a,b] [--seed 7]
  *
  * Scenarios (--only): full (a full sync at --rate requests per second, simulator and tap limited alike), incremental
  * (after touching 1% of the reports and adding a run to 5%), unthrottled (no rate limit anywhere), lineage
@@ -180,7 +181,8 @@ async function throttled(options: BenchOptions, dir: string, out: Collected): Pr
     const config = tapConfig(sim, rate);
     const catalog = fullCatalog();
     progress(
-      `full sync: ${integer(minimal.total)} requests at least, so about ${Math.ceil((minimal.total / rate) * 1.05)} s at ${rate}/s`,
+      `full sync: ${integer(minimal.total)} requests at least, so about ${Math.ceil((minimal.total / rate) * 1.05)} ` +
+        `s at ${rate}/s`,
     );
     await sim.call("resetStats");
     const full = await runTap({ dir, label: "full", config, catalog });
@@ -250,7 +252,9 @@ async function throttled(options: BenchOptions, dir: string, out: Collected): Pr
       addRunsToReports: Math.max(1, Math.round(reports * 0.05)),
       runsEach: 1,
     };
-    const incSection = `Incremental sync after touching ${mutation.touchReports} reports (1%) and adding a run to ${mutation.addRunsToReports} (5%)`;
+    const incSection =
+      `Incremental sync after touching ${mutation.touchReports} reports (1%) and adding a run to ` +
+      `${mutation.addRunsToReports} (5%)`;
     const change = await sim.call("mutate", mutation);
     await sim.call("resetStats");
     progress(`incremental sync: ${change.result.summary}`);
@@ -309,7 +313,8 @@ async function misconfiguredRate(options: BenchOptions, dir: string, out: Collec
       const minimal = await sim.call("minimalRequests");
       const truth = await sim.call("truthCounts");
       progress(
-        `${run.label} rate limit: tap ${run.requests} per ${run.windowSeconds} s against the simulator's 40 per 10 s, ${integer(minimal.total)} requests at least (about ${Math.ceil(minimal.total / perSecond)} s)`,
+        `${run.label} rate limit: tap ${run.requests} per ${run.windowSeconds} s against the simulator's 40 per 10 ` +
+          `s, ${integer(minimal.total)} requests at least (about ${Math.ceil(minimal.total / perSecond)} s)`,
       );
       const config = {
         ...tapConfig(sim, run.requests),
@@ -327,7 +332,9 @@ async function misconfiguredRate(options: BenchOptions, dir: string, out: Collec
       const budgetUse = (answered - MODE_LIMIT.requests) / (perSecond * syncSeconds);
       const wallBudgetUse = answered / (perSecond * result.wallSeconds);
       const complete = Object.entries(truth).every(([stream, n]) => (result.records[stream] ?? 0) === n);
-      const section = `Rate limit ${run.label}: tap ${run.requests} requests per ${run.windowSeconds} s, simulator 40 per 10 s (leaky bucket, Retry-After), ${describeWorkspace(size)}`;
+      const section =
+        `Rate limit ${run.label}: tap ${run.requests} requests per ${run.windowSeconds} s, simulator ` +
+        `40 per 10 s (leaky bucket, Retry-After), ${describeWorkspace(size)}`;
       const misconfigured = run.requests !== MODE_LIMIT.requests;
       out.rows.push(
         row(section, "requests made (minimal)", `${integer(stats.requests)} (${integer(minimal.total)})`),
@@ -406,7 +413,10 @@ async function unthrottled(
   }
 }
 
-/** What fetching and parsing alone cost (bench/bare-client.ts), and the per-record work alone (bench/record-pipeline.ts). */
+/**
+ * What fetching and parsing alone cost (bench/bare-client.ts), and the per-record work alone
+ * (bench/record-pipeline.ts).
+ */
 function floorRows(
   section: string,
   run: TapRunResult,
@@ -420,7 +430,9 @@ function floorRows(
     row(section, "bare client (fetch + JSON.parse only): requests/s", integer(floor.requests / floor.wallSeconds)),
     note(
       section,
-      `${integer(floor.requests)} requests of the same report tree, ${integer(floor.items)} items, ${seconds(floor.wallSeconds)}; as records/s at the tap's records per request: ${integer((floor.requests / floor.wallSeconds) * (run.totalRecords / requests))}`,
+      `${integer(floor.requests)} requests of the same report tree, ${integer(floor.items)} items, ` +
+        `${seconds(floor.wallSeconds)}; as records/s at the tap's records per request: ` +
+        `${integer((floor.requests / floor.wallSeconds) * (run.totalRecords / requests))}`,
     ),
     row(
       section,
@@ -461,7 +473,8 @@ function throughputRows(section: string, run: TapRunResult, requests: number, tr
     row(section, "tap CPU time per request", `${fixed((cpu / requests) * 1e6, 0)} µs`),
     note(
       section,
-      `the benchmark's own process used ${seconds(run.readerCpuSeconds)} of CPU meanwhile (reading the tap's output); the simulator runs in a third process`,
+      `the benchmark's own process used ${seconds(run.readerCpuSeconds)} of CPU meanwhile (reading the tap's ` +
+        `output); the simulator runs in a third process`,
     ),
   ];
 }
@@ -473,7 +486,9 @@ function rssRows(section: string, figure: string, run: TapRunResult, target?: { 
     target === undefined ? row(section, figure, value) : checked(section, figure, value, target.text, target.met),
     note(
       section,
-      `V8 heap at most ${megabytes(run.peakHeapTotalBytes)} committed, ${megabytes(run.peakHeapUsedBytes)} in use (live data plus garbage not yet collected); outside the heap at most ${megabytes(run.peakExternalBytes)}; the rest is the Node binary, code and malloc`,
+      `V8 heap at most ${megabytes(run.peakHeapTotalBytes)} committed, ${megabytes(run.peakHeapUsedBytes)} in use ` +
+        `(live data plus garbage not yet collected); outside the heap at most ${megabytes(run.peakExternalBytes)}; ` +
+        `the rest is the Node binary, code and malloc`,
     ),
   ];
 }
@@ -553,7 +568,9 @@ async function main(argv: readonly string[]): Promise<number> {
           "unthrottled",
           true,
         );
-        const section = `Unthrottled sync (no rate limit, max_concurrency 8, validation on), ${describeWorkspace(mediumWorkspace(options.scale))}`;
+        const section =
+          `Unthrottled sync (no rate limit, max_concurrency 8, validation on), ` +
+          `${describeWorkspace(mediumWorkspace(options.scale))}`;
         const perSecond = run.totalRecords / run.wallSeconds;
         syncRates = {
           records: perSecond,
@@ -584,7 +601,9 @@ async function main(argv: readonly string[]): Promise<number> {
         const size = mediumWorkspace(options.scale);
         progress(`lineage: query_tables derived from every query of ${describeWorkspace(size)}`);
         const result = lineageBench(options.seed, size);
-        const section = `Lineage (bench/lineage.ts): query_tables derived in-process from every query's SQL, ${describeWorkspace(size)}`;
+        const section =
+          `Lineage (bench/lineage.ts): query_tables derived in-process from every query's SQL, ` +
+          `${describeWorkspace(size)}`;
         const rates = syncRates;
         out.rows.push(
           row(section, "queries (distinct SQL texts)", `${integer(result.queries)} (${integer(result.distinctSql)})`),
@@ -625,9 +644,14 @@ async function main(argv: readonly string[]): Promise<number> {
     if (options.only.has("big")) {
       await attempt(out, "big", async () => {
         const { run, requests, truthRecords } = await unthrottled(options, dir, options.bigScale, "big");
-        const section = `Peak RSS at ${options.bigScale}× the medium workspace (unthrottled), ${describeWorkspace(mediumWorkspace(options.bigScale))}`;
+        const section =
+          `Peak RSS at ${options.bigScale}× the medium workspace (unthrottled), ` +
+          `${describeWorkspace(mediumWorkspace(options.bigScale))}`;
         out.rows.push(
-          ...rssRows(section, "tap peak RSS", run, { text: "≤ 200 MB", met: run.peakRssBytes <= TARGETS.bigRssBytes }),
+          ...rssRows(section, "tap peak RSS", run, {
+            text: "≤ 200 " + "MB",
+            met: run.peakRssBytes <= TARGETS.bigRssBytes,
+          }),
           ...stateRows(section, run.lastState),
           row(section, "records/s", integer(run.totalRecords / run.wallSeconds)),
           ...throughputRows(section, run, requests, truthRecords),
@@ -641,7 +665,10 @@ async function main(argv: readonly string[]): Promise<number> {
       await attempt(out, "results", async () => {
         progress(`results-memory: one ${options.resultsMb} MB query result`);
         const report = await resultsMemory(options.resultsMb);
-        const section = `Report results (bench/results-memory.ts): one query result of ~${integer(report.resultBytes / 1_048_576)} MB JSON${options.resultsMb < 1024 ? " (--results-full for 1 GB)" : ""}`;
+        const section =
+          `Report results (bench/results-memory.ts): one query result of ` +
+          `~${integer(report.resultBytes / 1_048_576)} MB ` +
+          `JSON${options.resultsMb < 1024 ? " (--results-full for 1 GB)" : ""}`;
         out.rows.push(
           row(section, "rows extracted", `${integer(report.records)} of ${integer(report.rows)}`),
           row(section, "wall time", seconds(report.seconds)),
@@ -719,10 +746,17 @@ async function main(argv: readonly string[]): Promise<number> {
   ];
   console.log(`${header.join("\n")}\n\n${formatTable(out.rows)}`);
   mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(
-    options.out,
-    `${JSON.stringify({ command, machine, finishedAt: new Date().toISOString(), totalSeconds, options: { ...options, only: [...options.only] }, rows: out.rows, scenarios: out.json, failures: out.failures }, null, 2)}\n`,
-  );
+  const written = {
+    command,
+    machine,
+    finishedAt: new Date().toISOString(),
+    totalSeconds,
+    options: { ...options, only: [...options.only] },
+    rows: out.rows,
+    scenarios: out.json,
+    failures: out.failures,
+  };
+  writeFileSync(options.out, `${JSON.stringify(written, null, 2)}\n`);
   console.log(`\n(written to ${options.out})`);
   return out.failures.length === 0 ? 0 : 1;
 }

@@ -182,9 +182,9 @@ export interface LoadedConfig {
 }
 
 /**
- * Merges the --config sources (later ones win, as the Meltano SDK merges repeated --config; docs/singer-notes.md §3.2),
- * validates the result against schemas/config.json and applies defaults. Throws ConfigError with one line naming the
- * source and the field; a secret's value never appears in a message.
+ * Merges the --config sources (later ones win, as the Meltano SDK merges repeated --config;
+ * docs/singer-notes.md §3.2), validates the result against schemas/config.json and applies defaults. Throws
+ * ConfigError with one line naming the source and the field; a secret's value never appears in a message.
  */
 export function loadConfig(
   sources: readonly string[],

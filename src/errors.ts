@@ -1,7 +1,7 @@
 /**
  * Errors the command turns into exit codes. Anything the user can fix in their input (flags, config, catalog, state
- * files) is an InputError: one line on stderr, exit 2, no stack trace (docs/singer-notes.md §1.8: "Skip the stack trace
- * for errors the tap raised knowingly"). Failures during a run exit 1.
+ * files) is an InputError: one line on stderr, exit 2, no stack trace (docs/singer-notes.md §1.8: "Skip the stack
+ * trace for errors the tap raised knowingly"). Failures during a run exit 1.
  */
 export class InputError extends Error {
   override readonly name: string = "InputError";

@@ -29,8 +29,8 @@ export function emptyState(): TapState {
 
 /**
  * Reads a --state value. Accepts this tap's own format, `{}`, and a Meltano-SDK style state such as franloza/tap-mode
- * writes (`bookmarks.reports.partitions[{context, replication_key_value}]`, docs/singer-notes.md §3.8 and §3.15), which
- * is migrated to a reports watermark. Anything else is rejected with a message rather than misread.
+ * writes (`bookmarks.reports.partitions[{context, replication_key_value}]`, docs/singer-notes.md §3.8 and §3.15),
+ * which is migrated to a reports watermark. Anything else is rejected with a message rather than misread.
  */
 export function parseState(value: JsonValue, label: string): TapState {
   if (!isJsonObject(value))

@@ -72,7 +72,9 @@ function sharedCitations(file: string, text: string): string[] {
   return [...text.matchAll(SHARED_CITATION)].map((m) => `${file}:${lineOf(text, m.index)}: ${m[0].trim()}`);
 }
 
-/** The section numbers a Markdown document's headings carry ("## 2.4 Pagination" → "2.4", "## 3. Endpoints" → "3"). */
+/**
+ * The section numbers a Markdown document's headings carry ("## 2.4 Pagination" → "2.4", "## 3. Endpoints" → "3").
+ */
 function headingNumbers(markdown: string): Set<string> {
   const numbers = new Set<string>();
   for (const m of markdown.matchAll(/^#{1,6}[ \t]+(\d+(?:\.\d+)*)\.?[ \t]/gm)) numbers.add(m[1] ?? "");

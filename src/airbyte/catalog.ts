@@ -6,12 +6,12 @@ import type { AirbyteCatalog, AirbyteStream, SyncMode } from "./messages.js";
 
 /**
  * The CATALOG of `tap-mode airbyte discover`, built from the Singer catalog `--discover` prints, the way Airbyte's
- * base-singer converted one (docs/singer-notes.md §4.3): `stream` → `name`, `schema` → `json_schema`, key properties →
- * `source_defined_primary_key`. Every stream offers `full_refresh` (a read that ignores the stream's bookmark); those
- * that replicate incrementally also offer `incremental` with a source-defined cursor: the tap's default key where the
- * stream has one, and no default cursor field for child streams that are incremental by parent (queries of changed
- * reports, query runs of new runs), whose cursor is the parent's bookmark.
- * `is_resumable` is left out (false): a full-refresh stream restarts from the top on a new attempt.
+ * base-singer converted one (docs/singer-notes.md §4.3): `stream` → `name`, `schema` → `json_schema`, key
+ * properties → `source_defined_primary_key`. Every stream offers `full_refresh` (a read that ignores the stream's
+ * bookmark); those that replicate incrementally also offer `incremental` with a source-defined cursor: the tap's
+ * default key where the stream has one, and no default cursor field for child streams that are incremental by parent
+ * (queries of changed reports, query runs of new runs), whose cursor is the parent's bookmark. `is_resumable` is left
+ * out (false): a full-refresh stream restarts from the top on a new attempt.
  */
 export function airbyteCatalog(singer: Catalog, definitions: readonly StreamDefinition[]): AirbyteCatalog {
   const byName = new Map(definitions.map((d) => [d.name, d]));

@@ -21,11 +21,11 @@ import { resumeFromAirbyteState } from "./state.js";
 type AirbyteCommand = Extract<Command, { kind: "airbyte" }>;
 
 /**
- * `tap-mode airbyte spec|check|discover|read`: the Airbyte protocol on stdout (docs/singer-notes.md §4.1). Every stdout
- * line is an AirbyteMessage written through the one LineWriter; logs are LOG messages on the same stream. A failure
- * ends with a TRACE ERROR (failure_type config_error, transient_error or system_error) and a non-zero exit, except in
- * `check`, where a bad config or an unreachable workspace is a FAILED connection status and exit 0, as the Airbyte CDK
- * does. `read` runs the same sync engine, streams and rate limiter as Singer mode.
+ * `tap-mode airbyte spec|check|discover|read`: the Airbyte protocol on stdout (docs/singer-notes.md §4.1). Every
+ * stdout line is an AirbyteMessage written through the one LineWriter; logs are LOG messages on the same stream. A
+ * failure ends with a TRACE ERROR (failure_type config_error, transient_error or system_error) and a non-zero exit,
+ * except in `check`, where a bad config or an unreachable workspace is a FAILED connection status and exit 0, as the
+ * Airbyte CDK does. `read` runs the same sync engine, streams and rate limiter as Singer mode.
  */
 export async function runAirbyte(command: AirbyteCommand, io: RunIo): Promise<number> {
   const writer = new LineWriter(io.stdout);

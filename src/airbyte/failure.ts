@@ -3,8 +3,8 @@ import { AuthenticationError, ModeApiError, RetriesExhaustedError } from "../htt
 import type { FailureType } from "./messages.js";
 
 /**
- * The `failure_type` of the TRACE ERROR that ends a run (AirbyteErrorTraceMessage, docs/singer-notes.md §4.2), from the
- * tap's error grouping (docs/house-style.md §5):
+ * The `failure_type` of the TRACE ERROR that ends a run (AirbyteErrorTraceMessage, docs/singer-notes.md §4.2), from
+ * the tap's error grouping (docs/house-style.md §5):
  * - config_error: what the user must fix: config, catalog or state input (InputError), and credentials Mode rejects
  *   (401/403 on a request the sync cannot do without).
  * - transient_error: what a later attempt may not meet: retries used up on 429/5xx/network errors, a timeout, a

@@ -1,9 +1,9 @@
 import type { JsonObject } from "../json.js";
 
 /**
- * Airbyte protocol messages, field for field as `airbyte_protocol.yaml` defines them (docs/singer-notes.md §4.2). Every
- * stdout line of `tap-mode airbyte …` is one AirbyteMessage envelope: an upper-case `type` and the payload under its
- * own key.
+ * Airbyte protocol messages, field for field as `airbyte_protocol.yaml` defines them (docs/singer-notes.md §4.2).
+ * Every stdout line of `tap-mode airbyte …` is one AirbyteMessage envelope: an upper-case `type` and the payload
+ * under its own key.
  */
 
 export interface StreamDescriptor {

@@ -14,8 +14,8 @@ export interface AirbyteOutputOptions {
 }
 
 /**
- * The sync engine's output in the Airbyte protocol (docs/singer-notes.md §4.3 "Message translation", §4.2): RECORD with
- * `emitted_at` in epoch milliseconds; no SCHEMA (the schema lives in the CATALOG); each Singer STATE becomes one
+ * The sync engine's output in the Airbyte protocol (docs/singer-notes.md §4.3 "Message translation", §4.2): RECORD
+ * with `emitted_at` in epoch milliseconds; no SCHEMA (the schema lives in the CATALOG); each Singer STATE becomes one
  * per-stream STATE for every configured stream (see state.ts for the layout). Written through the one stdout writer.
  */
 export class AirbyteOutput implements MessageSink {

@@ -3,7 +3,8 @@ import { STATE_FORMAT_VERSION, StateError, parseState, type TapState } from "../
 import type { ConfiguredStream } from "./catalog.js";
 
 /**
- * How the tap's Singer state maps onto Airbyte's per-stream state (AirbyteStateType STREAM, docs/singer-notes.md §4.2).
+ * How the tap's Singer state maps onto Airbyte's per-stream state (AirbyteStateType STREAM,
+ * docs/singer-notes.md §4.2).
  *
  * Each stream's `stream_state` is
  *
@@ -61,10 +62,10 @@ export interface ResumedState {
 /**
  * Reads the `--state` of `airbyte read`: a list of AirbyteStateMessage (what the platform passes), or a legacy object
  * (the CDK accepts one and treats it as the state data, docs/singer-notes.md §4.2). STREAM entries are read as written
- * by `streamStatesFor`; LEGACY entries (`data`, as base-singer wrapped a Singer tap's STATE, docs/singer-notes.md §4.3)
- * hold a Singer state. Bookmarks of `full_refresh` streams are dropped, so those streams are read in full; a configured
- * stream's bookmark comes only from its own stream state (a stream just added to the connection starts from scratch).
- * Anything else is a StateError naming the entry.
+ * by `streamStatesFor`; LEGACY entries (`data`, as base-singer wrapped a Singer tap's STATE,
+ * docs/singer-notes.md §4.3) hold a Singer state. Bookmarks of `full_refresh` streams are dropped, so those streams
+ * are read in full; a configured stream's bookmark comes only from its own stream state (a stream just added to the
+ * connection starts from scratch). Anything else is a StateError naming the entry.
  */
 export function resumeFromAirbyteState(
   value: JsonValue,

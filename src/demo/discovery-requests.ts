@@ -3,7 +3,9 @@
  * sync took for spaces, reports, queries and charts each way, from the simulator's per-route counts.
  */
 
-/** REST routes of the walk down to charts: one list of spaces, reports per space, queries per report, charts per query. */
+/**
+ * REST routes of the walk down to charts: one list of spaces, reports per space, queries per report, charts per query.
+ */
 const REST_ROUTES = [
   "GET /{ws}/spaces",
   "GET /{ws}/spaces/{space}/reports",
@@ -27,7 +29,9 @@ export function discoveryComparison(byRoute: Readonly<Record<string, number>>): 
   const deleted = byRoute[TOKEN_ROUTES[1] as string] ?? 0;
   return [
     `Spaces, reports, queries and charts in the full sync: ${sum(REST_ROUTES)} requests through the REST walk, ` +
-      `${discoveryLists} through the Discovery API (discovery_* streams, Enterprise) plus ${tokens} for its signature token;`,
-    `all six discovery_* lists took ${allDiscovery} requests in all; signature tokens created ${created}, deleted ${deleted}.`,
+      `${discoveryLists} through the Discovery API (discovery_* streams, Enterprise) plus ${tokens} for its ` +
+      `signature token;`,
+    `all six discovery_* lists took ${allDiscovery} requests in all; signature tokens created ${created}, deleted ` +
+      `${deleted}.`,
   ];
 }

@@ -90,7 +90,8 @@ function sayLineage(singerFile: string): void {
   for (const query of failed) parsed.delete(query);
   const top = [...readers.entries()].sort((a, b) => b[1].size - a[1].size || a[0].localeCompare(b[0])).slice(0, 5);
   say(
-    `query_tables (lineage parsed from each query's SQL, no extra request): ${parsed.size} queries parsed, ${failed.size} whose SQL could not be parsed (see parse_error); ${readers.size} tables read.`,
+    `query_tables (lineage parsed from each query's SQL, no extra request): ${parsed.size} queries parsed, ` +
+      `${failed.size} whose SQL could not be parsed (see parse_error); ${readers.size} tables read.`,
   );
   if (top.length > 0)
     say(table([["most-read tables", "queries"], ...top.map(([name, queries]) => [name, String(queries.size)])]));
@@ -138,7 +139,8 @@ async function main(): Promise<number> {
     const catalogFile = join(dir, "catalog.selected.json");
     writeFileSync(catalogFile, `${JSON.stringify(catalog, null, 2)}\n`);
     say(
-      `1. discovery: ${catalog.streams.length} streams, written to catalog.json; all but query_results selected (query_tables included).`,
+      `1. discovery: ${catalog.streams.length} streams, written to catalog.json; all but query_results selected ` +
+        `(query_tables included).`,
     );
 
     simulator.model.resetStats();
@@ -147,7 +149,8 @@ async function main(): Promise<number> {
     const fullStats = simulator.model.stats();
     writeFileSync(join(dir, "state.json"), `${JSON.stringify(full.lastState)}\n`);
     say(
-      `2. full sync: ${[...full.records.values()].reduce((a, b) => a + b, 0)} records in ${full.seconds.toFixed(1)} s, ${fullStats.requests} requests, ${fullStats.rateLimited} answered 429.`,
+      `2. full sync: ${[...full.records.values()].reduce((a, b) => a + b, 0)} records in ${full.seconds.toFixed(1)} ` +
+        `s, ${fullStats.requests} requests, ${fullStats.rateLimited} answered 429.`,
     );
 
     const mutation = simulator.model.mutate({
@@ -169,7 +172,8 @@ async function main(): Promise<number> {
     const incStats = simulator.model.stats();
     writeFileSync(join(dir, "state.incremental.json"), `${JSON.stringify(incremental.lastState)}\n`);
     say(
-      `4. incremental sync from state.json: ${[...incremental.records.values()].reduce((a, b) => a + b, 0)} records in ${incremental.seconds.toFixed(1)} s, ${incStats.requests} requests, ${incStats.rateLimited} answered 429.`,
+      `4. incremental sync from state.json: ${[...incremental.records.values()].reduce((a, b) => a + b, 0)} records ` +
+        `in ${incremental.seconds.toFixed(1)} s, ${incStats.requests} requests, ${incStats.rateLimited} answered 429.`,
     );
     say();
 
@@ -197,13 +201,16 @@ async function main(): Promise<number> {
     say();
     const skipped = /unchanged and skipped: ([^;\n]*)/.exec(incremental.stderr)?.[1];
     say(
-      `The incremental run re-read the space and report lists, skipped ${skipped ?? "the unchanged reports"} (no queries, charts or runs fetched for them),`,
+      `The incremental run re-read the space and report lists, skipped ${skipped ?? "the unchanged reports"} (no ` +
+        `queries, charts or runs fetched for them),`,
     );
     say(
-      "fetched children only for changed reports, listed runs only where last_run_at moved, and marked the deleted report with _sdc_deleted_at.",
+      "fetched children only for changed reports, listed runs only where last_run_at moved, and marked the deleted " +
+        "report with _sdc_deleted_at.",
     );
     say(
-      `Singer output: ${join(dir, "full.jsonl")} and ${join(dir, "incremental.jsonl")}; try piping the tap into a target, e.g. target-jsonl.`,
+      `Singer output: ${join(dir, "full.jsonl")} and ${join(dir, "incremental.jsonl")}; try piping the tap into a ` +
+        `target, e.g. target-jsonl.`,
     );
     return 0;
   } finally {

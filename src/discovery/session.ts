@@ -59,7 +59,8 @@ export type DiscoveryAvailability =
 /**
  * The Discovery API cannot be read: not an Enterprise workspace, not an admin's key, or the API is off (401, 403 or 404
  * on the token or on a list's first page). `scope: "api"` skips every Discovery stream of the run; `"stream"` only
- * the one whose first page failed (after others were read). Already logged as one WARNING: the engine skips and goes on.
+ * the one whose first page failed (after others were read). Already logged as one WARNING: the engine skips and goes
+ * on.
  */
 export class DiscoveryUnavailableError extends Error {
   override readonly name = "DiscoveryUnavailableError";
@@ -163,7 +164,8 @@ export class DiscoverySession {
           // The token worked before: it expired (a long run) or was deleted in the workspace. One new token, once.
           this.renewed = true;
           this.options.logger.info(
-            `Discovery API: signature token ${token.token} is no longer accepted (HTTP 401 on ${template}); creating another`,
+            `Discovery API: signature token ${token.token} is no longer accepted (HTTP 401 on ${template}); creating ` +
+              `another`,
           );
           this.token = this.createToken(signal);
           token = await this.token;
@@ -232,7 +234,9 @@ export class DiscoverySession {
   }
 
   private async deleteToken(token: SignatureToken, signal: AbortSignal, timeoutMs: number): Promise<void> {
-    const path = `${this.root}/${encodeURIComponent(this.options.workspace)}/signature_tokens/${encodeURIComponent(token.token)}`;
+    const path =
+      `${this.root}/${encodeURIComponent(this.options.workspace)}` +
+      `/signature_tokens/${encodeURIComponent(token.token)}`;
     const spec = { path, template: TOKEN_TEMPLATE, signal };
     try {
       try {
@@ -248,7 +252,8 @@ export class DiscoverySession {
       const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : describe(error);
       this.options.logger.warn(
         { signature_token: token.token },
-        `Discovery API: could not delete signature token ${token.token} ("${token.name}"): ${reason}; it expires at ${token.expiresAt}, or delete it in the workspace's settings`,
+        `Discovery API: could not delete signature token ${token.token} ("${token.name}"): ${reason}; it expires at ` +
+          `${token.expiresAt}, or delete it in the workspace's settings`,
       );
     }
   }
@@ -283,7 +288,8 @@ export class DiscoverySession {
       );
     this.created.push(token);
     options.logger.info(
-      `Discovery API: created read-only signature token ${token.token} ("${token.name}"), expiring at ${token.expiresAt}; deleted when the run ends`,
+      `Discovery API: created read-only signature token ${token.token} ("${token.name}"), expiring at ` +
+        `${token.expiresAt}; deleted when the run ends`,
     );
     return token;
   }
@@ -345,7 +351,10 @@ export class DiscoverySession {
       this.options.logger.warn({ endpoint: error.template, http_status_code: status }, message);
       return new DiscoveryUnavailableError("stream", endpoint, status, message);
     }
-    const message = `Discovery API unavailable: ${endpoint}${outcome}. The discovery_* streams need an Enterprise workspace with the Discovery API turned on and a workspace admin's API token; they are skipped, everything else syncs`;
+    const message =
+      `Discovery API unavailable: ${endpoint}${outcome}. The discovery_* streams need an Enterprise ` +
+      `workspace with the Discovery API turned on and a workspace admin's API token; they are skipped, everything ` +
+      `else syncs`;
     this.options.logger.warn({ endpoint: error.template, http_status_code: status }, message);
     this.unavailable = new DiscoveryUnavailableError("api", endpoint, status, message);
     return this.unavailable;

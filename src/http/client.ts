@@ -253,10 +253,10 @@ export class ModeClient {
   }
 
   /**
-   * Resolves a request path. HAL links are root-relative (`/api/acme/spaces?page=2`, docs/mode-api.md
-   * §2.1) and resolve against the base origin; other paths are relative to baseUrl.
-   * Credentials go to the base origin only. Plain paths built from tokens (the common case, once
-   * per request) are joined as strings; anything else goes through WHATWG URL parsing.
+   * Resolves a request path. HAL links are root-relative (`/api/acme/spaces?page=2`, docs/mode-api.md §2.1) and
+   * resolve against the base origin; other paths are relative to baseUrl. Credentials go to the base origin only. Plain
+   * paths built from tokens (the common case, once per request) are joined as strings; anything else goes through
+   * WHATWG URL parsing.
    */
   private resolve(
     path: string,

@@ -49,7 +49,8 @@ export class AuthenticationError extends ModeApiError {
   constructor(details: ApiErrorDetails, message?: string) {
     super(
       message ??
-        `${describe(details)}: authentication failed; check api_token, api_secret and that the token has access to the workspace`,
+        `${describe(details)}: authentication failed; check api_token, api_secret and that the token has access to ` +
+          `the workspace`,
       details,
       "fatal",
     );
@@ -64,7 +65,8 @@ export class ForbiddenError extends AuthenticationError {
   constructor(details: ApiErrorDetails) {
     super(
       details,
-      `${describe(details)}: access forbidden; check api_token, api_secret and that the token has access to the workspace (admin-only endpoints answer 403 to other tokens)`,
+      `${describe(details)}: access forbidden; check api_token, api_secret and that the token has access to the ` +
+        `workspace (admin-only endpoints answer 403 to other tokens)`,
     );
   }
 }
@@ -135,7 +137,8 @@ export class RetriesExhaustedError extends ModeApiError {
 
   constructor(lastError: ModeApiError, attempts: number) {
     super(
-      `${lastError.method} ${lastError.template}: giving up after ${attempts} attempts; last error: ${lastError.message}`,
+      `${lastError.method} ${lastError.template}: giving up after ${attempts} attempts; last error: ` +
+        `${lastError.message}`,
       lastError,
       "fatal",
       { cause: lastError },

@@ -29,7 +29,9 @@ export interface RateLimiterOptions {
 /** What one response said about the server's budget. */
 export interface ServerAnswer {
   readonly status: number;
-  /** `X-RateLimit-Remaining`: what the server would still accept now (https://mode.com/help/articles/api-reference/). */
+  /**
+   * `X-RateLimit-Remaining`: what the server would still accept now (https://mode.com/help/articles/api-reference/).
+   */
   readonly remaining?: number;
 }
 

@@ -154,8 +154,8 @@ export function backoffDelay(attempt: number, random: () => number, capMs: numbe
 
 /**
  * Pause after a 429 without `Retry-After`: exponential with "equal jitter" (never below half the
- * step), starting at `baseMs`. Mode's bucket refills over its whole window (40 per 10 s, docs/mode-api.md
- * §6.1, which advises starting near 10 s), so a near-zero pause would only earn another 429.
+ * step), starting at `baseMs`. Mode's bucket refills over its whole window (40 per 10 s, docs/mode-api.md §6.1, which
+ * advises starting near 10 s), so a near-zero pause would only earn another 429.
  */
 export function rateLimitDelay(attempt: number, random: () => number, baseMs: number, capMs: number): number {
   const step = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));

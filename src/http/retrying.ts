@@ -140,7 +140,8 @@ export class Retrying {
           attempt,
           delay_ms: delayMs,
         },
-        `Retrying ${method} ${spec.template} after ${decision.reason} (attempt ${attempt} of ${maxRetries + 1}) in ${delayMs} ms`,
+        `Retrying ${method} ${spec.template} after ${decision.reason} (attempt ${attempt} of ${maxRetries + 1}) in ` +
+          `${delayMs} ms`,
       );
       // A 429 pauses the whole limiter (this request waits in it like every other); other retries wait alone.
       if (decision.rateLimited) limiter.onRateLimited(delayMs);

@@ -1,8 +1,8 @@
 /**
  * Timestamps in the one form the tap writes: RFC 3339 UTC with exactly three fraction digits and `Z`
  * (`2021-12-10T20:55:24.316Z`, the form of `isoUtc` in src/clock.ts). Mode mostly sends that already, but schedules
- * use an offset (`2020-04-06T20:00:00.000+00:00`) and audit logs microseconds (`…37.000000Z`) (docs/mode-api.md §2.3).
- * Extra fraction digits are truncated, never rounded, so a value never moves forward in time.
+ * use an offset (`2020-04-06T20:00:00.000+00:00`) and audit logs microseconds (`…37.000000Z`)
+ * (docs/mode-api.md §2.3). Extra fraction digits are truncated, never rounded, so a value never moves forward in time.
  */
 
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

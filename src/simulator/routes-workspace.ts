@@ -41,7 +41,8 @@ function indexOfToken(
   return i !== undefined && i < count ? i : undefined;
 }
 
-// `GET /api/account` is "(Not Supported)" in swagger and answers 400 for API keys ([SECONDARY], docs/mode-api.md §1.4).
+// `GET /api/account` is "(Not Supported)" in swagger and answers 400 for API keys ([SECONDARY],
+// docs/mode-api.md §1.4).
 function account(request: RouteRequest): ApiResponse {
   const member = request.world.state.members[0];
   if (request.model.options.legacyAccountEndpoint && member !== undefined)

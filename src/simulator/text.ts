@@ -149,9 +149,9 @@ function tableName(adapter: string | null, table: string): string {
 }
 
 /**
- * SQL the way analysts write it in Mode, in the data source's dialect (`adapter`, docs/mode-api.md §3.8): a CTE, a join
- * and a window function; some queries use Liquid (a `{% form %}` block, `{{ }}` variables, `{% if %}` and a definition
- * reference, docs/mode-api.md §7.15). Tags stay within what `renderLiquid` below renders (no `{% else %}`).
+ * SQL the way analysts write it in Mode, in the data source's dialect (`adapter`, docs/mode-api.md §3.8): a CTE, a
+ * join and a window function; some queries use Liquid (a `{% form %}` block, `{{ }}` variables, `{% if %}` and a
+ * definition reference, docs/mode-api.md §7.15). Tags stay within what `renderLiquid` below renders (no `{% else %}`).
  */
 export function querySql(
   seed: number,

@@ -71,7 +71,9 @@ export interface FaultOptions {
 export interface RateLimitOptions {
   requests: number;
   windowMs: number;
-  /** Send `Retry-After` on 429 (no Mode source says Mode sends it; docs/mode-api.md §6.1 [UNCERTAIN]). Default true. */
+  /**
+   * Send `Retry-After` on 429 (no Mode source says Mode sends it; docs/mode-api.md §6.1 [UNCERTAIN]). Default true.
+   */
   retryAfter?: boolean;
 }
 

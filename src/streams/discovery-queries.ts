@@ -1,7 +1,9 @@
 import { DISCOVERY_LIST, includeSpaces } from "./discovery-list.js";
 import type { StreamDefinition } from "./types.js";
 
-/** Every query of the workspace from the Discovery API (https://mode.com/developer/discovery-api/analytics/queries/). */
+/**
+ * Every query of the workspace from the Discovery API (https://mode.com/developer/discovery-api/analytics/queries/).
+ */
 export const discoveryQueriesStream: StreamDefinition = {
   ...DISCOVERY_LIST,
   name: "discovery_queries",

@@ -1,7 +1,9 @@
 import { DISCOVERY_LIST, includeSpaces } from "./discovery-list.js";
 import type { StreamDefinition } from "./types.js";
 
-/** Every report of the workspace from the Discovery API (https://mode.com/developer/discovery-api/analytics/reports/). */
+/**
+ * Every report of the workspace from the Discovery API (https://mode.com/developer/discovery-api/analytics/reports/).
+ */
 export const discoveryReportsStream: StreamDefinition = {
   ...DISCOVERY_LIST,
   name: "discovery_reports",

@@ -2,8 +2,8 @@ import type { StreamDefinition } from "./types.js";
 
 /**
  * Result rows of query runs, one record per row, read by the `results` walk (src/sync/strategies/results.ts) from
- * `…/query_runs/{query_run}/results/content.json` (docs/mode-api.md §5) for the reports `report_results` names. It has
- * no list endpoint of its own (`path: null`); its parent chain (query_runs, runs, reports) names the lists the walk
+ * `…/query_runs/{query_run}/results/content.json` (docs/mode-api.md §5) for the reports `report_results` names. It
+ * has no list endpoint of its own (`path: null`); its parent chain (query_runs, runs, reports) names the lists the walk
  * reads on the way. The columns of a row are not known at discovery, so they travel in the open `row` object. Not
  * selected by default: results can be large.
  */

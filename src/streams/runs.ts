@@ -3,8 +3,9 @@ import type { StreamDefinition } from "./types.js";
 
 /**
  * Report runs of each report, under `_embedded.report_runs` with a `pagination` block (docs/mode-api.md §3.6, §2.4).
- * Newest first by default; incremental reads filter `{created_at|updated_at}.gt.…` with `order=asc` (docs/mode-api.md
- * §2.5), so both timestamps are valid replication keys. Query runs of a run are addressed by the run token.
+ * Newest first by default; incremental reads filter `{created_at|updated_at}.gt.…` with `order=asc`
+ * (docs/mode-api.md §2.5), so both timestamps are valid replication keys. Query runs of a run are addressed by the run
+ * token.
  */
 export const runsStream: StreamDefinition = {
   name: "runs",

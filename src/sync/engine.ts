@@ -328,9 +328,15 @@ export function logSummary(
   const older = [...summary.olderThanStart.entries()].map(([k, v]) => `${v} ${k}`).join(", ");
   const deleted = [...summary.deleted.entries()].map(([k, v]) => `${v} ${k}`).join(", ");
   logger.info(
-    `sync finished in ${formatSeconds(summary.durationMs / 1000)}: ${total} records (${[...summary.records.entries()].map(([s, n]) => `${s} ${n}`).join(", ") || "none"}); ` +
-      `${http.requests} requests, ${http.retries} retries, ${http.rateLimited} answered 429, ${formatSeconds(http.rateLimitWaitMs / 1000)} queued on the rate limit, ${(http.bytes / 1_048_576).toFixed(1)} MiB; ` +
-      `${summary.states} STATE messages${unchanged ? `; unchanged and skipped: ${unchanged}` : ""}${older ? `; older than start_date: ${older}` : ""}${deleted ? `; deleted: ${deleted}` : ""}`,
+    `sync finished in ${formatSeconds(summary.durationMs / 1000)}: ${total} records ` +
+      `(${[...summary.records.entries()].map(([s, n]) => `${s} ${n}`).join(", ") || "none"}); ` +
+      `${http.requests} requests, ${http.retries} retries, ${http.rateLimited} answered 429, ` +
+      `${formatSeconds(http.rateLimitWaitMs / 1000)} queued on the rate limit, ` +
+      `${(http.bytes / 1_048_576).toFixed(1)} MiB; ` +
+      `${summary.states} STATE messages` +
+      `${unchanged ? `; unchanged and skipped: ${unchanged}` : ""}` +
+      `${older ? `; older than start_date: ${older}` : ""}` +
+      `${deleted ? `; deleted: ${deleted}` : ""}`,
   );
   for (const [stream, count] of summary.problems) {
     const declared = definitions.get(stream)?.problemField;

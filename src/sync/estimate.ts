@@ -1,8 +1,8 @@
 /**
  * How many requests a sync still needs, from what the walk has learnt so far: the lists it read (their pages, and
  * `pagination.total_count` where Mode announces it, docs/mode-api.md §2.4), the items they listed, and which items'
- * children are not read (an unchanged report, one older than start_date, a run whose query runs were already read). The tree of list streams comes from the sync's plan (plan.ts), so no stream is
- * named here.
+ * children are not read (an unchanged report, one older than start_date, a run whose query runs were already read). The
+ * tree of list streams comes from the sync's plan (plan.ts), so no stream is named here.
  *
  * Per list stream C under parent P: C is read once per item of P whose children are read, so the lists of C still to
  * come are those items minus the lists already opened; each costs the pages of the lists of C read so far on average

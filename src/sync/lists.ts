@@ -78,7 +78,8 @@ export class WorkspaceNotFoundError extends Error {
   readonly exitCode = 1;
   constructor(workspace: string, template: string) {
     super(
-      `Mode answered 404 (not found) for ${template} of workspace "${workspace}": the workspace does not exist or the token cannot see it (check the workspace setting)`,
+      `Mode answered 404 (not found) for ${template} of workspace "${workspace}": the workspace does not exist or ` +
+        `the token cannot see it (check the workspace setting)`,
     );
   }
 }
@@ -101,8 +102,8 @@ export function errorKindOf(error: unknown, definition: StreamDefinition): Error
 /**
  * Runs `body`; an error `errorKindOf` calls skippable becomes one warning (per stream and status) and a return value,
  * anything else propagates. A 404 on a workspace-level stream that does not declare it names the workspace: nothing
- * else can succeed, so the sync stops at once (definitions declares 404: "No default Library found", docs/mode-api.md
- * §3.9).
+ * else can succeed, so the sync stops at once (definitions declares 404: "No default Library found",
+ * docs/mode-api.md §3.9).
  */
 export async function tolerating(
   ctx: SyncContext,
@@ -121,7 +122,9 @@ export async function tolerating(
       throw error;
     }
     if (status === 404) {
-      const message = `stream ${definition.name}: Mode answered 404 for ${typeof where === "string" ? where : where()} (deleted while the sync ran?); skipping it`;
+      const message =
+        `stream ${definition.name}: Mode answered 404 for ` +
+        `${typeof where === "string" ? where : where()} (deleted while the sync ran?); skipping it`;
       ctx.warnOnce(`404:${definition.name}`, `${message} (further 404s of this stream are logged at debug level)`);
       ctx.logger.debug(message);
       return "not-found";
@@ -129,7 +132,8 @@ export async function tolerating(
     const why = status === 403 ? "it needs rights (admin) the token does not have" : "Mode declares this status for it";
     ctx.warnOnce(
       `tolerate:${definition.name}:${status}`,
-      `stream ${definition.name}: Mode answered ${status} for ${definition.path ?? definition.name}; skipping it (${why})`,
+      `stream ${definition.name}: Mode answered ${status} for ${definition.path ?? definition.name}; skipping it ` +
+        `(${why})`,
     );
     return "tolerated";
   }

@@ -4,7 +4,10 @@ import type { Logger } from "../log.js";
 import type { ProgressTracker } from "./context.js";
 import { RequestEstimate, type EstimatedKind, type ListProgress } from "./estimate.js";
 
-/** The request rate is measured over this much recent time: long enough to smooth bursts, short enough to follow a new pace. */
+/**
+ * The request rate is measured over this much recent time: long enough to smooth bursts, short enough to follow a new
+ * pace.
+ */
 const RATE_WINDOW_MS = 30_000;
 
 export interface ProgressOptions {
@@ -160,7 +163,9 @@ export class Progress implements ProgressTracker {
     const http = this.httpStats();
     const records = [...this.counts.entries()].map(([s, n]) => `${s}=${n}`).join(" ") || "none yet";
     this.logger.info(
-      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, 429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate limit)${this.parents()} | ${describeTimeLeft(this.timeLeft())}`,
+      `progress ${formatSeconds(elapsedS)}: records ${records} | requests ${http.requests} (retries ${http.retries}, ` +
+        `429s ${http.rateLimited}, queued ${formatSeconds(http.rateLimitWaitMs / 1000)} on the rate ` +
+        `limit)${this.parents()} | ${describeTimeLeft(this.timeLeft())}`,
     );
     this.flushMetrics();
   }
@@ -179,7 +184,10 @@ export interface TimeLeft {
 export function describeTimeLeft(left: TimeLeft): string {
   const requests = `${left.requests}${left.lowerBound ? "+" : ""} requests`;
   if (left.seconds === undefined || left.ratePerSecond === undefined) return `${requests} to go`;
-  return `${left.lowerBound ? "at least" : "about"} ${formatSeconds(left.seconds)} left (${requests} at ${left.ratePerSecond.toFixed(1)}/s)`;
+  return (
+    `${left.lowerBound ? "at least" : "about"} ${formatSeconds(left.seconds)} left (${requests} at ` +
+    `${left.ratePerSecond.toFixed(1)}/s)`
+  );
 }
 
 export function formatSeconds(seconds: number): string {

@@ -12,7 +12,9 @@ import type { Unit } from "./output.js";
  * covering it. The rules themselves are src/deletions/table-version.ts.
  */
 
-/** What a versioned stream's bookmark holds besides its strategy's own fields: `{"version": n, "in_progress": true}`. */
+/**
+ * What a versioned stream's bookmark holds besides its strategy's own fields: `{"version": n, "in_progress": true}`.
+ */
 export interface TableVersionFields {
   readonly version?: number;
   readonly in_progress?: boolean;

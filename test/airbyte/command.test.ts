@@ -291,7 +291,8 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
       expect(first.code).toBe(0);
       expect(first.stderr).toBe("");
       const full = parseAirbyteOutput(first.stdout);
-      // Airbyte reads are not versioned (the protocol has no ACTIVATE_VERSION): compare with an unversioned Singer sync.
+      // Airbyte reads are not versioned (the protocol has no ACTIVATE_VERSION): compare with an unversioned Singer
+      // sync.
       const unversioned = tempFiles({ "off.json": { emit_activate_version_messages: false } });
       const singer = await run({
         kind: "sync",
@@ -380,33 +381,36 @@ describe("tap-mode airbyte against the Mode API simulator", () => {
     ).toHaveLength(1);
   });
 
-  it("discover lists the Discovery streams full_refresh only, and read syncs them with the run's token deleted", async () => {
-    const streams = discovered.messages[0]?.catalog?.streams ?? [];
-    const discoveryStreams = streams.filter((s) => s.name.startsWith("discovery_"));
-    expect(discoveryStreams.map((s) => s.name)).toEqual(Object.keys(computeDiscoveryTruth(simulator.model.world)));
-    for (const s of discoveryStreams) expect(s.supported_sync_modes, s.name).toEqual(["full_refresh"]);
-    const configured = {
-      streams: discoveryStreams.map((s) => ({
-        stream: s,
-        sync_mode: "full_refresh",
-        destination_sync_mode: "overwrite",
-      })),
-    };
-    assertConfiguredCatalog(configured);
-    const catalogFiles = tempFiles({ "configured.json": configured });
-    const before = simulator.discovery.signatureTokens().length;
-    const read = await run(
-      airbyte("read", { config: files.path("config.json"), catalog: catalogFiles.path("configured.json") }),
-    );
-    expect(read.code).toBe(0);
-    expect(read.stderr).toBe("");
-    const output = parseAirbyteOutput(read.stdout);
-    const truth = computeDiscoveryTruth(simulator.model.world);
-    const keys = keysByStream(output.records);
-    for (const s of discoveryStreams) expect(keys[s.name] ?? [], s.name).toEqual(truth[s.name]);
-    const tokens = simulator.discovery.signatureTokens().slice(before);
-    expect(tokens).toHaveLength(1);
-    expect(simulator.discovery.liveSignatureTokens()).toHaveLength(0);
-    assertNoSecrets(read.stdout, [...secrets(), ...tokens.flatMap((t) => [t.accessKey, t.accessSecret])]);
-  });
+  it(
+    "discover lists the Discovery streams full_refresh " + "only, and read syncs them with the run's token deleted",
+    async () => {
+      const streams = discovered.messages[0]?.catalog?.streams ?? [];
+      const discoveryStreams = streams.filter((s) => s.name.startsWith("discovery_"));
+      expect(discoveryStreams.map((s) => s.name)).toEqual(Object.keys(computeDiscoveryTruth(simulator.model.world)));
+      for (const s of discoveryStreams) expect(s.supported_sync_modes, s.name).toEqual(["full_refresh"]);
+      const configured = {
+        streams: discoveryStreams.map((s) => ({
+          stream: s,
+          sync_mode: "full_refresh",
+          destination_sync_mode: "overwrite",
+        })),
+      };
+      assertConfiguredCatalog(configured);
+      const catalogFiles = tempFiles({ "configured.json": configured });
+      const before = simulator.discovery.signatureTokens().length;
+      const read = await run(
+        airbyte("read", { config: files.path("config.json"), catalog: catalogFiles.path("configured.json") }),
+      );
+      expect(read.code).toBe(0);
+      expect(read.stderr).toBe("");
+      const output = parseAirbyteOutput(read.stdout);
+      const truth = computeDiscoveryTruth(simulator.model.world);
+      const keys = keysByStream(output.records);
+      for (const s of discoveryStreams) expect(keys[s.name] ?? [], s.name).toEqual(truth[s.name]);
+      const tokens = simulator.discovery.signatureTokens().slice(before);
+      expect(tokens).toHaveLength(1);
+      expect(simulator.discovery.liveSignatureTokens()).toHaveLength(0);
+      assertNoSecrets(read.stdout, [...secrets(), ...tokens.flatMap((t) => [t.accessKey, t.accessSecret])]);
+    },
+  );
 });

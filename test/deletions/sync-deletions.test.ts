@@ -26,7 +26,9 @@ const VERSIONED = ["data_sources", "definitions", "groups", "group_memberships",
 
 const messagesOf = (output: ParsedOutput): VersionedMessage[] => output.messages as unknown as VersionedMessage[];
 
-/** The index of a stream's ACTIVATE_VERSION, checked to follow every record of the stream and precede the last STATE. */
+/**
+ * The index of a stream's ACTIVATE_VERSION, checked to follow every record of the stream and precede the last STATE.
+ */
 function activationOf(output: ParsedOutput, stream: string): { index: number; version: number } {
   const messages = output.messages;
   const index = messages.findIndex((m) => m.type === "ACTIVATE_VERSION" && m.stream === stream);
@@ -46,71 +48,75 @@ describe("deletions reach the output", () => {
   });
   afterAll(() => h.stop());
 
-  it("members, groups, data sources and definitions by ACTIVATE_VERSION; queries and charts by _sdc_deleted_at", async () => {
-    const first = await h.tap({ catalog });
-    expect(first.code).toBe(0);
-    expect(activationViolations(messagesOf(first.output))).toEqual([]);
-    const firstVersions = new Map(VERSIONED.map((s) => [s, activationOf(first.output, s).version] as const));
+  it(
+    "members, groups, data sources and definitions by " + "ACTIVATE_VERSION; queries and charts by _sdc_deleted_at",
+    async () => {
+      const first = await h.tap({ catalog });
+      expect(first.code).toBe(0);
+      expect(activationViolations(messagesOf(first.output))).toEqual([]);
+      const firstVersions = new Map(VERSIONED.map((s) => [s, activationOf(first.output, s).version] as const));
 
-    const change = h.sim.model.mutate({
-      deleteMembers: 1,
-      deleteGroups: 1,
-      deleteDataSources: 1,
-      deleteDefinitions: 1,
-      deleteQueries: 1,
-      deleteCharts: 1,
-    });
-    // A new second: versions are whole seconds and must increase (they would anyway: the next version is at least +1).
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const second = await h.tap({ catalog, state: first.output.lastState });
-    expect(second.code).toBe(0);
-    const out = second.output;
-    expect(activationViolations(messagesOf(out))).toEqual([]);
+      const change = h.sim.model.mutate({
+        deleteMembers: 1,
+        deleteGroups: 1,
+        deleteDataSources: 1,
+        deleteDefinitions: 1,
+        deleteQueries: 1,
+        deleteCharts: 1,
+      });
+      // A new second: versions are whole seconds and must increase (they would anyway: the next version is at least
+      // +1).
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const second = await h.tap({ catalog, state: first.output.lastState });
+      expect(second.code).toBe(0);
+      const out = second.output;
+      expect(activationViolations(messagesOf(out))).toEqual([]);
 
-    const gone: Array<[string, string, string]> = [
-      ["memberships", "member_token", change.deletedMembers[0] ?? ""],
-      ["groups", "token", change.deletedGroups[0] ?? ""],
-      ["data_sources", "token", change.deletedDataSources[0] ?? ""],
-      ["definitions", "token", change.deletedDefinitions[0] ?? ""],
-    ];
-    for (const [stream, key, token] of gone) {
-      expect(token).not.toBe("");
-      const before = (first.output.records.get(stream) ?? []).map((r) => r[key]);
-      expect(before, `${stream} held ${token} before`).toContain(token);
-      const records = out.records.get(stream) ?? [];
-      expect(records.length).toBeGreaterThan(0);
-      expect(records.map((r) => r[key])).not.toContain(token);
-      const { version } = activationOf(out, stream);
-      expect(version).toBeGreaterThan(firstVersions.get(stream) ?? Infinity);
-      const versions = out.messages.filter((m) => m.type === "RECORD" && m.stream === stream).map((m) => m.version);
-      expect(new Set(versions)).toEqual(new Set([version]));
-    }
+      const gone: Array<[string, string, string]> = [
+        ["memberships", "member_token", change.deletedMembers[0] ?? ""],
+        ["groups", "token", change.deletedGroups[0] ?? ""],
+        ["data_sources", "token", change.deletedDataSources[0] ?? ""],
+        ["definitions", "token", change.deletedDefinitions[0] ?? ""],
+      ];
+      for (const [stream, key, token] of gone) {
+        expect(token).not.toBe("");
+        const before = (first.output.records.get(stream) ?? []).map((r) => r[key]);
+        expect(before, `${stream} held ${token} before`).toContain(token);
+        const records = out.records.get(stream) ?? [];
+        expect(records.length).toBeGreaterThan(0);
+        expect(records.map((r) => r[key])).not.toContain(token);
+        const { version } = activationOf(out, stream);
+        expect(version).toBeGreaterThan(firstVersions.get(stream) ?? Infinity);
+        const versions = out.messages.filter((m) => m.type === "RECORD" && m.stream === stream).map((m) => m.version);
+        expect(new Set(versions)).toEqual(new Set([version]));
+      }
 
-    // Queries and charts: one record each with _sdc_deleted_at, carrying the report (and query) tokens.
-    const deletedQuery = change.deletedQueries[0] ?? "";
-    const queryRecords = (out.records.get("queries") ?? []).filter((r) => r._sdc_deleted_at != null);
-    expect(queryRecords.map((r) => r.token)).toEqual([deletedQuery]);
-    expect(typeof queryRecords[0]?.report_token).toBe("string");
-    const deletedChart = change.deletedCharts[0] ?? "";
-    const chartRecords = (out.records.get("charts") ?? []).filter((r) => r._sdc_deleted_at != null);
-    const chartTokens = chartRecords.map((r) => r.token);
-    expect(chartTokens).toContain(deletedChart);
-    // The deleted query's charts go with it.
-    const chartsOfDeletedQuery = (first.output.records.get("charts") ?? [])
-      .filter((r) => r.query_token === deletedQuery)
-      .map((r) => r.token);
-    expect(chartsOfDeletedQuery.length).toBeGreaterThan(0);
-    expect([...chartTokens].sort()).toEqual([...new Set([deletedChart, ...chartsOfDeletedQuery])].sort());
-    for (const r of chartRecords) expect(typeof r.query_token).toBe("string");
-    // Each deletion record has the stream's full key set, like every other record.
-    const chartKeys = Object.keys((out.records.get("charts") ?? []).find((r) => r._sdc_deleted_at == null) ?? {});
-    if (chartKeys.length > 0) expect(Object.keys(chartRecords[0] ?? {}).sort()).toEqual([...chartKeys].sort());
+      // Queries and charts: one record each with _sdc_deleted_at, carrying the report (and query) tokens.
+      const deletedQuery = change.deletedQueries[0] ?? "";
+      const queryRecords = (out.records.get("queries") ?? []).filter((r) => r._sdc_deleted_at != null);
+      expect(queryRecords.map((r) => r.token)).toEqual([deletedQuery]);
+      expect(typeof queryRecords[0]?.report_token).toBe("string");
+      const deletedChart = change.deletedCharts[0] ?? "";
+      const chartRecords = (out.records.get("charts") ?? []).filter((r) => r._sdc_deleted_at != null);
+      const chartTokens = chartRecords.map((r) => r.token);
+      expect(chartTokens).toContain(deletedChart);
+      // The deleted query's charts go with it.
+      const chartsOfDeletedQuery = (first.output.records.get("charts") ?? [])
+        .filter((r) => r.query_token === deletedQuery)
+        .map((r) => r.token);
+      expect(chartsOfDeletedQuery.length).toBeGreaterThan(0);
+      expect([...chartTokens].sort()).toEqual([...new Set([deletedChart, ...chartsOfDeletedQuery])].sort());
+      for (const r of chartRecords) expect(typeof r.query_token).toBe("string");
+      // Each deletion record has the stream's full key set, like every other record.
+      const chartKeys = Object.keys((out.records.get("charts") ?? []).find((r) => r._sdc_deleted_at == null) ?? {});
+      if (chartKeys.length > 0) expect(Object.keys(chartRecords[0] ?? {}).sort()).toEqual([...chartKeys].sort());
 
-    // Reported once: a third sync emits no deletion again, and the state no longer remembers the deleted children.
-    const third = await h.tap({ catalog, state: second.output.lastState });
-    expect((third.output.records.get("charts") ?? []).filter((r) => r._sdc_deleted_at != null)).toEqual([]);
-    expect(JSON.stringify(third.output.lastState)).not.toContain(deletedQuery);
-  });
+      // Reported once: a third sync emits no deletion again, and the state no longer remembers the deleted children.
+      const third = await h.tap({ catalog, state: second.output.lastState });
+      expect((third.output.records.get("charts") ?? []).filter((r) => r._sdc_deleted_at != null)).toEqual([]);
+      expect(JSON.stringify(third.output.lastState)).not.toContain(deletedQuery);
+    },
+  );
 
   it("with emit_activate_version_messages false: no ACTIVATE_VERSION and no version field", async () => {
     const off = await SimHarness.start({ seed: 11, size: SIZE }, { emit_activate_version_messages: false });

@@ -85,32 +85,38 @@ describe("Discovery paging", () => {
     expect(warnings()).toEqual([]);
   });
 
-  it("without counters, stops on a next_page already read instead of looping, and warns only when pages are missing", async () => {
-    const { transport, requests } = fakeTransport((url) => {
-      const page = Number(url.searchParams.get("page") ?? "1");
-      return {
-        reports: items(page),
-        _links: {
-          next_page: { href: `/batch/acme/reports?page=${Math.min(page + 1, 3)}&per_page=1000&include_spaces=all` },
-        },
-      };
-    });
-    const { s, warnings } = session(transport);
-    expect(await keys(s)).toEqual(["r1a", "r1b", "r2a", "r2b", "r3a", "r3b"]);
-    expect(requests.filter((r) => r.startsWith("GET"))).toHaveLength(3);
-    expect(warnings()).toEqual([]);
+  it(
+    "without counters, stops on a next_page already read " +
+      "instead of looping, and warns only when pages are missing",
+    async () => {
+      const { transport, requests } = fakeTransport((url) => {
+        const page = Number(url.searchParams.get("page") ?? "1");
+        return {
+          reports: items(page),
+          _links: {
+            next_page: { href: `/batch/acme/reports?page=${Math.min(page + 1, 3)}&per_page=1000&include_spaces=all` },
+          },
+        };
+      });
+      const { s, warnings } = session(transport);
+      expect(await keys(s)).toEqual(["r1a", "r1b", "r2a", "r2b", "r3a", "r3b"]);
+      expect(requests.filter((r) => r.startsWith("GET"))).toHaveLength(3);
+      expect(warnings()).toEqual([]);
 
-    const truncated = fakeTransport(() => ({
-      pagination: { page: 1, total_pages: 3, total_count: 6 },
-      reports: items(1),
-      _links: { next_page: { href: "/batch/acme/reports?include_spaces=all&per_page=1000" } },
-    }));
-    const second = session(truncated.transport);
-    expect(await keys(second.s)).toEqual(["r1a", "r1b"]);
-    expect(truncated.requests.filter((r) => r.startsWith("GET"))).toHaveLength(1);
-    expect(second.warnings().join("\n")).toMatch(/stopped after page 1 of 3: next_page points at a page already read/);
-    expect(second.warnings().join("\n")).toMatch(/read 2 items but total_count says 6/);
-  });
+      const truncated = fakeTransport(() => ({
+        pagination: { page: 1, total_pages: 3, total_count: 6 },
+        reports: items(1),
+        _links: { next_page: { href: "/batch/acme/reports?include_spaces=all&per_page=1000" } },
+      }));
+      const second = session(truncated.transport);
+      expect(await keys(second.s)).toEqual(["r1a", "r1b"]);
+      expect(truncated.requests.filter((r) => r.startsWith("GET"))).toHaveLength(1);
+      expect(second.warnings().join("\n")).toMatch(
+        /stopped after page 1 of 3: next_page points at a page already read/,
+      );
+      expect(second.warnings().join("\n")).toMatch(/read 2 items but total_count says 6/);
+    },
+  );
 
   it("fails naming the endpoint when the list is missing", async () => {
     const { transport } = fakeTransport(() => ({ pagination: {}, other: [] }));

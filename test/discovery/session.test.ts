@@ -39,35 +39,38 @@ const SIZE = {
 };
 
 describe("DiscoverySession against the simulator", () => {
-  it("reads all six streams to the end, equal to the simulator's truth, with one token created and deleted", async () => {
-    const r = await rig({ size: SIZE });
-    const truth = computeDiscoveryTruth(r.sim.model.world);
-    const schemas = loadSchemaRegistry();
-    const processor = createRecordProcessor({ schemas, logger: r.logger, definitions: DISCOVERY_STREAMS });
-    for (const definition of DISCOVERY_STREAMS) {
-      const items = await readAll(r.session, definition);
-      const keys = items.map((item) => keyOf(definition, item)).sort();
-      expect(keys, definition.name).toEqual(truth[definition.name]);
-      expect(new Set(keys).size, definition.name).toBe(keys.length);
-      for (const item of items.slice(0, 50))
-        expect(processor.process(definition, item, { workspace: r.sim.workspace }), definition.name).not.toBeNull();
-    }
-    expect(truth.discovery_reports?.length).toBe(1500);
-    expect(truth.discovery_charts?.length).toBeGreaterThan(2000);
-    // One GET per page, none past the last page (whose next_page points at itself).
-    expect(byRoute(r, "GET /batch/{ws}/reports")).toBe(2);
-    expect(byRoute(r, "GET /batch/{ws}/charts")).toBe(Math.ceil((truth.discovery_charts?.length ?? 0) / 1000));
-    expect(byRoute(r, "GET /batch/{ws}/spaces")).toBe(1);
-    expect(byRoute(r, "POST /batch/{ws}/signature_tokens")).toBe(1);
-    expect(r.sim.discovery.liveSignatureTokens()).toHaveLength(1);
-    expect(r.sim.discovery.signatureTokens()[0]?.name).toBe("tap-mode 2026-12-02T14:00:00.000Z");
-    await r.session.close();
-    await r.session.close();
-    expect(byRoute(r, "DELETE /batch/{ws}/signature_tokens/{signature_token}")).toBe(1);
-    expect(r.sim.discovery.liveSignatureTokens()).toHaveLength(0);
-    expect(r.warnings()).toEqual([]);
-    expect(r.lines.join("\n")).toContain(`deleted signature token ${r.session.tokenId?.token}`);
-  });
+  it(
+    "reads all six streams to the end, equal to the " + "simulator's truth, with one token created and deleted",
+    async () => {
+      const r = await rig({ size: SIZE });
+      const truth = computeDiscoveryTruth(r.sim.model.world);
+      const schemas = loadSchemaRegistry();
+      const processor = createRecordProcessor({ schemas, logger: r.logger, definitions: DISCOVERY_STREAMS });
+      for (const definition of DISCOVERY_STREAMS) {
+        const items = await readAll(r.session, definition);
+        const keys = items.map((item) => keyOf(definition, item)).sort();
+        expect(keys, definition.name).toEqual(truth[definition.name]);
+        expect(new Set(keys).size, definition.name).toBe(keys.length);
+        for (const item of items.slice(0, 50))
+          expect(processor.process(definition, item, { workspace: r.sim.workspace }), definition.name).not.toBeNull();
+      }
+      expect(truth.discovery_reports?.length).toBe(1500);
+      expect(truth.discovery_charts?.length).toBeGreaterThan(2000);
+      // One GET per page, none past the last page (whose next_page points at itself).
+      expect(byRoute(r, "GET /batch/{ws}/reports")).toBe(2);
+      expect(byRoute(r, "GET /batch/{ws}/charts")).toBe(Math.ceil((truth.discovery_charts?.length ?? 0) / 1000));
+      expect(byRoute(r, "GET /batch/{ws}/spaces")).toBe(1);
+      expect(byRoute(r, "POST /batch/{ws}/signature_tokens")).toBe(1);
+      expect(r.sim.discovery.liveSignatureTokens()).toHaveLength(1);
+      expect(r.sim.discovery.signatureTokens()[0]?.name).toBe("tap-mode 2026-12-02T14:00:00.000Z");
+      await r.session.close();
+      await r.session.close();
+      expect(byRoute(r, "DELETE /batch/{ws}/signature_tokens/{signature_token}")).toBe(1);
+      expect(r.sim.discovery.liveSignatureTokens()).toHaveLength(0);
+      expect(r.warnings()).toEqual([]);
+      expect(r.lines.join("\n")).toContain(`deleted signature token ${r.session.tokenId?.token}`);
+    },
+  );
 
   it("leaves personal-space content out when include_personal_spaces is false", async () => {
     const r = await rig({ size: SIZE }, { includePersonalSpaces: false });

@@ -551,25 +551,29 @@ describe("ModeClient errors", () => {
     expectNoSecrets(everyRendering(error));
   });
 
-  it("sends a request's own credential instead of Basic auth and redacts its secrets from errors (Discovery Bearer)", async () => {
-    const { client } = setup();
-    const bearer = `Bearer ${Buffer.from("sigtok:key-4c1e:secret-9d2f").toString("base64")}`;
-    const credential = {
-      authorization: bearer,
-      secrets: [bearer, bearer.slice("Bearer ".length), "key-4c1e", "secret-9d2f"],
-    };
-    nock(ORIGIN, { reqheaders: { authorization: bearer } })
-      .get("/batch/acme/spaces")
-      .reply(403, { id: "forbidden", message: `refused ${bearer} with key key-4c1e and secret secret-9d2f` });
-    const error = await client
-      .getJson({ path: `${ORIGIN}/batch/acme/spaces`, template: "/batch/{workspace}/spaces", credential })
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({
-      status: 403,
-      modeMessage: "refused [REDACTED] with key [REDACTED] and secret [REDACTED]",
-    });
-    for (const secret of credential.secrets) expect(everyRendering(error)).not.toContain(secret);
-  });
+  it(
+    "sends a request's own credential instead of Basic auth " +
+      "and redacts its secrets from errors (Discovery Bearer)",
+    async () => {
+      const { client } = setup();
+      const bearer = `Bearer ${Buffer.from("sigtok:key-4c1e:secret-9d2f").toString("base64")}`;
+      const credential = {
+        authorization: bearer,
+        secrets: [bearer, bearer.slice("Bearer ".length), "key-4c1e", "secret-9d2f"],
+      };
+      nock(ORIGIN, { reqheaders: { authorization: bearer } })
+        .get("/batch/acme/spaces")
+        .reply(403, { id: "forbidden", message: `refused ${bearer} with key key-4c1e and secret secret-9d2f` });
+      const error = await client
+        .getJson({ path: `${ORIGIN}/batch/acme/spaces`, template: "/batch/{workspace}/spaces", credential })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        status: 403,
+        modeMessage: "refused [REDACTED] with key [REDACTED] and secret [REDACTED]",
+      });
+      for (const secret of credential.secrets) expect(everyRendering(error)).not.toContain(secret);
+    },
+  );
 
   it("keeps Rails-style 422 messages readable", async () => {
     const { client } = setup();

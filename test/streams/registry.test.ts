@@ -10,74 +10,82 @@ function stream(name: string): StreamDefinition {
 }
 
 describe("stream definitions", () => {
-  it("list the 29 streams (the first issue's 21, dataset_queries, query_tables and the six Discovery streams last), parents first", () => {
-    expect(streamDefinitions().map((d) => d.name)).toEqual([
-      "workspaces",
-      "spaces",
-      "space_memberships",
-      "reports",
-      "queries",
-      "charts",
-      "report_filters",
-      "report_schedules",
-      "report_subscriptions",
-      "runs",
-      "query_runs",
-      "query_results",
-      "datasets",
-      "dataset_queries",
-      "dataset_runs",
-      "dataset_schedules",
-      "data_sources",
-      "definitions",
-      "memberships",
-      "groups",
-      "group_memberships",
-      "audit_logs",
-      "query_tables",
-      "discovery_spaces",
-      "discovery_reports",
-      "discovery_queries",
-      "discovery_charts",
-      "discovery_members",
-      "discovery_report_stats",
-    ]);
-    expect(findStream("dashboards")).toBeUndefined();
-  });
+  it(
+    "list the 29 streams (the first issue's 21, dataset_queries, " +
+      "query_tables and the six Discovery streams last), parents first",
+    () => {
+      expect(streamDefinitions().map((d) => d.name)).toEqual([
+        "workspaces",
+        "spaces",
+        "space_memberships",
+        "reports",
+        "queries",
+        "charts",
+        "report_filters",
+        "report_schedules",
+        "report_subscriptions",
+        "runs",
+        "query_runs",
+        "query_results",
+        "datasets",
+        "dataset_queries",
+        "dataset_runs",
+        "dataset_schedules",
+        "data_sources",
+        "definitions",
+        "memberships",
+        "groups",
+        "group_memberships",
+        "audit_logs",
+        "query_tables",
+        "discovery_spaces",
+        "discovery_reports",
+        "discovery_queries",
+        "discovery_charts",
+        "discovery_members",
+        "discovery_report_stats",
+      ]);
+      expect(findStream("dashboards")).toBeUndefined();
+    },
+  );
 
   it("ask for personal spaces with filter=all unless include_personal_spaces is false", () => {
     expect(stream("spaces").query?.({ includePersonalSpaces: true })).toEqual({ filter: "all" });
     expect(stream("spaces").query?.({ includePersonalSpaces: false })).toEqual({});
   });
 
-  it("route the Discovery streams by declaration: api, walk, opt-in, full table, include_spaces where Mode takes it", () => {
-    const discovery = streamDefinitions().filter((d) => d.api === "discovery");
-    expect(discovery.map((d) => d.name)).toEqual(
-      streamDefinitions()
-        .filter((d) => d.name.startsWith("discovery_"))
-        .map((d) => d.name),
-    );
-    for (const d of discovery) {
-      expect(d, d.name).toMatchObject({
-        walk: "discovery-list",
-        selectedByDefault: false,
-        replicationMethods: ["FULL_TABLE"],
-      });
-      expect(d.parent, d.name).toBeUndefined();
-    }
-    for (const name of ["discovery_reports", "discovery_queries", "discovery_charts", "discovery_report_stats"]) {
-      expect(stream(name).query?.({ includePersonalSpaces: true }), name).toEqual({ include_spaces: "all" });
-      expect(stream(name).query?.({ includePersonalSpaces: false }), name).toEqual({});
-    }
-    for (const name of ["discovery_spaces", "discovery_members"]) expect(stream(name).query, name).toBeUndefined();
-    expect(stream("discovery_members")).toMatchObject({ embeddedKey: "memberships", alternateKeys: ["members"] });
-    expect(stream("discovery_report_stats").keyProperties).toEqual(["report_token"]);
-    expect(
-      streamDefinitions()
-        .filter((d) => d.api === undefined || d.api === "rest")
-        .every((d) => d.walk !== "discovery-list"),
-    ).toBe(true);
-  });
+  it(
+    "route the Discovery streams by declaration: api, walk, " +
+      "opt-in, full table, include_spaces where Mode takes it",
+    () => {
+      const discovery = streamDefinitions().filter((d) => d.api === "discovery");
+      expect(discovery.map((d) => d.name)).toEqual(
+        streamDefinitions()
+          .filter((d) => d.name.startsWith("discovery_"))
+          .map((d) => d.name),
+      );
+      for (const d of discovery) {
+        expect(d, d.name).toMatchObject({
+          walk: "discovery-list",
+          selectedByDefault: false,
+          replicationMethods: ["FULL_TABLE"],
+        });
+        expect(d.parent, d.name).toBeUndefined();
+      }
+      for (const name of ["discovery_reports", "discovery_queries", "discovery_charts", "discovery_report_stats"]) {
+        expect(stream(name).query?.({ includePersonalSpaces: true }), name).toEqual({ include_spaces: "all" });
+        expect(stream(name).query?.({ includePersonalSpaces: false }), name).toEqual({});
+      }
+      for (const name of ["discovery_spaces", "discovery_members"]) expect(stream(name).query, name).toBeUndefined();
+      expect(stream("discovery_members")).toMatchObject({ embeddedKey: "memberships", alternateKeys: ["members"] });
+      expect(stream("discovery_report_stats").keyProperties).toEqual(["report_token"]);
+      expect(
+        streamDefinitions()
+          .filter((d) => d.api === undefined || d.api === "rest")
+          .every((d) => d.walk !== "discovery-list"),
+      ).toBe(true);
+    },
+  );
 
   it("read the embedded keys that differ from the path (datasets are reports, dataset runs are report runs)", () => {
     expect(stream("datasets").embeddedKey).toBe("reports");

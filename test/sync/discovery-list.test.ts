@@ -22,16 +22,19 @@ describe("the discovery-list walk", () => {
   });
   afterAll(() => sim.stop());
 
-  it("reads each list to the end (after the 400 -> 999 fallback); the final STATE drops the completion markers", async () => {
-    const run = await syncInProcess(sim, { catalog: selecting(catalog, both) });
-    const truth = computeDiscoveryTruth(sim.model.world);
-    expect((run.records.get("discovery_reports") ?? []).map((r) => String(r.token)).sort()).toEqual(
-      truth.discovery_reports,
-    );
-    expect(run.logs).toMatch(/per_page=1000 answered HTTP 400; asking again with per_page=999/);
-    expect(run.lastState?.currently_syncing).toBeNull();
-    expect(JSON.stringify(run.lastState?.bookmarks)).not.toMatch(/completed_sync/);
-  });
+  it(
+    "reads each list to the end (after the 400 -> 999 " + "fallback); the final STATE drops the completion markers",
+    async () => {
+      const run = await syncInProcess(sim, { catalog: selecting(catalog, both) });
+      const truth = computeDiscoveryTruth(sim.model.world);
+      expect((run.records.get("discovery_reports") ?? []).map((r) => String(r.token)).sort()).toEqual(
+        truth.discovery_reports,
+      );
+      expect(run.logs).toMatch(/per_page=1000 answered HTTP 400; asking again with per_page=999/);
+      expect(run.lastState?.currently_syncing).toBeNull();
+      expect(JSON.stringify(run.lastState?.bookmarks)).not.toMatch(/completed_sync/);
+    },
+  );
 
   it("a run resuming an interrupted sync skips the lists that sync completed and reads the others", async () => {
     const syncId = "2026-12-02T10:00:00.000Z";

@@ -62,7 +62,9 @@ function simulate(
       nextTick += tickMs;
     }
   };
-  /** Reads one list of `kind` holding `items` items, `perPage` a page; `total` says whether Mode announces the count. */
+  /**
+   * Reads one list of `kind` holding `items` items, `perPage` a page; `total` says whether Mode announces the count.
+   */
   const list = (kind: string, items: number, perPage: number, total: boolean, onPage: (n: number) => void): void => {
     const handle = progress.openList(kind);
     const pages = Math.max(1, Math.ceil(items / perPage));

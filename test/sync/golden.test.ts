@@ -55,11 +55,11 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Golden JSONL of a whole sync (docs/singer-notes.md §3.13, docs/house-style.md §9): a small seeded simulator, a fixed
- * clock, every stream but query_results, written by the real Singer output and LineWriter into a stream whose bytes are
- * kept. Units of different reports interleave with concurrency, so the snapshot lists SCHEMA messages in order, then
- * the records sorted, then the final STATE (keys sorted), then the stderr summary; the exact bytes of every line are
- * compared. Regenerate with UPDATE_SNAPSHOTS=1 after a deliberate change, and review the diff.
+ * Golden JSONL of a whole sync (docs/singer-notes.md §3.13, docs/house-style.md §9): a small seeded simulator, a
+ * fixed clock, every stream but query_results, written by the real Singer output and LineWriter into a stream whose
+ * bytes are kept. Units of different reports interleave with concurrency, so the snapshot lists SCHEMA messages in
+ * order, then the records sorted, then the final STATE (keys sorted), then the stderr summary; the exact bytes of every
+ * line are compared. Regenerate with UPDATE_SNAPSHOTS=1 after a deliberate change, and review the diff.
  */
 describe("golden output of a sync with a fixed clock", () => {
   let h: SimHarness;

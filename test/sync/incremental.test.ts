@@ -87,41 +87,45 @@ describe("full and incremental sync against the simulator", () => {
     expect(again.stderr).toMatch(/unchanged and skipped: \d+ reports/);
   });
 
-  it("after changes, the incremental run emits what changed, marks deletions, and fetches children only for changed reports", async () => {
-    const change = h.sim.model.mutate({
-      touchReports: 2,
-      addRunsToReports: 2,
-      runsEach: 1,
-      addReports: 1,
-      deleteReports: 1,
-    });
-    h.sim.model.resetStats();
-    const inc = await h.tap({ catalog, state: full.output.lastState });
-    expect(inc.code).toBe(0);
-    const reports = inc.output.records.get("reports") ?? [];
-    const live = reports
-      .filter((r) => r._sdc_deleted_at === null || r._sdc_deleted_at === undefined)
-      .map((r) => String(r.token));
-    const deleted = reports.filter((r) => typeof r._sdc_deleted_at === "string").map((r) => String(r.token));
-    const changedReports = new Set([...change.touchedReports, ...change.reportsWithNewRuns, ...change.addedReports]);
-    for (const token of changedReports) if (!change.deletedReports.includes(token)) expect(live).toContain(token);
-    expect(new Set(live).size).toBe(live.length);
-    for (const token of live) expect(changedReports.has(token)).toBe(true);
-    expect(deleted).toEqual([...change.deletedReports]);
-    expect(keysOf(inc.output, "runs")).toEqual(expect.arrayContaining([...change.addedRuns].sort()));
-    expect(keysOf(inc.output, "query_runs")).toEqual(expect.arrayContaining([...change.addedQueryRuns].sort()));
-    const byRoute = h.sim.model.stats().byRoute;
-    // Children are fetched once per changed live report, runs listed only where last_run_at moved (+ new reports).
-    const liveChanged = [...changedReports].filter((t) => !change.deletedReports.includes(t)).length;
-    expect(byRoute["GET /{ws}/reports/{report}/queries"]).toBe(liveChanged);
-    expect(byRoute["GET /{ws}/reports/{report}/runs"] ?? 0).toBeLessThanOrEqual(change.reportsWithNewRuns.length);
-    // Query runs are read for the new runs only: the run at the bookmark is re-emitted (>=) without a second request.
-    expect(byRoute["GET /{ws}/reports/{report}/runs/{run}/query_runs"]).toBe(change.addedRuns.length);
-    const state = inc.output.lastState as {
-      bookmarks: { reports: { versions: Record<string, Record<string, string>> } };
-    };
-    const versioned = Object.values(state.bookmarks.reports.versions).flatMap((v) => Object.keys(v));
-    for (const token of change.deletedReports) expect(versioned).not.toContain(token);
-    for (const token of change.addedReports) expect(versioned).toContain(token);
-  });
+  it(
+    "after changes, the incremental run emits what changed, marks " +
+      "deletions, and fetches children only for changed reports",
+    async () => {
+      const change = h.sim.model.mutate({
+        touchReports: 2,
+        addRunsToReports: 2,
+        runsEach: 1,
+        addReports: 1,
+        deleteReports: 1,
+      });
+      h.sim.model.resetStats();
+      const inc = await h.tap({ catalog, state: full.output.lastState });
+      expect(inc.code).toBe(0);
+      const reports = inc.output.records.get("reports") ?? [];
+      const live = reports
+        .filter((r) => r._sdc_deleted_at === null || r._sdc_deleted_at === undefined)
+        .map((r) => String(r.token));
+      const deleted = reports.filter((r) => typeof r._sdc_deleted_at === "string").map((r) => String(r.token));
+      const changedReports = new Set([...change.touchedReports, ...change.reportsWithNewRuns, ...change.addedReports]);
+      for (const token of changedReports) if (!change.deletedReports.includes(token)) expect(live).toContain(token);
+      expect(new Set(live).size).toBe(live.length);
+      for (const token of live) expect(changedReports.has(token)).toBe(true);
+      expect(deleted).toEqual([...change.deletedReports]);
+      expect(keysOf(inc.output, "runs")).toEqual(expect.arrayContaining([...change.addedRuns].sort()));
+      expect(keysOf(inc.output, "query_runs")).toEqual(expect.arrayContaining([...change.addedQueryRuns].sort()));
+      const byRoute = h.sim.model.stats().byRoute;
+      // Children are fetched once per changed live report, runs listed only where last_run_at moved (+ new reports).
+      const liveChanged = [...changedReports].filter((t) => !change.deletedReports.includes(t)).length;
+      expect(byRoute["GET /{ws}/reports/{report}/queries"]).toBe(liveChanged);
+      expect(byRoute["GET /{ws}/reports/{report}/runs"] ?? 0).toBeLessThanOrEqual(change.reportsWithNewRuns.length);
+      // Query runs are read for the new runs only: the run at the bookmark is re-emitted (>=) without a second request.
+      expect(byRoute["GET /{ws}/reports/{report}/runs/{run}/query_runs"]).toBe(change.addedRuns.length);
+      const state = inc.output.lastState as {
+        bookmarks: { reports: { versions: Record<string, Record<string, string>> } };
+      };
+      const versioned = Object.values(state.bookmarks.reports.versions).flatMap((v) => Object.keys(v));
+      for (const token of change.deletedReports) expect(versioned).not.toContain(token);
+      for (const token of change.addedReports) expect(versioned).toContain(token);
+    },
+  );
 });

@@ -54,42 +54,46 @@ describe("interrupted syncs", () => {
   });
   afterAll(() => h.stop());
 
-  it("SIGKILL at 10 random points, each run resumed from the last STATE it wrote: the union of records equals the truth", async () => {
-    const random = mulberry32(20261122);
-    const seen = new Map<string, Set<string>>();
-    let state: unknown;
-    let kills = 0;
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const after = 1 + Math.floor(random() * 120);
-      const run: TapRun = await h.tap({
-        catalog,
-        state,
-        check: false,
-        cli: { onSpawn: signalAfter(after, "SIGKILL") },
-      });
-      if (run.signal === "SIGKILL") kills++;
-      const output = checkSingerOutput(completeLines(run.stdout), { requireFinalState: run.signal !== "SIGKILL" });
-      for (const [stream, records] of output.records) {
+  it(
+    "SIGKILL at 10 random points, each run resumed from the " +
+      "last STATE it wrote: the union of records equals the truth",
+    async () => {
+      const random = mulberry32(20261122);
+      const seen = new Map<string, Set<string>>();
+      let state: unknown;
+      let kills = 0;
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const after = 1 + Math.floor(random() * 120);
+        const run: TapRun = await h.tap({
+          catalog,
+          state,
+          check: false,
+          cli: { onSpawn: signalAfter(after, "SIGKILL") },
+        });
+        if (run.signal === "SIGKILL") kills++;
+        const output = checkSingerOutput(completeLines(run.stdout), { requireFinalState: run.signal !== "SIGKILL" });
+        for (const [stream, records] of output.records) {
+          let set = seen.get(stream);
+          if (!set) seen.set(stream, (set = new Set()));
+          for (const r of records)
+            if (r._sdc_deleted_at === undefined || r._sdc_deleted_at === null)
+              set.add(String(r[KEYS[stream] ?? "token"]));
+        }
+        if (output.lastState !== undefined) state = output.lastState;
+      }
+      const last = await h.tap({ catalog, state });
+      expect(last.code).toBe(0);
+      for (const [stream, records] of last.output.records) {
         let set = seen.get(stream);
         if (!set) seen.set(stream, (set = new Set()));
-        for (const r of records)
-          if (r._sdc_deleted_at === undefined || r._sdc_deleted_at === null)
-            set.add(String(r[KEYS[stream] ?? "token"]));
+        for (const r of records) set.add(String(r[KEYS[stream] ?? "token"]));
       }
-      if (output.lastState !== undefined) state = output.lastState;
-    }
-    const last = await h.tap({ catalog, state });
-    expect(last.code).toBe(0);
-    for (const [stream, records] of last.output.records) {
-      let set = seen.get(stream);
-      if (!set) seen.set(stream, (set = new Set()));
-      for (const r of records) set.add(String(r[KEYS[stream] ?? "token"]));
-    }
-    expect(kills).toBeGreaterThanOrEqual(5);
-    for (const [stream, keys] of Object.entries(truth)) {
-      expect({ stream, keys: [...(seen.get(stream) ?? [])].sort() }).toEqual({ stream, keys: [...keys].sort() });
-    }
-  });
+      expect(kills).toBeGreaterThanOrEqual(5);
+      for (const [stream, keys] of Object.entries(truth)) {
+        expect({ stream, keys: [...(seen.get(stream) ?? [])].sort() }).toEqual({ stream, keys: [...keys].sort() });
+      }
+    },
+  );
 
   it("a run resumed from a mid-sync STATE does not emit again the reports and children that STATE covers", async () => {
     const killed = await h.tap({ catalog, check: false, cli: { onSpawn: signalAfter(60, "SIGKILL") } });
@@ -120,21 +124,24 @@ describe("interrupted syncs", () => {
     }
   });
 
-  it("SIGTERM mid-sync writes the last safe STATE, keeps stdout whole and exits 143; resuming completes the sync", async () => {
-    const stopped = await h.tap({ catalog, check: false, cli: { onSpawn: signalAfter(40, "SIGTERM") } });
-    expect(stopped.code).toBe(143);
-    expect(stopped.stderr).toMatch(/received SIGTERM/);
-    expect(stopped.stderr).toMatch(/CRITICAL interrupted by SIGTERM/);
-    expect(stopped.stdout.endsWith("\n")).toBe(true);
-    const output = checkSingerOutput(stopped.stdout);
-    expect(output.messages.at(-1)?.type).toBe("STATE");
-    const state = output.lastState as { currently_syncing: unknown; tap_mode: { sync_started_at?: string } };
-    expect(typeof state.tap_mode.sync_started_at).toBe("string");
-    const resumed = await h.tap({ catalog, state });
-    expect(resumed.code).toBe(0);
-    const union = new Set([...keysOf(output, "reports"), ...keysOf(resumed.output, "reports")]);
-    expect([...union].sort()).toEqual([...(truth.reports ?? [])].sort());
-  });
+  it(
+    "SIGTERM mid-sync writes the last safe STATE, keeps " + "stdout whole and exits 143; resuming completes the sync",
+    async () => {
+      const stopped = await h.tap({ catalog, check: false, cli: { onSpawn: signalAfter(40, "SIGTERM") } });
+      expect(stopped.code).toBe(143);
+      expect(stopped.stderr).toMatch(/received SIGTERM/);
+      expect(stopped.stderr).toMatch(/CRITICAL interrupted by SIGTERM/);
+      expect(stopped.stdout.endsWith("\n")).toBe(true);
+      const output = checkSingerOutput(stopped.stdout);
+      expect(output.messages.at(-1)?.type).toBe("STATE");
+      const state = output.lastState as { currently_syncing: unknown; tap_mode: { sync_started_at?: string } };
+      expect(typeof state.tap_mode.sync_started_at).toBe("string");
+      const resumed = await h.tap({ catalog, state });
+      expect(resumed.code).toBe(0);
+      const union = new Set([...keysOf(output, "reports"), ...keysOf(resumed.output, "reports")]);
+      expect([...union].sort()).toEqual([...(truth.reports ?? [])].sort());
+    },
+  );
 
   it("a stale currently_syncing naming a deselected stream is ignored", async () => {
     const onlySpaces = catalogSelecting((s) => s === "spaces");

@@ -65,22 +65,25 @@ describe("planRunListing", () => {
     expect(unknown?.walkFloor).toBeNull();
   });
 
-  it("always lists for FULL_TABLE, and when the parent does not carry last_run_at; start_date floors a first sync", () => {
-    const full = planRunListing({
-      consumers: [consumer("runs", { value: T(5), last_run_at: T(5) }, true)],
-      lastRunAt: T(5),
-      lastRunKnown: true,
-      startDate: null,
-    });
-    expect(full?.walkFloor).toBeNull();
-    const first = planRunListing({
-      consumers: [consumer("runs")],
-      lastRunAt: null,
-      lastRunKnown: false,
-      startDate: T(1),
-    });
-    expect(first?.walkFloor).toBe(T(1));
-  });
+  it(
+    "always lists for FULL_TABLE, and when the parent does " + "not carry last_run_at; start_date floors a first sync",
+    () => {
+      const full = planRunListing({
+        consumers: [consumer("runs", { value: T(5), last_run_at: T(5) }, true)],
+        lastRunAt: T(5),
+        lastRunKnown: true,
+        startDate: null,
+      });
+      expect(full?.walkFloor).toBeNull();
+      const first = planRunListing({
+        consumers: [consumer("runs")],
+        lastRunAt: null,
+        lastRunKnown: false,
+        startDate: T(1),
+      });
+      expect(first?.walkFloor).toBe(T(1));
+    },
+  );
 });
 
 describe("alreadyRead", () => {

@@ -37,39 +37,42 @@ describe("the run summary", () => {
     expect((bounded.records.get("queries") ?? []).every((q) => tokens.has(q.report_token))).toBe(true);
   });
 
-  it("counts query_tables records carrying parse_error, declared on the stream, and the run still succeeds", async () => {
-    const registry = defaultRegistry();
-    let broken = 0;
-    // Every other query's SQL made unparsable: the real extractor reports it in parse_error.
-    const definitions: StreamDefinition[] = registry.definitions.map((d) => {
-      if (d.name !== "query_tables" || d.createDerive === undefined) return d;
-      const create = d.createDerive;
-      return {
-        ...d,
-        createDerive: () => {
-          const derive = create();
-          let n = 0;
-          return (record, context, lookups) => {
-            if (n++ % 2 === 1) return derive(record, context, lookups);
-            broken++;
-            return derive({ ...record, raw_query: "SELEC oops FROM WHERE ((" }, context, lookups);
-          };
-        },
-      };
-    });
-    const withBrokenSql: StreamRegistry = { ...registry, definitions };
-    const run = await syncInProcess(sim, {
-      registry: withBrokenSql,
-      catalog: selecting(catalog, (s) => s === "queries" || s === "query_tables"),
-    });
-    const failed = (run.records.get("query_tables") ?? []).filter((r) => r.parse_error !== null);
-    expect(failed.length).toBe(broken);
-    expect(failed.length).toBeGreaterThan(0);
-    expect(run.logs).toMatch(
-      new RegExp(`query_tables: ${failed.length} queries whose SQL could not be parsed \\(see parse_error\\)`),
-    );
-    expect(run.lastState?.currently_syncing).toBeNull();
-  });
+  it(
+    "counts query_tables records carrying parse_error, " + "declared on the stream, and the run still succeeds",
+    async () => {
+      const registry = defaultRegistry();
+      let broken = 0;
+      // Every other query's SQL made unparsable: the real extractor reports it in parse_error.
+      const definitions: StreamDefinition[] = registry.definitions.map((d) => {
+        if (d.name !== "query_tables" || d.createDerive === undefined) return d;
+        const create = d.createDerive;
+        return {
+          ...d,
+          createDerive: () => {
+            const derive = create();
+            let n = 0;
+            return (record, context, lookups) => {
+              if (n++ % 2 === 1) return derive(record, context, lookups);
+              broken++;
+              return derive({ ...record, raw_query: "SELEC oops FROM WHERE ((" }, context, lookups);
+            };
+          },
+        };
+      });
+      const withBrokenSql: StreamRegistry = { ...registry, definitions };
+      const run = await syncInProcess(sim, {
+        registry: withBrokenSql,
+        catalog: selecting(catalog, (s) => s === "queries" || s === "query_tables"),
+      });
+      const failed = (run.records.get("query_tables") ?? []).filter((r) => r.parse_error !== null);
+      expect(failed.length).toBe(broken);
+      expect(failed.length).toBeGreaterThan(0);
+      expect(run.logs).toMatch(
+        new RegExp(`query_tables: ${failed.length} queries whose SQL could not be parsed \\(see parse_error\\)`),
+      );
+      expect(run.lastState?.currently_syncing).toBeNull();
+    },
+  );
 
   it("says nothing about parse failures when every query parses", async () => {
     const run = await syncInProcess(sim, {

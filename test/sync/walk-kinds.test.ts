@@ -274,17 +274,20 @@ describe("a throwaway stream of every walk kind, registered with its schema only
     expect(rows.every((r) => typeof r.query_run_token === "string" && typeof r.row_number === "number")).toBe(true);
   });
 
-  it("a second sync from the final STATE re-reads no unchanged report's children, derived records included", async () => {
-    const again = await syncInProcess(sim, {
-      registry: registry(THROWAWAY),
-      state: full.lastState,
-      config: { report_results: { reports: [reportWithResults] } },
-    });
-    expect(keys(again, "tw_reports")).toEqual([]);
-    expect(keys(again, "tw_queries")).toEqual([]);
-    expect(keys(again, "tw_query_sources")).toEqual([]);
-    expect(keys(again, "tw_spaces").length).toBeGreaterThan(0);
-  });
+  it(
+    "a second sync from the final STATE re-reads no " + "unchanged report's children, derived records included",
+    async () => {
+      const again = await syncInProcess(sim, {
+        registry: registry(THROWAWAY),
+        state: full.lastState,
+        config: { report_results: { reports: [reportWithResults] } },
+      });
+      expect(keys(again, "tw_reports")).toEqual([]);
+      expect(keys(again, "tw_queries")).toEqual([]);
+      expect(keys(again, "tw_query_sources")).toEqual([]);
+      expect(keys(again, "tw_spaces").length).toBeGreaterThan(0);
+    },
+  );
 
   it("a strategy of a new kind opens a run-scoped resource lazily and the engine closes it at the end", async () => {
     const events: string[] = [];

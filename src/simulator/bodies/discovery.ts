@@ -27,7 +27,9 @@ const MEMBERSHIP_ID_BASE = 820_000;
 // Membership tokens: misc tokens far above the ones bodies use (report themes).
 const MEMBERSHIP_TOKEN_BASE = 2 ** 40;
 
-/** Reports the lists hold: every live report (datasets are not listed), personal spaces only with include_spaces=all. */
+/**
+ * Reports the lists hold: every live report (datasets are not listed), personal spaces only with include_spaces=all.
+ */
 export function discoveryReports(world: World, scope: DiscoveryScope): ReportState[] {
   const reports: ReportState[] = [];
   for (const space of world.state.spaces)

@@ -10,7 +10,8 @@ import { apiPath, memberOf, userPath } from "./context.js";
 import { liveMemberships } from "../live.js";
 
 /**
- * Data sources (docs/mode-api.md §3.8), definitions (§3.9), memberships (§3.10), groups and group memberships (§3.11).
+ * Data sources (docs/mode-api.md §3.8), definitions (§3.9), memberships (§3.10), groups and group memberships
+ * (§3.11).
  */
 
 const ADAPTERS = [

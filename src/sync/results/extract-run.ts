@@ -37,10 +37,10 @@ const MAX_RETRY_PAUSE_MS = 30_000;
 
 /**
  * Extracts every query result of one succeeded report run as `query_results` records. The query runs are listed
- * (docs/mode-api.md §4 "Results"), then each `…/query_runs/{qr}/results/content.json` (docs/mode-api.md §5) is streamed
- * and parsed row by row; records are committed every `chunkRows` rows, so memory holds one chunk whatever the result
- * size, and a slow target slows the download (the commit awaits stdout). The report's bookmark is updated by the last
- * unit only: a run interrupted mid-result is extracted again from its first row next time (the key
+ * (docs/mode-api.md §4 "Results"), then each `…/query_runs/{qr}/results/content.json` (docs/mode-api.md §5) is
+ * streamed and parsed row by row; records are committed every `chunkRows` rows, so memory holds one chunk whatever the
+ * result size, and a slow target slows the download (the commit awaits stdout). The report's bookmark is updated by the
+ * last unit only: a run interrupted mid-result is extracted again from its first row next time (the key
  * [query_run_token, row_number] lets a target deduplicate).
  *
  * A result that Mode no longer has (purged: 404 "run results not found", docs/mode-api.md §4) is a warning and counts

@@ -29,9 +29,9 @@ type ReportOutcome = { kind: "extracted"; run: ExtractedRun } | { kind: "unchang
 /**
  * Extracts the report results of one sync (the `results` walk, src/sync/strategies/results.ts). For each report named
  * by `report_results` (tokens, or every report of chosen spaces) it either triggers a fresh run (`trigger_run`: `POST
- * …/runs` with the configured parameters, then polls it, docs/mode-api.md §4) or takes the report's latest successful
- * run, and streams every query's result rows as records of the results stream (extract-run.ts). A run whose results
- * were already extracted (per-report bookmark) is skipped.
+ * …/runs` with the configured parameters, then polls it, docs/mode-api.md §4) or takes the report's latest
+ * successful run, and streams every query's result rows as records of the results stream (extract-run.ts). A run whose
+ * results were already extracted (per-report bookmark) is skipped.
  *
  * A report that fails (its run failed, was cancelled or timed out; the report is missing; a result is malformed) is
  * logged at ERROR and the others go on. Returns the failures: the strategy turns them into a ReportResultsError raised

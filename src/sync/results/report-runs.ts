@@ -55,8 +55,8 @@ export async function triggerRun(
     signal: ctx.signal,
   });
   if (typeof run.token === "string" && run.token !== "") return run;
-  // The 202 of this POST is not pinned down (docs/mode-api.md §10) and may come without a body; the created run is then
-  // the report's newest (a client saw it at report_runs[0] at once, docs/mode-api.md §4).
+  // The 202 of this POST is not pinned down (docs/mode-api.md §10) and may come without a body; the created run is
+  // then the report's newest (a client saw it at report_runs[0] at once, docs/mode-api.md §4).
   for await (const page of listPages(
     ctx,
     streams.runs,
@@ -84,11 +84,11 @@ export interface WaitSettings {
 }
 
 /**
- * Polls a run until it ends, with backoff (docs/mode-api.md §4: "poll `GET …/runs/{run}` until terminal"). Every poll
- * is an ordinary request through the client, inside the rate limit; pauses use the injected clock. Resolves with the
- * run once it succeeded; throws ReportFailedError when it failed or was cancelled (with the query runs' `error_code`
- * and `error_message`, docs/mode-api.md §3.7) or is still running at the deadline. A timed-out run is left running in
- * Mode.
+ * Polls a run until it ends, with backoff (docs/mode-api.md §4: "poll `GET …/runs/{run}` until terminal"). Every
+ * poll is an ordinary request through the client, inside the rate limit; pauses use the injected clock. Resolves with
+ * the run once it succeeded; throws ReportFailedError when it failed or was cancelled (with the query runs'
+ * `error_code` and `error_message`, docs/mode-api.md §3.7) or is still running at the deadline. A timed-out run is
+ * left running in Mode.
  */
 export async function waitForRun(
   ctx: SyncContext,

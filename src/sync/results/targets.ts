@@ -18,9 +18,9 @@ const REPORT = "/{workspace}/reports/{report}";
 
 /**
  * The reports named in `report_results`: the `reports` tokens in their order, then every report of each of the
- * `spaces` (docs/mode-api.md §3.3: `GET /{ws}/spaces/{space}/reports`, pages of 30), each report once. Datasets are not
- * reports here (they live under `…/datasets`). A space that cannot be listed is passed to `onSpaceFailure` and the
- * others go on.
+ * `spaces` (docs/mode-api.md §3.3: `GET /{ws}/spaces/{space}/reports`, pages of 30), each report once. Datasets are
+ * not reports here (they live under `…/datasets`). A space that cannot be listed is passed to `onSpaceFailure` and
+ * the others go on.
  */
 export async function* reportTargets(
   ctx: SyncContext,
@@ -89,8 +89,8 @@ export function notFound(ctx: SyncContext): ReportFailedError {
 
 /**
  * The token of a report's latest successful run: `last_successful_run_token`, else the last segment of
- * `_links.last_successful_run.href` (Mode's own sample starts there, docs/mode-api.md §4). Null for a report that never
- * ran successfully.
+ * `_links.last_successful_run.href` (Mode's own sample starts there, docs/mode-api.md §4). Null for a report that
+ * never ran successfully.
  */
 export function lastSuccessfulRun(report: JsonObject): string | null {
   const token = report.last_successful_run_token;

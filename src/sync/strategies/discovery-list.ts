@@ -11,14 +11,15 @@ export type DiscoveryListBookmark = CompletionMarkers & TableVersionFields;
 const SESSION_RESOURCE = "discovery-session";
 
 /**
- * `discovery-list`: one workspace-wide list of the Discovery ("batch") API of Enterprise workspaces (docs/discovery.md),
- * read in full every sync (the API has no updated-since filter) through the run's DiscoverySession: a run resource
- * opened by the first such stream read, whose signature token the engine deletes when the run ends (after the final
- * STATE, after a failure, on SIGINT/SIGTERM). Each page (up to 1,000 rows) is committed as it comes, so a large list is
- * never held whole; the stream's "completed in this sync" marker follows its last page, so a resumed run skips a list
- * the interrupted run delivered and reads any other one again from its first page (the pages are not stable across
- * runs). The streams run in a phase of their own, after the REST walk. When the API cannot be read (not Enterprise,
- * not an admin's key, turned off) the session has logged one WARNING and the streams are skipped: the sync goes on.
+ * `discovery-list`: one workspace-wide list of the Discovery ("batch") API of Enterprise workspaces
+ * (docs/discovery.md), read in full every sync (the API has no updated-since filter) through the run's
+ * DiscoverySession: a run resource opened by the first such stream read, whose signature token the engine deletes when
+ * the run ends (after the final STATE, after a failure, on SIGINT/SIGTERM). Each page (up to 1,000 rows) is committed
+ * as it comes, so a large list is never held whole; the stream's "completed in this sync" marker follows its last page,
+ * so a resumed run skips a list the interrupted run delivered and reads any other one again from its first page (the
+ * pages are not stable across runs). The streams run in a phase of their own, after the REST walk. When the API cannot
+ * be read (not Enterprise, not an admin's key, turned off) the session has logged one WARNING and the streams are
+ * skipped: the sync goes on.
  */
 export const discoveryList: Strategy<DiscoveryListBookmark> = {
   kind: "discovery-list",

@@ -19,8 +19,8 @@ export function parseResultsBookmark(raw: JsonObject, field: string): ResultsBoo
 }
 
 /**
- * `results`: report result rows (src/sync/results/). Not read under its catalog parent (query runs): the reports come from
- * the config's `report_results`, so it runs as a phase of its own at the top of the walk, after the tree and the
+ * `results`: report result rows (src/sync/results/). Not read under its catalog parent (query runs): the reports come
+ * from the config's `report_results`, so it runs as a phase of its own at the top of the walk, after the tree and the
  * workspace lists, reading the lists up its parent chain (reports, runs, query runs) only for those reports. A report
  * that fails does not stop the sync: the failures end the run non-zero after its final STATE.
  */

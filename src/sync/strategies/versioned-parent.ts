@@ -152,7 +152,9 @@ class VersionedWalk implements StreamWalk {
     if (this.reset) {
       if (Object.keys(bookmark.versions ?? {}).length > 0) {
         ctx.logger.info(
-          `${definition.name}: the selected child streams changed (${recordedChildren.join(", ") || "none"} -> ${this.signature.join(", ") || "none"}); every ${definition.name.replace(/s$/, "")}'s children are synced again once`,
+          `${definition.name}: the selected child streams changed (${recordedChildren.join(", ") || "none"} -> ` +
+            `${this.signature.join(", ") || "none"}); every ${definition.name.replace(/s$/, "")}'s children are ` +
+            `synced again once`,
         );
       }
       return;
@@ -348,7 +350,8 @@ class VersionedWalk implements StreamWalk {
     });
     await ctx.output.commit(unit);
     ctx.logger.info(
-      `${definition.name}: ${gone.length} no longer listed by Mode; ${ctx.selected.has(definition.name) ? "emitted with _sdc_deleted_at and " : ""}removed from the state`,
+      `${definition.name}: ${gone.length} no longer listed by Mode; ` +
+        `${ctx.selected.has(definition.name) ? "emitted with _sdc_deleted_at and " : ""}removed from the state`,
     );
     ctx.progress.deleted(definition.name, gone.length);
   }
