@@ -2,6 +2,7 @@ import type { JsonObject } from "../json.js";
 import { beginRead, finishRead, type ReadStart, type VersionBookmark } from "../deletions/table-version.js";
 import type { StreamDefinition } from "../streams/types.js";
 import { bad } from "./bookmark-fields.js";
+import { parseCompletion, type CompletionMarkers } from "./completion.js";
 import type { SyncContext } from "./context.js";
 import type { Unit } from "./output.js";
 
@@ -31,6 +32,11 @@ export function parseTableVersion(raw: JsonObject, field: string): TableVersionF
     bad(`${field}.version`, "a non-negative integer");
   if (inProgress !== undefined && typeof inProgress !== "boolean") bad(`${field}.in_progress`, "a boolean");
   return inProgress === true ? { version, in_progress: true } : { version };
+}
+
+/** The bookmark of a stream read in full: the resume markers of an unfinished sync and the table version. */
+export function parseFullReadBookmark(raw: JsonObject, field: string): CompletionMarkers & TableVersionFields {
+  return { ...parseCompletion(raw, field), ...parseTableVersion(raw, field) };
 }
 
 /**

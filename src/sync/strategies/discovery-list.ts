@@ -1,8 +1,8 @@
 import { DiscoverySession, DiscoveryUnavailableError } from "../../discovery/session.js";
 import type { StreamDefinition } from "../../streams/types.js";
-import { completedThisSync, markCompleted, parseCompletion, type CompletionMarkers } from "../completion.js";
+import { completedThisSync, markCompleted, type CompletionMarkers } from "../completion.js";
 import type { ParentNode, Strategy, SyncContext } from "../context.js";
-import { parseTableVersion, TableRead, type TableVersionFields } from "../table-versions.js";
+import { parseFullReadBookmark, TableRead, type TableVersionFields } from "../table-versions.js";
 
 /** A Discovery list is read whole every sync: the resume marker of an unfinished sync and its table version. */
 export type DiscoveryListBookmark = CompletionMarkers & TableVersionFields;
@@ -27,7 +27,7 @@ export const discoveryList: Strategy<DiscoveryListBookmark> = {
   followsParentVersion: false,
   // Every read covers the whole list: versioned, activated after its last page (src/sync/table-versions.ts).
   fullReads: "always",
-  parseBookmark: (raw, field) => ({ ...parseCompletion(raw, field), ...parseTableVersion(raw, field) }),
+  parseBookmark: parseFullReadBookmark,
   open(ctx, definition) {
     return Promise.resolve({
       definition,

@@ -1,10 +1,10 @@
 import { tokenOf } from "../../streams/tokens.js";
 import type { StreamDefinition } from "../../streams/types.js";
-import { completedThisSync, markCompleted, parseCompletion, type CompletionMarkers } from "../completion.js";
+import { completedThisSync, markCompleted, type CompletionMarkers } from "../completion.js";
 import type { ParentNode, Strategy, StreamWalk, SyncContext } from "../context.js";
 import { listPages, tolerating } from "../lists.js";
 import { TaskPool } from "../task-pool.js";
-import { parseTableVersion, TableRead, type TableVersionFields } from "../table-versions.js";
+import { parseFullReadBookmark, TableRead, type TableVersionFields } from "../table-versions.js";
 import { childNode } from "./nodes.js";
 
 /** The list itself is read in full every sync: the resume marker of an unfinished sync and its read's version. */
@@ -25,7 +25,7 @@ export const partitionList: Strategy<PartitionListBookmark> = {
   placement: { at: "root", phase: (definition) => definition.name, order: 0 },
   followsParentVersion: false,
   fullReads: "always",
-  parseBookmark: (raw, field) => ({ ...parseCompletion(raw, field), ...parseTableVersion(raw, field) }),
+  parseBookmark: parseFullReadBookmark,
   async open(ctx, definition) {
     const children = await ctx.openChildren(definition);
     return {

@@ -1,9 +1,9 @@
 import type { StreamDefinition } from "../../streams/types.js";
-import { completedThisSync, markCompleted, parseCompletion, type CompletionMarkers } from "../completion.js";
+import { completedThisSync, markCompleted, type CompletionMarkers } from "../completion.js";
 import type { ParentNode, Strategy, StreamWalk, SyncContext } from "../context.js";
 import { listPages, tolerating } from "../lists.js";
 import type { Unit } from "../output.js";
-import { parseTableVersion, readStart, TableRead, type TableVersionFields } from "../table-versions.js";
+import { parseFullReadBookmark, readStart, TableRead, type TableVersionFields } from "../table-versions.js";
 import { describeContext, visitChildren } from "./nodes.js";
 
 /**
@@ -23,7 +23,7 @@ export const withParent: Strategy<WithParentBookmark> = {
   placement: { at: "child" },
   followsParentVersion: true,
   fullReads: "when-parent-is",
-  parseBookmark: (raw, field) => ({ ...parseCompletion(raw, field), ...parseTableVersion(raw, field) }),
+  parseBookmark: parseFullReadBookmark,
   async open(ctx, definition) {
     const children = await ctx.openChildren(definition);
     // A versioned read (the parent's reads are full: group memberships) spans every parent item; begun on first use.

@@ -1,9 +1,9 @@
 import type { JsonObject } from "../../json.js";
 import type { StreamDefinition } from "../../streams/types.js";
-import { completedThisSync, markCompleted, parseCompletion, type CompletionMarkers } from "../completion.js";
+import { completedThisSync, markCompleted, type CompletionMarkers } from "../completion.js";
 import type { ParentNode, Strategy, StreamWalk, SyncContext } from "../context.js";
 import { fillPath, listPages, tolerating } from "../lists.js";
-import { parseTableVersion, TableRead, type TableVersionFields } from "../table-versions.js";
+import { parseFullReadBookmark, TableRead, type TableVersionFields } from "../table-versions.js";
 import { visitChildren } from "./nodes.js";
 
 /**
@@ -23,7 +23,7 @@ export const workspaceList: Strategy<WorkspaceListBookmark> = {
   placement: { at: "root", phase: () => "workspace", order: 1 },
   followsParentVersion: false,
   fullReads: "always",
-  parseBookmark: (raw, field) => ({ ...parseCompletion(raw, field), ...parseTableVersion(raw, field) }),
+  parseBookmark: parseFullReadBookmark,
   async open(ctx, definition) {
     const children = await ctx.openChildren(definition);
     return {
